@@ -1,0 +1,46 @@
+package ibc4j.cli;
+
+import java.util.Arrays;
+
+/**
+ * The {@code ibc4j} command line: {@code gin parse|bind}, {@code describe}, {@code parity}, ... Each subcommand
+ * is a small class with a {@code run} method; this class only dispatches and maps failures to exit codes.
+ */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: ibc4j <command> [args]",
+            "  gin parse [--json] FILE...        parse gin files as gin-config does",
+            "  gin bind --gin_file F [--gin_bindings B]...   bind without running; print the operative config",
+            "  describe NAME                     a configurable's parameters, defaults, and status",
+            "  quickstart                        a short 2-D particle run on the embedded config",
+            "  test                              run the test suite (handled by the ./ibc4j launcher)");
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+            System.out.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "gin":
+                return gin(rest);
+            default:
+                System.err.println("ibc4j: unknown command '" + args[0] + "'\n" + USAGE);
+                return 2;
+        }
+    }
+
+    private static int gin(String[] args) {
+        if (args.length > 0 && args[0].equals("parse")) {
+            return GinParseCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
+        }
+        System.err.println("usage: ibc4j gin parse|bind ...");
+        return 2;
+    }
+}
