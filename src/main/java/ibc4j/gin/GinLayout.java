@@ -1,7 +1,6 @@
 package ibc4j.gin;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import org.antlr.v4.runtime.CharStream;
@@ -34,12 +33,11 @@ final class GinLayout implements TokenSource {
     private final String text;
     private final Deque<Token> pending = new ArrayDeque<>();
     private final Deque<Integer> indents = new ArrayDeque<>(List.of(0));
-    private Token lookahead;
+    private final Deque<Token> openBrackets = new ArrayDeque<>();
     private boolean atLineStart = true;
     private boolean continued;
     private int parenLevel;
     private boolean finished;
-    private int lastNewlineLine = 0;
 
     GinLayout(GinLexer lexer, String text) {
         this.lexer = lexer;
@@ -67,7 +65,7 @@ final class GinLayout implements TokenSource {
         if (atLineStart) {
             // tokenize's "continued statement" branch: no indentation processing for this line.
             if (t.getType() == Token.EOF) {
-                fail("EOF in multi-line statement", physicalLines() + 1, 0);
+                fail(eofInStatement(), physicalLines() + 1, 0);
                 return;
             }
             continued = false;
@@ -134,10 +132,12 @@ final class GinLayout implements TokenSource {
                     fail("EOF in multi-line string", t.getLine(), t.getCharPositionInLine());
             case GinLexer.LPAREN, GinLexer.LBRACK, GinLexer.LBRACE -> {
                 parenLevel++;
+                openBrackets.push(t);
                 pending.add(t);
             }
             case GinLexer.RPAREN, GinLexer.RBRACK, GinLexer.RBRACE -> {
                 parenLevel--;
+                openBrackets.poll();
                 pending.add(t);
             }
             default -> pending.add(t);
@@ -147,7 +147,7 @@ final class GinLayout implements TokenSource {
     /** tokenize's end: implicit NEWLINE if the last line had none, then DEDENTs, then EOF. */
     private void endOfInput(boolean midLine) {
         if (midLine && (parenLevel != 0 || continued)) {
-            fail("EOF in multi-line statement", physicalLines() + 1, 0);
+            fail(eofInStatement(), physicalLines() + 1, 0);
             return;
         }
         if (midLine) {
@@ -160,17 +160,20 @@ final class GinLayout implements TokenSource {
         finished = true;
     }
 
+    /** tokenize's message, plus the bracket that was never closed (tokenize only says where the file ended). */
+    private String eofInStatement() {
+        Token open = parenLevel > 0 ? openBrackets.peek() : null;
+        return open == null ? "EOF in multi-line statement (after a backslash continuation)"
+                : "EOF in multi-line statement: '" + open.getText() + "' at line " + open.getLine() + ", column "
+                        + (open.getCharPositionInLine() + 1) + " is never closed";
+    }
+
     private void fail(String message, int line, int column) {
         pending.add(make(GinParser.LAYOUT_ERROR, message, line, column));
         finished = true;
     }
 
     private Token raw() {
-        if (lookahead != null) {
-            Token t = lookahead;
-            lookahead = null;
-            return t;
-        }
         return lexer.nextToken();
     }
 

@@ -145,7 +145,12 @@ public abstract class GinParserBase extends Parser {
         try {
             return PyLiteral.eval(text.toString());
         } catch (PyLiteral.LiteralError e) {
-            throw error(t, e.getMessage() + "\n    Failed to parse token '" + text + "'");
+            String hint = t.getType() == GinLexer.NAME
+                    ? "a string needs quotes ('" + t.getText() + "'); a configurable is referenced as @"
+                            + t.getText() + " or @" + t.getText() + "()"
+                    : null;
+            throw new GinSyntaxException(location(t, true),
+                    e.getMessage() + "\n    Failed to parse token '" + text + "'", hint, t.getText().length());
         }
     }
 }

@@ -9,4 +9,8 @@ public class GinSyntaxException extends GinException {
     public GinSyntaxException(Location location, String rawMessage, int span) {
         super(location, rawMessage, null, span);
     }
+
+    public GinSyntaxException(Location location, String rawMessage, String hint, int span) {
+        super(location, rawMessage, hint, span);
+    }
 }
