@@ -1,0 +1,124 @@
+package ibc4j.agents;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Langevin MCMC over actions; mirrors {@code ibc/agents/mcmc.py} ({@code langevin_step},
+ * {@code langevin_actions_given_obs}, {@code PolynomialSchedule}) (IBC db89ddb).
+ *
+ * <p>Sign convention, which decides everything: the network output f is a logit (higher is better) and the
+ * chain ascends it. IBC computes {@code d = −∂f/∂a} and steps {@code a − δ}; the two minus signs cancel:
+ * <pre>
+ *   δ = clip(s_k · (0.5·d + σ·ε), ±c),  a ← clip(a − δ, lo, hi),  c = delta_action_clip · 0.5 · (hi − lo)
+ * </pre>
+ * Step k uses {@code s_k = (init − final)(1 − k/(K−1))^power + final} in float32 (AutoGraph casts the loop index),
+ * except step 0, which uses {@code init} as given. Energies and gradient norms are logged at each step's input.
+ */
+public final class Mcmc {
+    private Mcmc() {}
+
+    /** ∂f/∂a and f for a batch of actions (observations are bound inside, e.g. a prepared kernel). */
+    public interface ActionGradient {
+        /** Writes f to {@code energies} {@code [M]} and ∂f/∂a to {@code grads} {@code [M, A]}. */
+        void evaluate(INDArray actions, INDArray energies, INDArray grads);
+    }
+
+    /** IBC's ChainData: actions after step k, energies and gradient norms at the input of step k. */
+    public record ChainData(INDArray actions, INDArray energies, INDArray gradNorms) {}
+
+    /** Final samples, and the chain when requested. */
+    public record Result(INDArray actions, ChainData chain) {}
+
+    /** {@code PolynomialSchedule.get_rate} in float32. */
+    public static float polynomialRate(float init, float fin, float power, int numSteps, int index) {
+        float progress = 1f - (float) index / (float) (numSteps - 1);
+        return (init - fin) * (float) Math.pow(progress, power) + fin;
+    }
+
+    /**
+     * {@code langevin_actions_given_obs}: runs the chain from {@code initialActions} ({@code [M, A]}, not
+     * modified) with per-dimension bounds; draws one {@code [M, A]} normal per step from {@code noise}.
+     */
+    public static Result langevinActionsGivenObs(ActionGradient f, INDArray initialActions, float[] minActions,
+                                                 float[] maxActions, LangevinConfig cfg, NoiseSource noise) {
+        int m = (int) initialActions.size(0);
+        int a = (int) initialActions.size(1);
+        INDArray actions = initialActions.castTo(DataType.FLOAT).dup('c');
+        INDArray energies = Nd4j.create(DataType.FLOAT, m);
+        INDArray grads = Nd4j.create(DataType.FLOAT, m, a);
+        INDArray eps = Nd4j.create(DataType.FLOAT, m, a);
+        float[] norms = new float[m];
+        float[] clip = new float[a];
+        for (int i = 0; i < a; i++) {
+            // numpy float64 arithmetic, then used as a float32 clip bound (spec §3.2).
+            clip[i] = (float) (cfg.deltaActionClip() * 0.5 * ((double) maxActions[i] - (double) minActions[i]));
+        }
+        ChainData chain = cfg.returnChain() ? new ChainData(Nd4j.create(DataType.FLOAT, cfg.numIterations(), m, a),
+                Nd4j.create(DataType.FLOAT, cfg.numIterations(), m), Nd4j.create(DataType.FLOAT, cfg.numIterations(), m))
+                : null;
+        float stepsize = cfg.stepsizeInit();
+        for (int k = 0; k < cfg.numIterations(); k++) {
+            f.evaluate(actions, energies, grads);
+            noise.normal(eps);
+            step(actions, grads, eps, stepsize, cfg, clip, minActions, maxActions, norms);
+            if (chain != null) {
+                chain.actions().get(org.nd4j.linalg.indexing.NDArrayIndex.point(k)).assign(actions);
+                chain.energies().getRow(k).assign(energies);
+                chain.gradNorms().getRow(k).assign(Nd4j.createFromArray(norms));
+            }
+            stepsize = cfg.usePolynomialRate()
+                    ? polynomialRate(cfg.stepsizeInit(), cfg.stepsizeFinal(), cfg.stepsizePower(), cfg.numIterations(),
+                            k + 1)
+                    // IBC's ExponentialSchedule runs once at trace time: every later step uses init·decay.
+                    : cfg.stepsizeInit() * cfg.stepsizeDecay();
+        }
+        return new Result(actions, chain);
+    }
+
+    /** One {@code langevin_step} in place on {@code actions}, in TF's float32 operation order. */
+    static void step(INDArray actions, INDArray grads, INDArray eps, float stepsize, LangevinConfig cfg,
+                     float[] clip, float[] lo, float[] hi, float[] normsOut) {
+        int a = (int) actions.size(1);
+        FloatBuffer act = actions.data().asNioFloat();
+        FloatBuffer g = grads.data().asNioFloat();
+        FloatBuffer e = eps.data().asNioFloat();
+        int n = (int) actions.length();
+        Float gradClip = cfg.gradClip();
+        float sigma = cfg.noiseScale();
+        for (int row = 0, i = 0; i < n; row++) {
+            float norm = 0f;
+            for (int j = 0; j < a; j++) {
+                norm = accumulateNorm(cfg.gradNormType(), norm, -g.get(i + j));
+            }
+            normsOut[row] = finishNorm(cfg.gradNormType(), norm);
+            for (int j = 0; j < a; j++, i++) {
+                float d = g.get(i) * -1.0f;                      // gradient_wrt_act returns −∂f/∂a
+                if (gradClip != null) {
+                    d = Math.min(Math.max(d, -gradClip), gradClip);
+                }
+                d = 0.5f * d + e.get(i) * 1.0f * sigma;          // gradient_scale·l_lambda, then noise·l_lambda·σ
+                float delta = stepsize * d;
+                delta = Math.min(Math.max(delta, -clip[j]), clip[j]);
+                float next = act.get(i) - delta;
+                act.put(i, Math.min(Math.max(next, lo[j]), hi[j]));
+            }
+        }
+    }
+
+    private static float accumulateNorm(String type, float acc, float x) {
+        return switch (type) {
+            case "inf" -> Math.max(acc, Math.abs(x));
+            case "1" -> acc + Math.abs(x);
+            case "2" -> acc + x * x;
+            default -> throw new IllegalArgumentException("grad_norm_type: expected 'inf', '1' or '2', got '" + type
+                    + "'");
+        };
+    }
+
+    private static float finishNorm(String type, float acc) {
+        return type.equals("2") ? (float) Math.sqrt(acc) : acc;
+    }
+}
