@@ -18,6 +18,12 @@ public interface NoiseSource {
     /** Fills {@code out} with N(0, 1) draws. */
     void normal(INDArray out);
 
+    /**
+     * {@code tf.random.categorical(logits, numSamples)}: for each row of unnormalised log-probabilities
+     * {@code [B, n]}, {@code numSamples} indices drawn with replacement.
+     */
+    int[][] categorical(INDArray logits, int numSamples);
+
     /** Draws from ND4J's generator, seeded. */
     static NoiseSource seeded(long seed) {
         Nd4j.getRandom().setSeed(seed);
@@ -33,15 +39,55 @@ public interface NoiseSource {
                 Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.random.impl.GaussianDistribution(out, 0.0, 1.0),
                         Nd4j.getRandom());
             }
+
+            @Override
+            public int[][] categorical(INDArray logits, int numSamples) {
+                int rows = (int) logits.size(0);
+                int n = (int) logits.size(1);
+                int[][] out = new int[rows][numSamples];
+                for (int r = 0; r < rows; r++) {
+                    double max = logits.getRow(r).maxNumber().doubleValue();
+                    double[] cdf = new double[n];
+                    double total = 0;
+                    for (int j = 0; j < n; j++) {
+                        total += Math.exp(logits.getDouble(r, j) - max);
+                        cdf[j] = total;
+                    }
+                    for (int s = 0; s < numSamples; s++) {
+                        double u = Nd4j.getRandom().nextDouble() * total;
+                        int idx = java.util.Arrays.binarySearch(cdf, u);
+                        out[r][s] = Math.min(n - 1, idx >= 0 ? idx + 1 : -idx - 1);
+                    }
+                }
+                return out;
+            }
         };
     }
 
     /** Replays recorded draws in call order; a shape mismatch or running out is an error naming the draw. */
     static NoiseSource replay(List<INDArray> uniforms, List<INDArray> normals) {
+        return replay(uniforms, normals, List.of());
+    }
+
+    /** As {@link #replay(List, List)}, plus recorded categorical draws ({@code [B, numSamples]} int arrays). */
+    static NoiseSource replay(List<INDArray> uniforms, List<INDArray> normals, List<INDArray> categoricals) {
         Deque<INDArray> u = new ArrayDeque<>(uniforms);
         Deque<INDArray> n = new ArrayDeque<>(normals);
+        Deque<INDArray> c = new ArrayDeque<>(categoricals);
         return new NoiseSource() {
             private int drawn;
+
+            @Override
+            public int[][] categorical(INDArray logits, int numSamples) {
+                INDArray next = c.poll();
+                drawn++;
+                if (next == null || next.size(0) != logits.size(0) || next.size(1) != numSamples) {
+                    throw new IllegalStateException("replayed categorical draw " + drawn + ": "
+                            + (next == null ? "ran out" : "recorded shape " + Arrays.toString(next.shape()))
+                            + ", requested [" + logits.size(0) + ", " + numSamples + "]");
+                }
+                return next.toIntMatrix();
+            }
 
             @Override
             public void uniform(INDArray out) {
