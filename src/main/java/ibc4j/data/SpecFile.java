@@ -231,12 +231,16 @@ public final class SpecFile {
         if (t.size() > 1) {
             return p.setTensorContent(ByteString.copyFrom(t.toLittleEndian())).build();
         }
+        if (t.size() == 0) {
+            return p.build();
+        }
+        // One element: the dtype's typed field, as make_tensor_proto's per-dtype append function fills it.
         switch (t.dtype()) {
-            case FLOAT32 -> { for (float f : t.floats()) p.addFloatVal(f); }
-            case FLOAT64 -> { for (double d : t.doubles()) p.addDoubleVal(d); }
-            case INT64 -> { for (long l : t.longs()) p.addInt64Val(l); }
-            case FLOAT16 -> { for (int h : t.ints()) p.addHalfVal(h); }
-            default -> { for (int i : t.ints()) p.addIntVal(i); }
+            case FLOAT32 -> p.addFloatVal(t.floats()[0]);
+            case FLOAT64 -> p.addDoubleVal(t.doubles()[0]);
+            case INT64 -> p.addInt64Val(t.longs()[0]);
+            case FLOAT16 -> p.addHalfVal(t.ints()[0]);
+            default -> p.addIntVal(t.ints()[0]);
         }
         return p.build();
     }

@@ -139,16 +139,41 @@ public final class TensorValue {
                     + ", which takes " + n + " x " + dtype.itemSize() + " = " + n * dtype.itemSize() + " bytes");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        Object data = switch (dtype) {
-            case FLOAT32 -> { float[] a = new float[n]; b.asFloatBuffer().get(a); yield a; }
-            case FLOAT64 -> { double[] a = new double[n]; b.asDoubleBuffer().get(a); yield a; }
-            case INT64 -> { long[] a = new long[n]; b.asLongBuffer().get(a); yield a; }
-            case INT32 -> { int[] a = new int[n]; b.asIntBuffer().get(a); yield a; }
-            case INT16 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = b.getShort(); yield a; }
-            case UINT16, FLOAT16 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = b.getShort() & 0xffff; yield a; }
-            case INT8 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = b.get(); yield a; }
-            case UINT8 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = b.get() & 0xff; yield a; }
-        };
+        Object data;
+        switch (dtype) {
+            case FLOAT32 -> {
+                float[] a = new float[n];
+                b.asFloatBuffer().get(a);
+                data = a;
+            }
+            case FLOAT64 -> {
+                double[] a = new double[n];
+                b.asDoubleBuffer().get(a);
+                data = a;
+            }
+            case INT64 -> {
+                long[] a = new long[n];
+                b.asLongBuffer().get(a);
+                data = a;
+            }
+            case INT32 -> {
+                int[] a = new int[n];
+                b.asIntBuffer().get(a);
+                data = a;
+            }
+            default -> {
+                int[] a = new int[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = switch (dtype) {
+                        case INT16 -> b.getShort();
+                        case UINT16, FLOAT16 -> b.getShort() & 0xffff;
+                        case INT8 -> b.get();
+                        default -> b.get() & 0xff; // UINT8
+                    };
+                }
+                data = a;
+            }
+        }
         return new TensorValue(dtype, shape.clone(), data);
     }
 
