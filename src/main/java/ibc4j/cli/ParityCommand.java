@@ -46,9 +46,17 @@ public final class ParityCommand {
     /** Runs with the registry's checks, printing to System.out/System.err. */
     public static int run(String[] args) {
         // UTF-8 whatever the locale: under LANG=C Java 17 would print the ✅/❌/⏳ as '?'.
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintStream stdout = System.out;
+        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        return run(args, out, err, ParityChecks.all());
+        // ND4J logs its start-up banner through logback's console appender, which writes to whatever System.out is
+        // at the time; point it at stderr so that `parity --format json > report.json` stays valid JSON.
+        System.setOut(System.err);
+        try {
+            return run(args, out, err, ParityChecks.all());
+        } finally {
+            System.setOut(stdout);
+        }
     }
 
     /** Runs {@code checks} (tests pass fakes here); the report goes to {@code out} unless {@code --out} is given. */

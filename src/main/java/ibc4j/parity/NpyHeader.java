@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -208,10 +207,5 @@ public record NpyHeader(Path file, String descr, long[] shape, long dataOffset) 
     @Override
     public String toString() {
         return file + " (" + descr + " " + Fmt.shape(shape) + ")";
-    }
-
-    /** True when {@code file} exists and is readable as a regular file. */
-    static boolean readable(Path file) {
-        return Files.isRegularFile(file) && Files.isReadable(file);
     }
 }
