@@ -1,0 +1,79 @@
+package ibc4j.parity;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The registry of parity checks: one per IBC component, in report order.
+ *
+ * <p>To register a check, replace its {@code pending("name")} line in {@link #all()} with an instance, e.g.
+ * {@code new MlpEbmForwardCheck()}; the slot's name must equal the check's {@link ParityCheck#component()}
+ * ({@code ParityChecksTest} enforces order and names).
+ */
+public final class ParityChecks {
+    private ParityChecks() {}
+
+    /** Component → the IBC function the golden comes from (google-research/ibc @ db89ddb). Order = report order. */
+    private static final Map<String, String> IBC_SOURCES = new LinkedHashMap<>();
+
+    static {
+        IBC_SOURCES.put("normalizer_stats", "ibc/train/stats.py:compute_dataset_statistics");
+        IBC_SOURCES.put("sampling_bounds", "ibc/train/get_sampling_spec.py:get_sampling_spec");
+        IBC_SOURCES.put("obs_flatten", "ibc/networks/mlp_ebm.py:MLPEBM.call (obs flatten)");
+        IBC_SOURCES.put("mlp_ebm_forward", "ibc/networks/mlp_ebm.py:MLPEBM.call");
+        IBC_SOURCES.put("mlp_ebm_action_grad", "ibc/agents/mcmc.py:gradient_wrt_act");
+        IBC_SOURCES.put("info_nce", "ibc/losses/ebm_loss.py:info_nce");
+        IBC_SOURCES.put("grad_penalty", "ibc/losses/gradient_loss.py:grad_penalty");
+        IBC_SOURCES.put("langevin_chain", "ibc/agents/mcmc.py:langevin_actions_given_obs");
+        IBC_SOURCES.put("iterative_dfo", "ibc/agents/mcmc.py:iterative_dfo");
+        IBC_SOURCES.put("ibc_policy_inference", "ibc/agents/ibc_policy.py:IbcPolicy._distribution");
+        IBC_SOURCES.put("adam_schedule", "ibc/train/get_agent.py (Keras Adam + ExponentialDecay)");
+        IBC_SOURCES.put("train_step", "ibc/agents/ibc_agent.py:ImplicitBCAgent._loss");
+        IBC_SOURCES.put("particle_env", "ibc/environments/particle/particle.py:ParticleEnv");
+        IBC_SOURCES.put("particle_oracle", "ibc/environments/particle/particle_oracles.py:ParticleOracle");
+        IBC_SOURCES.put("tfrecord_dataset", "ibc/data/policy_eval.py + TFRecordObserver");
+        IBC_SOURCES.put("dataset_windows", "ibc/data/dataset.py");
+    }
+
+    /** The 16 component names in report order (the exporter's COMPONENT_ORDER). */
+    public static final List<String> COMPONENTS = List.copyOf(IBC_SOURCES.keySet());
+
+    /**
+     * Every component's check in report order: a real check where ibc4j has one, {@link PendingCheck} otherwise.
+     * Edit this list to register a check (one line per component; keep the order).
+     */
+    public static List<ParityCheck> all() {
+        return List.of(
+                pending("normalizer_stats"),
+                pending("sampling_bounds"),
+                pending("obs_flatten"),
+                pending("mlp_ebm_forward"),
+                pending("mlp_ebm_action_grad"),
+                pending("info_nce"),
+                pending("grad_penalty"),
+                pending("langevin_chain"),
+                pending("iterative_dfo"),
+                pending("ibc_policy_inference"),
+                pending("adam_schedule"),
+                pending("train_step"),
+                pending("particle_env"),
+                pending("particle_oracle"),
+                pending("tfrecord_dataset"),
+                pending("dataset_windows"));
+    }
+
+    /** The IBC function mirrored by {@code component}; throws for a name not in {@link #COMPONENTS}. */
+    public static String ibcSourceOf(String component) {
+        String s = IBC_SOURCES.get(component);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown parity component '" + component + "'; known: " + COMPONENTS);
+        }
+        return s;
+    }
+
+    /** A placeholder for {@code component} (⏳ in the report). */
+    public static PendingCheck pending(String component) {
+        return new PendingCheck(component, ibcSourceOf(component));
+    }
+}

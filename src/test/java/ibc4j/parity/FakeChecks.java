@@ -1,0 +1,63 @@
+package ibc4j.parity;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Stand-in checks for harness tests: one that reproduces the golden, one that is off, one that crashes. */
+final class FakeChecks {
+    private FakeChecks() {}
+
+    /** Returns the golden output {@code y} scaled by {@code factor}, compared at rtol 1e-5. */
+    static ParityCheck scaling(String component, double factor) {
+        return new ParityCheck() {
+            @Override
+            public String component() {
+                return component;
+            }
+
+            @Override
+            public List<TensorResult> run(Golden g) {
+                INDArray y = g.tensor("y").mul(factor);
+                return List.of(TensorResult.compare(g, "y", y, Tolerance.of(1e-6, 1e-5, "fake: float32 identity")));
+            }
+        };
+    }
+
+    static ParityCheck throwing(String component) {
+        return new ParityCheck() {
+            @Override
+            public String component() {
+                return component;
+            }
+
+            @Override
+            public List<TensorResult> run(Golden g) {
+                throw new IllegalStateException("weights not loaded");
+            }
+        };
+    }
+
+    static ParityCheck empty(String component) {
+        return new ParityCheck() {
+            @Override
+            public String component() {
+                return component;
+            }
+
+            @Override
+            public List<TensorResult> run(Golden g) {
+                return List.of();
+            }
+        };
+    }
+
+    /** The registry with {@code replacements} put in their components' slots. */
+    static List<ParityCheck> registryWith(ParityCheck... replacements) {
+        List<ParityCheck> out = new ArrayList<>(ParityChecks.all());
+        for (ParityCheck r : replacements) {
+            out.set(ParityChecks.COMPONENTS.indexOf(r.component()), r);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,37 @@
+package ibc4j.parity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The registry lists all 16 IBC components once, in report order, each with its IBC source. */
+class ParityChecksTest {
+    @Test
+    void registryHasEveryComponentInReportOrder() {
+        List<String> expected = List.of("normalizer_stats", "sampling_bounds", "obs_flatten", "mlp_ebm_forward",
+                "mlp_ebm_action_grad", "info_nce", "grad_penalty", "langevin_chain", "iterative_dfo",
+                "ibc_policy_inference", "adam_schedule", "train_step", "particle_env", "particle_oracle",
+                "tfrecord_dataset", "dataset_windows");
+        assertEquals(expected, ParityChecks.COMPONENTS);
+        assertEquals(expected, ParityChecks.all().stream().map(ParityCheck::component).toList(),
+                "a check registered in the wrong slot, or twice");
+    }
+
+    @Test
+    void everyCheckNamesAnIbcSource() {
+        for (ParityCheck c : ParityChecks.all()) {
+            assertTrue(c.ibcSource().startsWith("ibc/") && c.ibcSource().contains(".py"), c.ibcSource());
+        }
+        assertThrows(IllegalArgumentException.class, () -> ParityChecks.ibcSourceOf("mlp_ebm_foward"));
+    }
+
+    @Test
+    void pendingChecksDoNotRun() {
+        PendingCheck p = ParityChecks.pending("info_nce");
+        assertEquals(false, p.implemented());
+        assertThrows(UnsupportedOperationException.class, () -> p.run(null));
+    }
+}
