@@ -12,6 +12,7 @@ public final class Main {
             "  gin parse [--json] FILE...        parse gin files as gin-config does",
             "  gin bind --gin_file F [--gin_bindings B]...   bind without running; print the operative config",
             "  describe NAME                     a configurable's parameters, defaults, and status",
+            "  parity [--golden DIR] [--format md|json|html] [--out FILE]   checklist report against TF goldens",
             "  quickstart                        a short 2-D particle run on the embedded config",
             "  test                              run the test suite (handled by the ./ibc4j launcher)");
 
@@ -30,6 +31,8 @@ public final class Main {
         switch (args[0]) {
             case "gin":
                 return gin(rest);
+            case "parity":
+                return ParityCommand.run(rest);
             default:
                 System.err.println("ibc4j: unknown command '" + args[0] + "'\n" + USAGE);
                 return 2;

@@ -45,17 +45,17 @@ public final class ParityChecks {
      */
     public static List<ParityCheck> all() {
         return List.of(
-                pending("normalizer_stats"),
-                pending("sampling_bounds"),
+                new ibc4j.parity.checks.NormalizerStatsCheck(),
+                new ibc4j.parity.checks.SamplingBoundsCheck(),
                 pending("obs_flatten"),
                 pending("mlp_ebm_forward"),
                 pending("mlp_ebm_action_grad"),
-                pending("info_nce"),
-                pending("grad_penalty"),
+                new ibc4j.parity.checks.InfoNceCheck(),
+                new ibc4j.parity.checks.GradPenaltyCheck(),
                 pending("langevin_chain"),
                 pending("iterative_dfo"),
                 pending("ibc_policy_inference"),
-                pending("adam_schedule"),
+                new ibc4j.parity.checks.AdamScheduleCheck(),
                 pending("train_step"),
                 pending("particle_env"),
                 pending("particle_oracle"),

@@ -1,0 +1,49 @@
+package ibc4j.parity.checks;
+
+import ibc4j.parity.Golden;
+import ibc4j.parity.ParityCheck;
+import ibc4j.parity.TensorResult;
+import ibc4j.parity.Tolerance;
+import ibc4j.train.Normalizers;
+import ibc4j.train.SamplingSpec;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** {@link SamplingSpec} against {@code get_sampling_spec}, and the Langevin delta clip derived from it. */
+public final class SamplingBoundsCheck implements ParityCheck {
+    @Override
+    public String component() {
+        return "sampling_bounds";
+    }
+
+    @Override
+    public List<TensorResult> run(Golden g) {
+        float[] min = g.tensor("min_actions").toFloatVector();
+        float[] max = g.tensor("max_actions").toFloatVector();
+        int a = min.length;
+        float[] envMin = new float[a];
+        float[] envMax = new float[a];
+        Arrays.fill(envMin, g.tensor("env_action_minimum").getFloat(0));
+        Arrays.fill(envMax, g.tensor("env_action_maximum").getFloat(0));
+        Normalizers.MinMax actNorm = new Normalizers.MinMax(min, max);
+        SamplingSpec s = SamplingSpec.of(min, max, envMin, envMax, (float) g.doubleParam("uniform_boundary_buffer"),
+                actNorm);
+        float[] nmin = actNorm.normalize(s.bufferedMin());
+        float[] nmax = actNorm.normalize(s.bufferedMax());
+        float lo = nmin[0];
+        float hi = nmax[0];
+        // mcmc.langevin_step: delta_action_clip · 0.5·(hi − lo) on NumPy float32 scalars promotes to float64.
+        float clip = (float) (g.doubleParam("delta_action_clip") * 0.5 * ((double) hi - (double) lo));
+        Tolerance exact = Tolerance.exact("each value is one or two float32 ops in IBC's order");
+        return List.of(
+                TensorResult.compare(g, "buffered_min", Nd4j.createFromArray(s.bufferedMin()), exact),
+                TensorResult.compare(g, "buffered_max", Nd4j.createFromArray(s.bufferedMax()), exact),
+                TensorResult.compare(g, "normalized_min_vector", Nd4j.createFromArray(nmin), exact),
+                TensorResult.compare(g, "normalized_max_vector", Nd4j.createFromArray(nmax), exact),
+                TensorResult.compare(g, "sampling_lo", Nd4j.scalar(lo), exact),
+                TensorResult.compare(g, "sampling_hi", Nd4j.scalar(hi), exact),
+                TensorResult.compare(g, "delta_clip", Nd4j.scalar(clip), Tolerance.of(0, 1.2e-7,
+                        "computed in float64 then rounded to float32: at most one rounding apart")));
+    }
+}
