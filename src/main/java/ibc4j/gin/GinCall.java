@@ -1,0 +1,232 @@
+package ibc4j.gin;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.AbstractMap;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One call of a configurable with gin's bindings injected; mirrors gin/config.py's _make_gin_wrapper.gin_wrapper.
+ *
+ * <p>Order, as in gin: merge bindings from scopes {@code ''}, {@code s1}, {@code s1/s2}, ... (deeper wins); drop
+ * the ones the caller supplies (the caller wins, except where it passes {@link GinConfig#REQUIRED}); record the
+ * operative values; evaluate references and macros nested in the remaining values (anew at every call); check
+ * REQUIRED; fill defaults. ibc4j then converts every value to its Java parameter type.
+ */
+final class GinCall {
+    /** References being evaluated on this thread, to report a cycle instead of overflowing the stack. */
+    private static final ThreadLocal<Deque<String>> EVALUATING = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final GinConfig config;
+
+    GinCall(GinConfig config) {
+        this.config = config;
+    }
+
+    Object call(ConfigurableSpec spec, List<String> scope, Map<String, Object> callerArgs) {
+        if (!spec.implemented()) {
+            throw new GinBindingException(null, "'" + spec.name() + "' is registered from IBC ("
+                    + spec.ibcFile() + ") but not implemented in ibc4j yet.");
+        }
+        config.enter(scope);
+        try {
+            return callInScope(spec, scope, callerArgs);
+        } finally {
+            config.exit();
+        }
+    }
+
+    private Object callInScope(ConfigurableSpec spec, List<String> scope, Map<String, Object> callerArgs) {
+        String scopeStr = String.join("/", scope);
+        Map<String, GinConfig.Bound> gin = config.mergedBindings(spec.selector(), scope);
+        Set<String> callerRequired = new HashSet<>();
+        Map<String, Object> caller = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : callerArgs.entrySet()) {
+            if (!spec.mightHaveParam(e.getKey())) {
+                throw new GinBindingException(null, "'" + spec.name() + "' got an unexpected keyword argument '"
+                        + e.getKey() + "'.", GinSuggest.hint(e.getKey(), spec.paramNames(), "parameters"), 1);
+            }
+            if (e.getValue() == GinConfig.REQUIRED) {
+                callerRequired.add(e.getKey());
+            } else {
+                caller.put(e.getKey(), e.getValue());
+            }
+        }
+        gin.keySet().removeAll(caller.keySet());
+        config.operative().record(scopeStr, spec, gin, caller.keySet());
+        gin.values().forEach(config::markUsed);
+
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, GinConfig.Bound> e : gin.entrySet()) {
+            GinConfig.Bound b = e.getValue();
+            values.put(e.getKey(), evaluate(b.value(), scope, b.location(), config.keyString(b)));
+        }
+        checkRequired(spec, callerRequired, caller, values);
+        Object[] args = new Object[spec.params().size()];
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            ConfigurableSpec.ParamSpec p = spec.params().get(i);
+            if (caller.containsKey(p.name())) {
+                args[i] = convert(caller.get(p.name()), p, spec, null);
+            } else if (values.containsKey(p.name())) {
+                args[i] = convert(values.get(p.name()), p, spec, gin.get(p.name()));
+            } else if (p.hasDefault() && !p.requiredByGin()) {
+                args[i] = convert(p.defaultValue(), p, spec, null);
+            } else {
+                missing.add(p.name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw missingArguments(spec, scopeStr, missing, gin.keySet(), caller.keySet());
+        }
+        return invoke(spec, args);
+    }
+
+    /** gin's REQUIRED checks: caller-passed {@code GinConfig.REQUIRED}, and {@code %gin.REQUIRED} defaults. */
+    private void checkRequired(ConfigurableSpec spec, Set<String> callerRequired, Map<String, Object> caller,
+                               Map<String, Object> values) {
+        List<String> missing = new ArrayList<>();
+        for (ConfigurableSpec.ParamSpec p : spec.params()) {
+            boolean required = callerRequired.contains(p.name()) || (p.requiredByGin() && !caller.containsKey(p.name()));
+            if (required && !values.containsKey(p.name())) {
+                missing.add(p.name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            String sel = config.registry().minimalSelector(spec.selector());
+            throw new GinBindingException(null, "Required bindings for `" + sel + "` not provided in config: "
+                    + PyValues.repr(new ArrayList<Object>(missing)),
+                    "bind it in a .gin file or with --gin_bindings, e.g. " + sel + "." + missing.get(0) + " = ...", 1);
+        }
+    }
+
+    /** Replaces references and macros nested anywhere in a bound value by what they stand for (gin's deepcopy). */
+    Object evaluate(Object v, List<String> scope, Location at, String key) {
+        if (v instanceof ConfigurableReference r) {
+            return reference(r, scope, r.location() != null ? r.location() : at);
+        }
+        if (v instanceof MacroReference m) {
+            return macro(m, m.location() != null ? m.location() : at, key);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(evaluate(x, scope, at, key)));
+            return out;
+        }
+        if (v instanceof Tuple t) {
+            return new Tuple(t.items().stream().map(x -> evaluate(x, scope, at, key)).toList());
+        }
+        if (v instanceof Dict d) {
+            List<Map.Entry<Object, Object>> pairs = new ArrayList<>();
+            d.entries().forEach(e -> pairs.add(new AbstractMap.SimpleImmutableEntry<>(
+                    evaluate(e.getKey(), scope, at, key), evaluate(e.getValue(), scope, at, key))));
+            return Dict.of(pairs);
+        }
+        return v;
+    }
+
+    private Object reference(ConfigurableReference r, List<String> scope, Location at) {
+        int slash = r.name().lastIndexOf('/');
+        List<String> refScope = slash < 0 ? null : Arrays.asList(r.name().substring(0, slash).split("/"));
+        ConfigurableSpec target = config.resolveReference(r, at);
+        if (!r.evaluate()) {
+            return new ConfigurableHandle(config, target, refScope);
+        }
+        List<String> callScope = refScope != null ? refScope : scope;
+        String id = "@" + (callScope.isEmpty() ? "" : String.join("/", callScope) + "/")
+                + config.registry().minimalSelector(target.selector()) + "()";
+        Deque<String> stack = EVALUATING.get();
+        if (stack.contains(id)) {
+            List<String> cycle = new ArrayList<>(stack);
+            java.util.Collections.reverse(cycle);
+            cycle = new ArrayList<>(cycle.subList(cycle.indexOf(id), cycle.size()));
+            cycle.add(id);
+            throw new GinBindingException(at, "Reference cycle: " + String.join(" -> ", cycle) + ".", null,
+                    r.toString().length());
+        }
+        stack.push(id);
+        try {
+            return call(target, callScope, Map.of());
+        } finally {
+            stack.pop();
+        }
+    }
+
+    /** {@code %X}: a constant if one matches, else gin.macro called in scope {@code X} (so the last X wins). */
+    private Object macro(MacroReference m, Location at, String key) {
+        GinConfig.Constant constant = config.constantFor(m, at);
+        if (constant != null && constant.value() == GinConfig.REQUIRED) {
+            throw new GinBindingException(at, key + " set to `%gin.REQUIRED` but not subsequently overridden.");
+        }
+        if (constant != null) {
+            return constant.value();
+        }
+        config.checkMacroBound(m, at);
+        ConfigurableSpec macro = config.registry().get("gin.macro");
+        return call(macro, Arrays.asList(m.name().split("/")), Map.of());
+    }
+
+    private Object convert(Object value, ConfigurableSpec.ParamSpec p, ConfigurableSpec spec, GinConfig.Bound from) {
+        try {
+            return GinConverter.convert(value, p.type());
+        } catch (GinConverter.ConversionException e) {
+            throw typeMismatch(spec, p, from, e);
+        }
+    }
+
+    /** "Value does not fit 'width' of 'MLPEBM' (Java int): ...", at the bound value when gin supplied it. */
+    static GinBindingException typeMismatch(ConfigurableSpec spec, ConfigurableSpec.ParamSpec p, GinConfig.Bound from,
+                                            GinConverter.ConversionException e) {
+        String what = "'" + p.name() + "' of '" + spec.name() + "' (Java " + GinConverter.typeName(p.type()) + ")";
+        if (from == null) {
+            return new GinBindingException(null, "Caller value does not fit " + what + ": " + e.getMessage());
+        }
+        Location at = GinSuggest.value(from.location(), from.written(), p.name());
+        return new GinBindingException(at, "Value does not fit " + what + ": " + e.getMessage(), null,
+                GinSuggest.valueSpan(at, from.value()));
+    }
+
+    private static GinBindingException missingArguments(ConfigurableSpec spec, String scopeStr, List<String> missing,
+                                                        Set<String> gin, Set<String> caller) {
+        String msg = "'" + spec.name() + "' missing " + missing.size() + " required argument"
+                + (missing.size() == 1 ? "" : "s") + ": " + PyValues.repr(new ArrayList<Object>(missing))
+                + "\n  No values supplied by Gin or caller for arguments: " + sortedRepr(missing)
+                + "\n  Gin had values bound for: " + sortedRepr(gin)
+                + "\n  Caller supplied values for: " + sortedRepr(caller)
+                + "\n  In call to configurable '" + spec.name() + "'"
+                + (scopeStr.isEmpty() ? "" : " in scope '" + scopeStr + "'");
+        return new GinBindingException(null, msg);
+    }
+
+    private static String sortedRepr(java.util.Collection<String> names) {
+        return PyValues.repr(new ArrayList<Object>(new TreeSet<>(names)));
+    }
+
+    private Object invoke(ConfigurableSpec spec, Object[] args) {
+        try {
+            return spec.invoker().invoke(args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("In call to configurable '" + spec.name() + "'", cause);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("In call to configurable '" + spec.name() + "'", e);
+        }
+    }
+
+}

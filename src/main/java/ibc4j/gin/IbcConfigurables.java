@@ -1,0 +1,48 @@
+package ibc4j.gin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The Java classes that implement IBC's gin configurables, listed by hand (no classpath scanning); mirrors the
+ * imports through which IBC's {@code @gin.configurable} decorators run.
+ *
+ * <p>Each class carries {@code @Configurable} with IBC's name, so it takes over the IBC registration from
+ * {@code ibc_configurables.json}. Its {@code @Param} defaults must equal IBC's ({@link #defaultMismatches}).
+ */
+public final class IbcConfigurables {
+    private IbcConfigurables() {}
+
+    /** Add a class here when it implements an IBC configurable; {@code GinRegistry.defaultRegistry()} reads it. */
+    public static final List<Class<?>> CLASSES = List.of();
+
+    /**
+     * How a Java stand-in's signature differs from IBC's: parameters missing on either side, and literal
+     * defaults that are not equal in Python's sense. Empty for a faithful port, or for a spec IBC never had.
+     */
+    public static List<String> defaultMismatches(ConfigurableSpec spec) {
+        List<String> out = new ArrayList<>();
+        if (spec.ibcParams() == null) {
+            return out;
+        }
+        Map<String, ConfigurableSpec.ParamSpec> java = spec.params().stream()
+                .collect(Collectors.toMap(ConfigurableSpec.ParamSpec::name, Function.identity()));
+        for (ConfigurableSpec.ParamSpec ibc : spec.ibcParams()) {
+            ConfigurableSpec.ParamSpec j = java.remove(ibc.name());
+            if (j == null) {
+                out.add(spec.name() + "." + ibc.name() + ": in IBC, missing in Java");
+            } else if (ibc.hasDefault() != j.hasDefault()) {
+                out.add(spec.name() + "." + ibc.name() + ": IBC default " + ibc.defaultText() + ", Java "
+                        + j.defaultText());
+            } else if (ibc.literal() && !PyValues.pyEquals(ibc.defaultValue(), j.defaultValue())) {
+                out.add(spec.name() + "." + ibc.name() + ": IBC default " + ibc.defaultText() + ", Java "
+                        + j.defaultText());
+            }
+        }
+        java.keySet().stream().sorted().forEach(n -> out.add(spec.name() + "." + n + ": in Java, not in IBC"));
+        return out;
+    }
+}

@@ -1,0 +1,51 @@
+package ibc4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** {@code describe NAME}: one configurable's selector, IBC source, status and parameters. */
+class DescribeCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return DescribeCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void describesAnIbcConfigurable() {
+        assertEquals(0, run("describe", "DenseResnetValue"));
+        assertEquals("DenseResnetValue  (ibc.networks.layers.dense_resnet_value.DenseResnetValue)\n"
+                + "  IBC source: networks/layers/dense_resnet_value.py:DenseResnetValue.__init__, line 25\n"
+                + "  status: registered, not implemented\n"
+                + "\n"
+                + "  parameter   Java type  default  doc\n"
+                + "  width       -          512\n"
+                + "  num_blocks  -          2\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void showsRequiredAndNonLiteralDefaults() {
+        assertEquals(0, run("BlockPush"));
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertTrue(o.contains("  task                 -          BlockTaskVariant.PUSH\n"), o);
+        out.reset();
+        assertEquals(0, run("MLPEBM"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("  obs_spec            -          (required)\n"),
+                out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unknownNameSuggestsAndExitsTwo() {
+        assertEquals(2, run("MLPEMB"));
+        assertEquals("No configurable matching 'MLPEMB'.\n  did you mean 'MLPEBM'?\n",
+                err.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
+        assertEquals(2, run("a", "b"));
+    }
+}
