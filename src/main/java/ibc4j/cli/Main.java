@@ -33,6 +33,8 @@ public final class Main {
                 return gin(rest);
             case "parity":
                 return ParityCommand.run(rest);
+            case "describe":
+                return DescribeCommand.run(rest);
             default:
                 System.err.println("ibc4j: unknown command '" + args[0] + "'\n" + USAGE);
                 return 2;
@@ -42,6 +44,9 @@ public final class Main {
     private static int gin(String[] args) {
         if (args.length > 0 && args[0].equals("parse")) {
             return GinParseCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
+        }
+        if (args.length > 0 && args[0].equals("bind")) {
+            return GinBindCommand.run(Arrays.copyOfRange(args, 1, args.length));
         }
         System.err.println("usage: ibc4j gin parse|bind ...");
         return 2;
