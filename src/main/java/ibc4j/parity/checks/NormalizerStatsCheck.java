@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * {@link ChanRunningStatistics} and {@link Normalizers.MinMax} against {@code stats.compute_dataset_statistics}
@@ -33,7 +34,7 @@ public final class NormalizerStatsCheck implements ParityCheck {
             ChanRunningStatistics s = new ChanRunningStatistics((int) w.size(2));
             for (int i = 0; i < w.size(0); i++) {
                 for (int t = 0; t < w.size(1); t++) {
-                    s.update(w.getRow(i).getRow(t).toFloatVector());
+                    s.update(w.get(NDArrayIndex.point(i), NDArrayIndex.point(t), NDArrayIndex.all()).toFloatVector());
                 }
             }
             out.add(TensorResult.compare(g, "mean_" + key, Nd4j.createFromArray(s.mean()), same));
