@@ -177,6 +177,11 @@ public abstract class EbmKernel {
         return ga;
     }
 
+    /** The concatenated input buffer [R, obsDim + A] of the last {@code (obs, act)} call. */
+    protected final INDArray netInput() {
+        return x;
+    }
+
     /** The energy buffer [R] as the last energy-computing call left it. */
     public INDArray lastEnergies() {
         return eFlat;

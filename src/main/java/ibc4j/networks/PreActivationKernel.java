@@ -14,7 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forward   h0 = z0;  per block l = 1..L:  a1 = relu(h_{l-1});  z_l = a1·W1_l + b1_l;  a2 = relu(z_l);
  *                                         u_l = a2·W2_l + b2_l;  h_l = h_{l-1} + u_l;       f = h_L·wo + bo
  * backward  γ_L = wo^T (the same row for every sample, so δq_L = wo^T·W2_L^T is a cached row cq)
- *           l = L..1:  δq_l = γ_l·W2_l^T;  δz_l = [z_l > 0]⊙δq_l;  δr_l = δz_l·W1_l^T;  γ_{l-1} = γ_l + [h_{l-1} > 0]⊙δr_l
+ *           l = L..1:  δq_l = γ_l·W2_l^T;  δz_l = [z_l > 0]⊙δq_l;  δr_l = δz_l·W1_l^T;
+ *                      γ_{l-1} = γ_l + [h_{l-1} > 0]⊙δr_l
  *           ∂f/∂x = γ_0·Wp^T
  * </pre>
  * For the gradient alone the last block's u_L, h_L and the head are skipped: they do not feed ∂f/∂a. Biases and
@@ -142,11 +143,12 @@ public final class PreActivationKernel extends EbmKernel {
     }
 
     /**
-     * Views of the buffers after {@link #energies}, named as IBC's layers (projection, relu1, dense1, relu2,
+     * Views of the buffers after {@link #energies}, named as IBC's layers (net_input, projection, relu1, dense1, relu2,
      * dense2, residual, head), with a {@code block<l>/} prefix when there are several blocks. For parity checks.
      */
     public Map<String, INDArray> intermediates() {
         Map<String, INDArray> m = new LinkedHashMap<>();
+        m.put("net_input", netInput());
         m.put("projection", h[0]);
         for (int l = 0; l < numBlocks; l++) {
             String p = numBlocks == 1 ? "" : "block" + l + "/";

@@ -123,9 +123,11 @@ class MLPEBMTest {
     @Test
     void configErrorsNameTheValue() {
         MLPEBM.Config p = MLPEBM.Config.particle();
-        UnsupportedOperationException sn = assertThrows(UnsupportedOperationException.class, () -> MLPEBM.create(
-                new MLPEBM.Config(8, 2, 0, "relu", "ResNetPreActivation", "normal", "normal", "spectral_norm"), 3, 2, 0));
-        assertTrue(sn.getMessage().contains("spectral_norm"), sn.getMessage());
+        MLPEBM.Config sn = new MLPEBM.Config(8, 2, 0, "relu", "ResNetPreActivation", "normal", "normal",
+                "spectral_norm");
+        UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
+                () -> MLPEBM.create(sn, 3, 2, 0));
+        assertTrue(u.getMessage().contains("spectral_norm"), u.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MLPEBM.create(p.withLayers("ResNet"), 3, 2, 0));
         assertTrue(e.getMessage().contains("'ResNet' is not one of"), e.getMessage());
