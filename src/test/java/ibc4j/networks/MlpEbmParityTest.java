@@ -147,8 +147,11 @@ class MlpEbmParityTest {
      *
      * <p>Tolerance: these are sums over all R rows of products of already-rounded factors, so an a-priori model
      * gets long; instead the same kernel runs in float64 on the same inputs, and ibc4j's own float32 error
-     * e32 = max|grad32 − grad64| is measured per tensor. TF rounds the same float32 operations in another order,
-     * so its error has the same size: the two differ by ≤ 2·e32; atol = 4·e32 leaves headroom for the tail.
+     * e32 = max|grad32 − grad64| is measured per tensor (4·e32 covers the tail of our side). TF's error is not
+     * ours: it differentiates the backward pass by autodiff, a longer chain of rounded ops without the
+     * row-constant shortcuts, and measured against the same float64 it is up to ~5× e32 on small3d (~10 ulps of
+     * the largest entry). So TF gets its own budget of 16 ulps of the tensor's largest value (≈ 2 roundings for
+     * each of the ~8 chained ops): atol = 4·e32 + 16·u·max|tf|.
      * Exact zeros (biases: they reach ∂f/∂a only through the masks) must be exact zeros in TF too.
      */
     @ParameterizedTest
@@ -177,8 +180,12 @@ class MlpEbmParityTest {
         ParityCompare pc = new ParityCompare();
         for (String name : net.paramNames()) {
             INDArray mine = grad32.get(name);
-            double e32 = mine.castTo(grad64.get(name).dataType()).sub(grad64.get(name)).amaxNumber().doubleValue();
-            pc.check("grad_penalty_" + name, g.tensor("grad_penalty_" + name), mine, 4 * e32, 0);
+            INDArray g64 = grad64.get(name);
+            double e32 = mine.castTo(g64.dataType()).sub(g64).amaxNumber().doubleValue();
+            INDArray tf = g.tensor("grad_penalty_" + name);
+            double eTf = tf.castTo(g64.dataType()).sub(g64).amaxNumber().doubleValue();
+            System.out.printf("  %s: max|ibc4j32 - ibc4j64| %.2e, max|TF32 - ibc4j64| %.2e%n", name, e32, eTf);
+            pc.check("grad_penalty_" + name, tf, mine, 4 * e32 + 16 * U * tf.amaxNumber().doubleValue(), 0);
         }
         pc.assertAllPassed();
     }
