@@ -63,7 +63,7 @@ final class PreActivationGradPenalty {
         dWpA = k.buf(actDim, k.width);
     }
 
-    /** Needs the kernel's buffers from {@code actionGradient(obs, act)}; adds weight·∂P/∂θ into gradOut. */
+    /** Needs the kernel's buffers from {@code actionGradient(obs, act)}; adds ∂P/∂θ (weight included) into gradOut. */
     double run(double margin, double weight, INDArray gradOut) {
         double p = outerGradient(margin, weight);
         bindGradient(gradOut);
