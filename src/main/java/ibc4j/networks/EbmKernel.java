@@ -203,8 +203,8 @@ public abstract class EbmKernel {
      * <pre>
      * P = weight · mean_r max(‖∂f/∂a_r‖∞ − margin, 0)²      (mean over all R = B·(n+1) rows = IBC's mean_b mean_j)
      * </pre>
-     * {@code ∂P/∂θ} (weight included) is ADDED into {@code gradOut} (flat, the graph's parameter layout), so a caller can
-     * accumulate it onto the info_nce gradient. ReLU masks are held fixed (their derivative is 0 a.e.).
+     * {@code ∂P/∂θ} (weight included) is ADDED into {@code gradOut} (flat, the graph's parameter layout), so a
+     * caller can accumulate it onto the info_nce gradient. ReLU masks are held fixed (their derivative is 0 a.e.).
      *
      * @return P (already multiplied by weight)
      * @throws UnsupportedOperationException for layers other than ResNetPreActivation
