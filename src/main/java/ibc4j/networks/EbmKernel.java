@@ -1,0 +1,287 @@
+package ibc4j.networks;
+
+import org.nd4j.common.base.Preconditions;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Allocation-free forward and input gradients of {@link MLPEBM}; the hand-written counterpart of IBC's
+ * {@code mcmc.gradient_wrt_act} (ibc/agents/mcmc.py) over the graph's own parameter views (one copy of the weights).
+ *
+ * <p>A kernel is bound to one row count R and preallocates every buffer for it; calls do GEMMs
+ * ({@code Nd4j.gemm} into c-order buffers) and in-place elementwise ops only. Returned arrays are the kernel's
+ * buffers: valid until the next call, never to be kept. Not thread-safe. The kernel sees weight updates made in
+ * place (DL4J updaters do that) but must be rebuilt if the graph's parameter array is replaced.
+ *
+ * <p>Signs: everything here is about f, the network output (IBC's "energy", a logit). IBC's
+ * {@code gradient_wrt_act} returns {@code -∂f/∂a}; {@link #actionGradient} returns {@code +∂f/∂a}.
+ *
+ * <p>ReLU masks use {@code x > 0}, as TF's ReluGrad does. Only activation 'relu' is implemented here.
+ *
+ * <p>Two ways to feed observations: {@code (obs, act)} methods concatenate [obs, act] and run the first dense
+ * layer as TF does (one GEMM over all inputs, then the bias); {@link #prepareObservations} computes the
+ * observation half {@code obs·W_obs + b} once per Langevin chain, after which the {@code (act)} methods only add
+ * {@code act·W_act}. That changes the float32 summation order of the first layer (≈1 ulp), not the math.
+ */
+public abstract class EbmKernel {
+    protected final MLPEBM net;
+    protected final int rows;
+    protected final int obsDim;
+    protected final int actDim;
+    protected final int inDim;
+    protected final int firstWidth;
+    protected final DataType dt;
+
+    /** First dense layer (reads the network input): kernel [in, W0] ('f'-order view), bias [W0]. */
+    protected final INDArray wIn;
+    protected final INDArray bIn;
+    private final INDArray wInObs;   // rows [0, obsDim) of wIn (strided view)
+    private final INDArray wInAct;   // rows [obsDim, in) of wIn (strided view)
+    /** C-order copy of {@code wInAct}, refreshed by {@link #refreshDerived()}: a cache, not a second weight. */
+    protected final INDArray wInActC;
+    /** Head kernel as a row [1, Wt] (view of head_kernel [Wt, 1]) and head bias [1]. */
+    protected final INDArray woRow;
+    private final INDArray wo;
+    private final INDArray bo;
+
+    private final INDArray x;        // [R, in]
+    private final INDArray xObs;
+    private final INDArray xAct;
+    /** Pre-activation of the first dense layer [R, W0]; the trunk reads it. */
+    protected final INDArray z0;
+    private final INDArray hObs;     // [R, W0], prepared observation half incl. bias
+    private final INDArray e;        // [R, 1]
+    private final INDArray eFlat;    // [R] view of e
+    /** ∂f/∂z0 [R, W0], written by {@link #trunkBackward()}. */
+    protected final INDArray gz0;
+    private final INDArray gx;       // [R, in]
+    private final INDArray gxAct;    // view of gx's action columns
+    /** ∂f/∂a [R, A]. */
+    protected final INDArray ga;
+    private boolean prepared;
+
+    protected EbmKernel(MLPEBM net, int rows) {
+        Preconditions.checkArgument(rows >= 1, "rows must be >= 1, got %s", rows);
+        if (!net.config().activation().equals("relu")) {
+            throw new UnsupportedOperationException("EbmKernel implements activation 'relu' only, got '"
+                    + net.config().activation() + "'");
+        }
+        this.net = net;
+        this.rows = rows;
+        this.obsDim = net.obsDim();
+        this.actDim = net.actionDim();
+        this.inDim = net.inputDim();
+        this.dt = net.dataType();
+        String first = net.denseNames().get(0);
+        this.wIn = net.param(first + "_kernel");
+        this.bIn = net.param(first + "_bias");
+        this.firstWidth = (int) wIn.size(1);
+        this.wInObs = wIn.get(NDArrayIndex.interval(0, obsDim), NDArrayIndex.all());
+        this.wInAct = wIn.get(NDArrayIndex.interval(obsDim, inDim), NDArrayIndex.all());
+        this.wInActC = Nd4j.create(dt, actDim, firstWidth);
+        this.wo = net.param("head_kernel");
+        this.woRow = wo.transpose(); // [W, 1] 'f' → [1, W] c-order view
+        this.bo = net.param("head_bias");
+        Preconditions.checkState(sameMemory(woRow, wo), "head_kernel row is not a view");
+
+        this.x = buf(rows, inDim);
+        this.xObs = x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, obsDim));
+        this.xAct = x.get(NDArrayIndex.all(), NDArrayIndex.interval(obsDim, inDim));
+        this.z0 = buf(rows, firstWidth);
+        this.hObs = buf(rows, firstWidth);
+        this.e = buf(rows, 1);
+        this.eFlat = e.reshape(rows);
+        this.gz0 = buf(rows, firstWidth);
+        this.gx = buf(rows, inDim);
+        this.gxAct = gx.get(NDArrayIndex.all(), NDArrayIndex.interval(obsDim, inDim));
+        this.ga = buf(rows, actDim);
+    }
+
+    /** The kernel for {@code net}'s layer type: the pre-activation ResNet path, else the general layered path. */
+    public static EbmKernel create(MLPEBM net, int rows) {
+        if (net.config().layers().equals("ResNetPreActivation")) {
+            return new PreActivationKernel(net, rows);
+        }
+        return new LayeredKernel(net, rows);
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public MLPEBM net() {
+        return net;
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /** f(obs, act) [R], inference mode (dropout off). */
+    public INDArray energies(INDArray obs, INDArray act) {
+        loadInputs(obs, act);
+        trunkForward(true);
+        head();
+        return eFlat;
+    }
+
+    /** f(obs, act) [R] for the observations of the last {@link #prepareObservations}. */
+    public INDArray energies(INDArray act) {
+        loadPrepared(act);
+        trunkForward(true);
+        head();
+        return eFlat;
+    }
+
+    /** ∂f/∂a [R, A] (IBC's de_dact is the negative). */
+    public INDArray actionGradient(INDArray obs, INDArray act) {
+        loadInputs(obs, act);
+        refreshDerived();
+        trunkForward(false);
+        trunkBackward();
+        gemm(gz0, wIn, gx, false, true, 0.0);
+        ga.assign(gxAct);
+        return ga;
+    }
+
+    /**
+     * Computes {@code obs·W_obs + b} of the first layer once, and snapshots weight-derived caches. Call again
+     * after the weights change (e.g. once per Langevin chain; weights are fixed along a chain).
+     */
+    public void prepareObservations(INDArray obs) {
+        checkShape("obs", obs, obsDim);
+        gemm(obs, wInObs, hObs, false, false, 0.0);
+        hObs.addiRowVector(bIn);
+        refreshDerived();
+        prepared = true;
+    }
+
+    /** ∂f/∂a [R, A] for the prepared observations: with one pre-activation block, 2 big GEMMs. */
+    public INDArray actionGradient(INDArray act) {
+        loadPrepared(act);
+        trunkForward(false);
+        trunkBackward();
+        gemm(gz0, wInActC, ga, false, true, 0.0);
+        return ga;
+    }
+
+    /** ∂f/∂a [R, A], and f [R] in {@link #lastEnergies()}, for the prepared observations. */
+    public INDArray actionGradientWithEnergies(INDArray act) {
+        loadPrepared(act);
+        trunkForward(true);
+        head();
+        trunkBackward();
+        gemm(gz0, wInActC, ga, false, true, 0.0);
+        return ga;
+    }
+
+    /** The concatenated input buffer [R, obsDim + A] of the last {@code (obs, act)} call. */
+    protected final INDArray netInput() {
+        return x;
+    }
+
+    /** The energy buffer [R] as the last energy-computing call left it. */
+    public INDArray lastEnergies() {
+        return eFlat;
+    }
+
+    /** ∂f/∂x [R, obsDim + A] with respect to the whole network input x = [obs, act]. */
+    public INDArray inputGradient(INDArray obs, INDArray act) {
+        loadInputs(obs, act);
+        refreshDerived();
+        trunkForward(false);
+        trunkBackward();
+        gemm(gz0, wIn, gx, false, true, 0.0);
+        return gx;
+    }
+
+    /**
+     * IBC's gradient penalty ({@code ibc/losses/gradient_loss.py grad_penalty} with grad_norm_type 'inf',
+     * only_apply_final_grad_penalty, square_grad_penalty) and its parameter gradient by double backprop:
+     * <pre>
+     * P = weight · mean_r max(‖∂f/∂a_r‖∞ − margin, 0)²      (mean over all R = B·(n+1) rows = IBC's mean_b mean_j)
+     * </pre>
+     * {@code ∂P/∂θ} (weight included) is ADDED into {@code gradOut} (flat, the graph's parameter layout), so a
+     * caller can accumulate it onto the info_nce gradient. ReLU masks are held fixed (their derivative is 0 a.e.).
+     *
+     * @return P (already multiplied by weight)
+     * @throws UnsupportedOperationException for layers other than ResNetPreActivation
+     */
+    public double gradPenaltyParamGradients(INDArray obs, INDArray act, double margin, double weight,
+                                            INDArray gradOut) {
+        throw new UnsupportedOperationException("gradPenaltyParamGradients is derived for layers="
+                + "'ResNetPreActivation' only (every IBC EBM config uses it), got '" + net.config().layers() + "'");
+    }
+
+    // ------------------------------------------------------------------ trunk hooks
+
+    /** Runs the trunk from {@link #z0}; with {@code forEnergies} also the parts only the head needs. */
+    protected abstract void trunkForward(boolean forEnergies);
+
+    /** Writes ∂f/∂z0 into {@link #gz0}, starting from the head row {@link #woRow}. */
+    protected abstract void trunkBackward();
+
+    /** The trunk output [R, Wt] after {@code trunkForward(true)}. */
+    protected abstract INDArray top();
+
+    /** Recomputes caches derived from the weights (the kernel's own copies; never written back). */
+    protected void refreshDerived() {
+        wInActC.assign(wInAct);
+    }
+
+    // ------------------------------------------------------------------ shared steps
+
+    private void loadInputs(INDArray obs, INDArray act) {
+        checkShape("obs", obs, obsDim);
+        checkShape("act", act, actDim);
+        xObs.assign(obs);
+        xAct.assign(act);
+        gemm(x, wIn, z0, false, false, 0.0); // Keras Dense: matmul, then bias_add
+        z0.addiRowVector(bIn);
+    }
+
+    private void loadPrepared(INDArray act) {
+        Preconditions.checkState(prepared, "call prepareObservations(obs) first");
+        checkShape("act", act, actDim);
+        z0.assign(hObs);
+        gemm(act, wInActC, z0, false, false, 1.0);
+    }
+
+    private void head() {
+        gemm(top(), wo, e, false, false, 0.0);
+        e.addi(bo.getDouble(0)); // a [1]-shaped bias: scalar add, no broadcast op
+    }
+
+    private void checkShape(String what, INDArray a, int cols) {
+        if (a.rank() != 2 || a.size(0) != rows || a.size(1) != cols || a.dataType() != dt) {
+            throw new IllegalArgumentException(String.format("%s: expected %s [%d, %d], got %s %s", what, dt,
+                    rows, cols, a.dataType(), java.util.Arrays.toString(a.shape())));
+        }
+    }
+
+    /** True when both arrays live in the same off-heap buffer (ND4J wraps views in new DataBuffer objects). */
+    static boolean sameMemory(INDArray a, INDArray b) {
+        return a.data().address() == b.data().address();
+    }
+
+    protected final INDArray buf(long r, long c) {
+        return Nd4j.create(dt, new long[] {r, c}, 'c');
+    }
+
+    /** C = op(A)·op(B) + beta·C; C must be a contiguous (ews 1) array. */
+    protected static void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, double beta) {
+        Nd4j.gemm(a, b, c, ta, tb, 1.0, beta);
+    }
+
+    /** out = (x > 0) ? 1 : 0, TF's ReLU-gradient mask. */
+    protected static void step(INDArray x, INDArray out) {
+        Nd4j.getExecutioner().exec(new Step(x, out, 0.0));
+    }
+
+    /** out = max(x, 0), out of place. */
+    protected static void relu(INDArray x, INDArray out) {
+        Nd4j.getExecutioner().exec(new RectifiedLinear(x, out, 0.0));
+    }
+}

@@ -1,0 +1,327 @@
+package ibc4j.networks;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ibc4j.networks.layers.MLPDropoutLayer;
+import ibc4j.networks.layers.ResNetLayer;
+import ibc4j.networks.layers.ResNetOrigLayer;
+import ibc4j.networks.layers.ResNetPreActivationLayer;
+import ibc4j.networks.layers.TrunkLayer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.common.base.Preconditions;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * The energy network; mirrors {@code MLPEBM} in {@code networks/mlp_ebm.py} (IBC db89ddb).
+ *
+ * <pre>
+ * f(obs, act) = head(trunk(concat(obs_flat, act)))     obs [R, obsDim], act [R, A] → f [R]
+ * </pre>
+ * The trunk is {@code layers} = 'MLPDropout' | 'ResNetOrig' | 'ResNetPreActivation' with {@code hidden_sizes =
+ * [width] * depth}; the head is a linear {@code Dense(1)} (IBC builds {@code dense(action_spec.shape[-1])} and
+ * get_cloning_network passes {@code action_spec = TensorSpec([1])}, the energy's spec). f is what IBC calls the
+ * energy; it is a logit (higher is better), see spec §2.1.
+ *
+ * <p>The DL4J {@link ComputationGraph} (inputs {@code obs}, {@code action}; output {@code head} [R, 1]) is the
+ * model of record: its flat parameter array is what gets trained and checkpointed. {@link #params()} are named
+ * views into that array with Keras-like names and Keras shapes ({@code proj_kernel [in, width]},
+ * {@code proj_bias [width]}, …, {@code head_kernel [width, 1]}, {@code head_bias [1]}); kernels are DL4J's
+ * 'f'-order [in, out] views. {@link EbmKernel} reads the same views, so there is one copy of the weights.
+ *
+ * <p>Initialisation: Keras' {@code 'normal'} is RandomNormal(mean 0, stddev 0.05) for kernels AND biases. DL4J's
+ * biasInit is a constant, so the whole flat array is drawn from N(0, 0.05) with a seeded ND4J generator (the
+ * global ND4J RNG is not touched). TF's random stream cannot be reproduced; parity tests load TF's weights
+ * through {@link #setParams(Map)}.
+ */
+public final class MLPEBM {
+    /** IBC's {@code layers} values. */
+    public static final List<String> LAYERS = List.of("MLPDropout", "ResNetOrig", "ResNetPreActivation");
+    /** Keras RandomNormal's default stddev, which {@code 'normal'} resolves to. */
+    public static final double NORMAL_INIT_STDDEV = 0.05;
+
+    /**
+     * MLPEBM's gin parameters, with IBC's defaults in {@link #ibcDefaults()}.
+     *
+     * @param width             hidden width. IBC default 512; particle config 256.
+     * @param depth             number of hidden dense layers (ResNet: 2 per block, plus the projection). Default 2.
+     * @param rate              Keras dropout rate (fraction dropped). Default 0.1; every EBM config sets 0.0.
+     * @param activation        'relu' or 'swish'. Default 'relu'.
+     * @param layers            one of {@link #LAYERS}. Default 'MLPDropout'; every EBM config: 'ResNetPreActivation'.
+     * @param kernelInitializer only 'normal' (the default) is supported.
+     * @param biasInitializer   only 'normal' (the default) is supported.
+     * @param denseLayerType    'regular' (default); 'spectral_norm' (d4rl) is not implemented yet.
+     */
+    public record Config(int width, int depth, double rate, String activation, String layers,
+                         String kernelInitializer, String biasInitializer, String denseLayerType) {
+        /** The defaults of {@code MLPEBM.__init__}. */
+        public static Config ibcDefaults() {
+            return new Config(512, 2, 0.1, "relu", "MLPDropout", "normal", "normal", "regular");
+        }
+
+        /** {@code configs/particle/mlp_ebm_langevin.gin}: ResNetPreActivation, width 256, depth 2, rate 0. */
+        public static Config particle() {
+            return new Config(256, 2, 0.0, "relu", "ResNetPreActivation", "normal", "normal", "regular");
+        }
+
+        public Config withWidth(int w) {
+            return new Config(w, depth, rate, activation, layers, kernelInitializer, biasInitializer, denseLayerType);
+        }
+
+        public Config withDepth(int d) {
+            return new Config(width, d, rate, activation, layers, kernelInitializer, biasInitializer, denseLayerType);
+        }
+
+        public Config withRate(double r) {
+            return new Config(width, depth, r, activation, layers, kernelInitializer, biasInitializer, denseLayerType);
+        }
+
+        public Config withLayers(String l) {
+            return new Config(width, depth, rate, activation, l, kernelInitializer, biasInitializer, denseLayerType);
+        }
+    }
+
+    private final Config config;
+    private final int obsDim;
+    private final int actionDim;
+    private final TrunkLayer trunk;
+    private final ComputationGraph graph;
+    private final List<String> denseNames; // Keras order, head last
+    private final Map<String, long[]> segments = new LinkedHashMap<>(); // name → {offset, length}
+    private final Map<String, INDArray> params;
+
+    private MLPEBM(Config config, int obsDim, int actionDim, TrunkLayer trunk, ComputationGraph graph) {
+        this.config = config;
+        this.obsDim = obsDim;
+        this.actionDim = actionDim;
+        this.trunk = trunk;
+        this.graph = graph;
+        List<String> names = new ArrayList<>(trunk.denseNames());
+        names.add("head");
+        this.denseNames = Collections.unmodifiableList(names);
+        INDArray flat = graph.params();
+        Map<String, INDArray> views = new LinkedHashMap<>();
+        for (String d : denseNames) {
+            INDArray w = graph.getLayer(d).getParam("W");
+            INDArray b = graph.getLayer(d).getParam("b");
+            // Record where DL4J put each view so that viewsOf() can lay the same names over a gradient array.
+            segments.put(d + "_kernel", new long[] {w.offset() - flat.offset(), w.length()});
+            segments.put(d + "_bias", new long[] {b.offset() - flat.offset(), b.length()});
+            views.put(d + "_kernel", w);
+            views.put(d + "_bias", b.reshape(b.length()));
+        }
+        this.params = Collections.unmodifiableMap(views);
+    }
+
+    /** Builds and initialises the network with DL4J's default updater and workspaces on. */
+    public static MLPEBM create(Config config, int obsDim, int actionDim, long seed) {
+        return create(config, obsDim, actionDim, seed, null, WorkspaceMode.ENABLED);
+    }
+
+    /**
+     * Builds the graph and draws every parameter from N(0, 0.05) with {@code seed}.
+     *
+     * @param obsDim    flattened observation width (particle 2-D: 2 frames × 8 = 16)
+     * @param actionDim action width A
+     * @param updater   the training updater stored in the graph configuration, or null for DL4J's default
+     * @param workspace DL4J workspace mode for training and inference (the layout is correct in both)
+     */
+    public static MLPEBM create(Config config, int obsDim, int actionDim, long seed, IUpdater updater,
+                                WorkspaceMode workspace) {
+        Preconditions.checkArgument(obsDim >= 0 && actionDim >= 1,
+                "need obsDim >= 0 and actionDim >= 1, got obsDim=%s actionDim=%s", obsDim, actionDim);
+        TrunkLayer trunk = trunkFor(config);
+        DataType dt = Nd4j.defaultFloatingPointType();
+        NeuralNetConfiguration.Builder nn = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(dt)
+                .weightInit(new NormalDistribution(0.0, NORMAL_INIT_STDDEV)) // documents the init; overwritten below
+                .trainingWorkspaceMode(workspace)
+                .inferenceWorkspaceMode(workspace);
+        if (updater != null) {
+            nn.updater(updater);
+        }
+        GraphBuilder gb = nn.graphBuilder().addInputs("obs", "action");
+        gb.addVertex("net_input", new MergeVertex(), "obs", "action"); // tf.concat([obs, act], -1)
+        String top = trunk.addTo(gb, "net_input", obsDim + actionDim);
+        gb.addLayer("head", new DenseLayer.Builder().nIn(trunk.outputWidth()).nOut(1)
+                .activation(Activation.IDENTITY).build(), top);
+        ComputationGraphConfiguration conf = gb.setOutputs("head").build();
+        ComputationGraph graph = new ComputationGraph(conf);
+
+        INDArray flat = Nd4j.create(dt, 1, conf.getVertices().values().stream()
+                .mapToLong(v -> v.numParams(true)).sum());
+        Nd4j.getExecutioner().exec(new GaussianDistribution(flat, 0.0, NORMAL_INIT_STDDEV),
+                Nd4j.getRandomFactory().getNewRandomInstance(seed));
+        graph.init(flat, false); // given parameters are used as is: no DL4J initialiser runs
+        return new MLPEBM(config, obsDim, actionDim, trunk, graph);
+    }
+
+    private static TrunkLayer trunkFor(Config c) {
+        if (c.denseLayerType().equals("spectral_norm")) {
+            throw new UnsupportedOperationException(
+                    "MLPEBM.dense_layer_type='spectral_norm' (networks/layers/spectral_norm.py DenseSN) is not "
+                            + "implemented yet; only 'regular' is");
+        }
+        if (!c.denseLayerType().equals("regular")) {
+            throw new IllegalArgumentException("MLPEBM.dense_layer_type must be 'regular' or 'spectral_norm', got '"
+                    + c.denseLayerType() + "'");
+        }
+        for (String init : List.of(c.kernelInitializer(), c.biasInitializer())) {
+            if (!init.equals("normal")) {
+                throw new UnsupportedOperationException("MLPEBM initializer '" + init
+                        + "' is not supported; only Keras 'normal' (RandomNormal stddev 0.05), IBC's default");
+            }
+        }
+        switch (c.layers()) {
+            case "MLPDropout":
+                return new MLPDropoutLayer(c.width(), c.depth(), c.rate(), c.activation());
+            case "ResNetOrig":
+                return new ResNetOrigLayer(c.width(), c.depth(), c.rate(), c.activation());
+            case "ResNetPreActivation":
+                return new ResNetPreActivationLayer(c.width(), c.depth(), c.rate(), c.activation());
+            default:
+                // IBC has no final else here and leaves self._mlp unset; fail with the value instead.
+                throw new IllegalArgumentException("MLPEBM.layers '" + c.layers() + "' is not one of " + LAYERS);
+        }
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public int obsDim() {
+        return obsDim;
+    }
+
+    public int actionDim() {
+        return actionDim;
+    }
+
+    /** Width of the network input, {@code obsDim + actionDim}. */
+    public int inputDim() {
+        return obsDim + actionDim;
+    }
+
+    /** Number of residual blocks (ResNet layers), or of hidden dense layers (MLPDropout). */
+    public int numBlocks() {
+        return trunk instanceof ResNetLayer ? ((ResNetLayer) trunk).numBlocks() : config.depth();
+    }
+
+    public DataType dataType() {
+        return graph.params().dataType();
+    }
+
+    /** The model of record. Its parameter array must not be replaced (e.g. by {@code init()}) under a kernel. */
+    public ComputationGraph graph() {
+        return graph;
+    }
+
+    /** DL4J names of the dense layers in Keras' trainable-variable order, head last. */
+    public List<String> denseNames() {
+        return denseNames;
+    }
+
+    /** Parameter names in Keras' trainable-variable order: {@code <dense>_kernel, <dense>_bias, …}. */
+    public List<String> paramNames() {
+        return List.copyOf(params.keySet());
+    }
+
+    /** Named views into the graph's parameters (writes go to the model). */
+    public Map<String, INDArray> params() {
+        return params;
+    }
+
+    public INDArray param(String name) {
+        INDArray p = params.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no parameter '" + name + "'; known: " + params.keySet());
+        }
+        return p;
+    }
+
+    /**
+     * The same named views laid over another flat array with the graph's parameter layout (e.g. a gradient).
+     *
+     * @param flat {@code [numParams]} or {@code [1, numParams]}, contiguous
+     */
+    public Map<String, INDArray> viewsOf(INDArray flat) {
+        long n = graph.numParams();
+        Preconditions.checkArgument(flat.length() == n && flat.isVectorOrScalar(),
+                "expected a flat array of %s parameters, got shape %s", n, flat.shapeInfoToString());
+        INDArray v = flat.reshape(n);
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : params.entrySet()) {
+            long[] seg = segments.get(e.getKey());
+            INDArray part = v.get(NDArrayIndex.interval(seg[0], seg[0] + seg[1]));
+            INDArray p = e.getValue();
+            out.put(e.getKey(), p.rank() == 1 ? part : part.reshape(p.ordering(), p.shape()));
+        }
+        return out;
+    }
+
+    /**
+     * Sets every parameter from Keras-shaped arrays (kernels [in, out], biases [out]), e.g. TF goldens.
+     *
+     * @throws IllegalArgumentException if a name is missing or unknown, or a shape differs
+     */
+    public void setParams(Map<String, INDArray> values) {
+        for (String k : values.keySet()) {
+            param(k); // rejects unknown names
+        }
+        for (Map.Entry<String, INDArray> e : params.entrySet()) {
+            INDArray v = values.get(e.getKey());
+            if (v == null) {
+                throw new IllegalArgumentException("missing parameter '" + e.getKey() + "'");
+            }
+            Preconditions.checkArgument(java.util.Arrays.equals(v.shape(), e.getValue().shape()),
+                    "%s: expected shape %s, got %s", e.getKey(), e.getValue().shape(), v.shape());
+            e.getValue().assign(v); // assign copies by index, so C-order goldens land right in 'f'-order views
+        }
+    }
+
+    /** f(obs, act) through the graph in inference mode (dropout off), as {@code MLPEBM.call(training=False)}. */
+    public INDArray energies(INDArray obs, INDArray act) {
+        return output(false, obs, act);
+    }
+
+    /** f(obs, act) through the graph in training mode (dropout on when rate > 0). */
+    public INDArray energiesTraining(INDArray obs, INDArray act) {
+        return output(true, obs, act);
+    }
+
+    private INDArray output(boolean training, INDArray obs, INDArray act) {
+        INDArray head = graph.output(training, obs, act)[0]; // [R, 1]
+        return head.reshape(head.size(0)); // tf.squeeze(x, axis=-1)
+    }
+
+    /**
+     * Gradient of {@code L = Σ_r dLdf[r]·f(obs_r, act_r)} with respect to every parameter, by DL4J backprop in
+     * training mode: the first-order path of the training loss (info_nce).
+     *
+     * @param dLdf {@code [R]} or {@code [R, 1]}
+     * @return a new flat array in the graph's parameter layout (use {@link #viewsOf} for names)
+     */
+    public INDArray paramGradient(INDArray obs, INDArray act, INDArray dLdf) {
+        graph.feedForward(new INDArray[] {obs, act}, true, false);
+        INDArray flat = graph.backpropGradient(dLdf.reshape(dLdf.length(), 1)).gradient().dup();
+        graph.clearLayersStates();
+        return flat;
+    }
+}
