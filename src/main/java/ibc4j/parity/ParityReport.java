@@ -92,7 +92,7 @@ public final class ParityReport {
 
     /** {@code 1e-6/1e-5} of the decisive tensor. */
     static String toleranceCell(ParityRow r) {
-        return r.tolerance().map(t -> Fmt.exact(t.atol()) + "/" + Fmt.exact(t.rtol())).orElse("-");
+        return r.tolerance().map(t -> Fmt.sci(t.atol()) + "/" + Fmt.sci(t.rtol())).orElse("-");
     }
 
     /** Header lines about the golden's producer, in a fixed order, skipping fields the manifest lacks. */

@@ -1,0 +1,52 @@
+package ibc4j.parity.checks;
+
+import ibc4j.networks.MLPEBM;
+import ibc4j.parity.Golden;
+import ibc4j.parity.TensorSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Shared by the network-based checks: the golden's MLPEBM with TF's weights, and row filtering. */
+final class GoldenNetworks {
+    private GoldenNetworks() {}
+
+    /** The network described by the golden's params, with every {@code weight} tensor loaded by its short name. */
+    static MLPEBM network(Golden g) {
+        MLPEBM.Config cfg = new MLPEBM.Config(g.intParam("width"), g.intParam("depth"), g.doubleParam("rate"),
+                (String) g.param("activation"), (String) g.param("layers"), "normal", "normal", "regular");
+        MLPEBM net = MLPEBM.create(cfg, g.intParam("obs_dim"), g.intParam("action_dim"), 0);
+        Map<String, INDArray> weights = new LinkedHashMap<>();
+        for (TensorSpec t : g.tensorsWithRole("weight")) {
+            weights.put(t.name(), g.tensor(t.name()));
+        }
+        net.setParams(weights);
+        return net;
+    }
+
+    /** The rows of {@code a} (reshaped to {@code [drop.length, -1]}) whose flag is false. */
+    static INDArray keepRows(INDArray a, boolean[] drop) {
+        int kept = 0;
+        for (boolean d : drop) {
+            kept += d ? 0 : 1;
+        }
+        long cols = a.length() / drop.length;
+        INDArray m = a.reshape(drop.length, cols);
+        INDArray out = Nd4j.create(a.dataType(), kept, cols);
+        for (int r = 0, o = 0; r < drop.length; r++) {
+            if (!drop[r]) {
+                out.getRow(o++).assign(m.getRow(r));
+            }
+        }
+        return out;
+    }
+
+    static int count(boolean[] flags) {
+        int n = 0;
+        for (boolean f : flags) {
+            n += f ? 1 : 0;
+        }
+        return n;
+    }
+}
