@@ -53,7 +53,8 @@ public abstract class EbmKernel {
     private final INDArray xAct;
     /** Pre-activation of the first dense layer [R, W0]; the trunk reads it. */
     protected final INDArray z0;
-    private final INDArray hObs;     // [R, W0], prepared observation half incl. bias
+    /** [R, W0], the prepared observation half incl. bias. */
+    protected final INDArray hObs;
     private final INDArray e;        // [R, 1]
     private final INDArray eFlat;    // [R] view of e
     /** ∂f/∂z0 [R, W0], written by {@link #trunkBackward()}. */
@@ -103,8 +104,16 @@ public abstract class EbmKernel {
 
     /** The kernel for {@code net}'s layer type: the pre-activation ResNet path, else the general layered path. */
     public static EbmKernel create(MLPEBM net, int rows) {
+        return create(net, rows, PreActivationKernel.fusedAvailable());
+    }
+
+    /**
+     * As {@link #create(MLPEBM, int)}; {@code fuse} = false keeps the per-op Langevin path even where the fused one
+     * is available (benchmarks compare the two).
+     */
+    public static EbmKernel create(MLPEBM net, int rows, boolean fuse) {
         if (net.config().layers().equals("ResNetPreActivation")) {
-            return new PreActivationKernel(net, rows);
+            return new PreActivationKernel(net, rows, fuse && PreActivationKernel.fusedAvailable());
         }
         return new LayeredKernel(net, rows);
     }
@@ -243,10 +252,15 @@ public abstract class EbmKernel {
     }
 
     private void loadPrepared(INDArray act) {
-        Preconditions.checkState(prepared, "call prepareObservations(obs) first");
-        checkShape("act", act, actDim);
+        checkPrepared(act);
         z0.assign(hObs);
         gemm(act, wInActC, z0, false, false, 1.0);
+    }
+
+    /** Throws unless {@link #prepareObservations} ran and {@code act} is [R, A] of the kernel's type. */
+    protected final void checkPrepared(INDArray act) {
+        Preconditions.checkState(prepared, "call prepareObservations(obs) first");
+        checkShape("act", act, actDim);
     }
 
     private void head() {

@@ -1,9 +1,11 @@
 package ibc4j.networks;
 
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ibc4j.networks.layers.ResNetLayer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -20,6 +22,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </pre>
  * For the gradient alone the last block's u_L, h_L and the head are skipped: they do not feed ∂f/∂a. Biases and
  * the residual add keep TF's order (matmul, bias_add, then x_start_block + x).
+ *
+ * <p>The Langevin path, {@link #actionGradient(INDArray)} after {@link #prepareObservations} with one block in
+ * float32, runs the 2 GEMMs with the elementwise work fused around them ({@link FusedPasses}) when the
+ * {@code jdk.incubator.vector} module is present; rows with the same observation (IBC tiles each observation over
+ * its counter examples) read one prepared row. Otherwise, or with {@code -Dibc4j.fused=false}, it runs the
+ * per-op path below. After a fused call, {@code z[0]} holds δz and {@code h[0]}, {@code dz[0]}, {@code gam[0]}
+ * are not written.
  */
 public final class PreActivationKernel extends EbmKernel {
     final int numBlocks;
@@ -41,8 +50,17 @@ public final class PreActivationKernel extends EbmKernel {
     /** cq = wo^T·W2_L^T [1, W], refreshed with the other weight-derived caches. */
     final INDArray cq;
     private PreActivationGradPenalty penalty;
+    /** The fused Langevin passes, or null (several blocks, float64, no Vector API, or switched off). */
+    private final FusedPasses fused;
+    /** Per row, the first row with the same observation (its prepared half is read instead). */
+    private final int[] obsSource;
 
     PreActivationKernel(MLPEBM net, int rows) {
+        this(net, rows, fusedAvailable());
+    }
+
+    /** {@code fuse} = false forces the per-op path (tests compare the two). */
+    PreActivationKernel(MLPEBM net, int rows, boolean fuse) {
         super(net, rows);
         this.numBlocks = net.numBlocks();
         this.width = firstWidth;
@@ -77,12 +95,92 @@ public final class PreActivationKernel extends EbmKernel {
         }
         scratch = buf(rows, width);
         cq = buf(1, width);
+        boolean fusable = fuse && numBlocks == 1 && dt == DataType.FLOAT;
+        fused = fusable ? new FusedPasses(rows, width, actDim, hObs, a1[0], z[0], scratch) : null;
+        obsSource = new int[rows];
+    }
+
+    /**
+     * Whether new kernels fuse the Langevin path: the {@code jdk.incubator.vector} module is in the boot layer
+     * ({@code --add-modules jdk.incubator.vector}, which the launcher and the test runner pass) and the system
+     * property {@code ibc4j.fused} is not {@code false}.
+     */
+    public static boolean fusedAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"false".equals(System.getProperty("ibc4j.fused"));
+    }
+
+    /** True when this kernel's prepared {@link #actionGradient(INDArray)} runs the fused passes. */
+    public boolean isFused() {
+        return fused != null;
     }
 
     @Override
     protected void refreshDerived() {
         super.refreshDerived();
         gemm(woRow, w2[numBlocks - 1], cq, false, true, 0.0);
+        if (fused != null) {
+            fused.snapshot(wInActC, b1[0], cq, woRow);
+        }
+    }
+
+    @Override
+    public void prepareObservations(INDArray obs) {
+        super.prepareObservations(obs);
+        if (fused == null) {
+            return;
+        }
+        // Bitwise-equal consecutive observation rows share one prepared row, which then stays in cache.
+        INDArray o = wholeBuffer(obs) ? obs : obs.dup('c');
+        FloatBuffer fb = o.data().asNioFloat();
+        int off = 0;
+        int src = 0;
+        for (int r = 0; r < rows; r++) {
+            if (r > 0 && !sameRow(fb, off, src, r)) {
+                src = r;
+            }
+            obsSource[r] = src;
+        }
+    }
+
+    private boolean sameRow(FloatBuffer fb, int off, int a, int b) {
+        for (int c = 0; c < obsDim; c++) {
+            if (Float.floatToRawIntBits(fb.get(off + a * obsDim + c))
+                    != Float.floatToRawIntBits(fb.get(off + b * obsDim + c))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** ∂f/∂a [R, A] for the prepared observations: 2 GEMMs and, when fused, 3 elementwise passes. */
+    @Override
+    public INDArray actionGradient(INDArray act) {
+        if (fused == null) {
+            return super.actionGradient(act);
+        }
+        checkPrepared(act);
+        INDArray in = wholeBuffer(act) ? act : scratchAct().assign(act);
+        fused.project(obsSource, in.data().asNioFloat(), 0);
+        gemm(a1[0], w1[0], z[0], false, false, 0.0);
+        fused.maskInPlace();
+        gemm(z[0], w1[0], scratch, false, true, 0.0);
+        fused.gradient(ga.data().asNioFloat());
+        return ga;
+    }
+
+    private INDArray actCopy;
+
+    /** A c-order array that starts its buffer: its nio view needs no offset arithmetic. */
+    private static boolean wholeBuffer(INDArray a) {
+        return a.ordering() == 'c' && a.offset() == 0 && a.elementWiseStride() == 1 && !a.isView();
+    }
+
+    private INDArray scratchAct() {
+        if (actCopy == null) {
+            actCopy = buf(rows, actDim);
+        }
+        return actCopy;
     }
 
     @Override

@@ -1,0 +1,168 @@
+package ibc4j.networks;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The elementwise work of {@link PreActivationKernel}'s prepared one-block ∂f/∂a, fused into three passes over
+ * the kernel's off-heap buffers with the JDK's Vector API (AVX-512/AVX2 at memory bandwidth; plain Java loops over
+ * direct buffers are scalar and ~3× slower, separate ND4J ops cost one 4096×256 pass each).
+ * <pre>
+ * pass A  a1 = relu(hObs[row's observation] + act·Wp_a)        replaces assign, a K=A GEMM, relu
+ *   GEMM 1  z = a1·W1
+ * pass B  z ← [z + b1 > 0] ⊙ cq        (in place: z becomes δz)   replaces bias add, step, row multiply
+ *   GEMM 2  r = z·W1ᵀ
+ * pass C  ∂f/∂a_r = ([a1 > 0] ⊙ r + woᵀ)·Wp_aᵀ                   replaces step, multiply, row add, a N=A GEMM
+ * </pre>
+ * Masks: relu(h) > 0 exactly when h > 0, so pass C reads the mask of h from a1 and h is never stored. NaN gives
+ * mask 0, as TF's {@code x > 0}. The A-wide products are summed in a different order than OpenBLAS's thin GEMMs
+ * (a few ulps; the kernel's tests and the parity bounds allow for it).
+ *
+ * <p>Loaded only when the {@code jdk.incubator.vector} module is present ({@link PreActivationKernel#fusedAvailable()}),
+ * so every reference to the incubator API stays inside this class. Not thread-safe; owned by one kernel.
+ */
+final class FusedPasses {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    private final int rows;
+    private final int width;
+    private final int actDim;
+    private final int bound;        // width rounded down to the vector length
+    private final ByteBuffer hObs;  // [R, W]
+    private final ByteBuffer a1;    // [R, W]
+    private final ByteBuffer z;     // [R, W]
+    private final ByteBuffer r;     // [R, W]
+    /** Weight snapshots, refreshed by {@link #snapshot}: Wp_a [A, W] row-major, b1, cq = wo·W2ᵀ, wo. */
+    private final float[] wa;
+    private final float[] b1;
+    private final float[] cq;
+    private final float[] wo;
+    private final float[] x;        // one action row
+    private final float[] row;      // one [W] row, stays in L1
+
+    FusedPasses(int rows, int width, int actDim, INDArray hObs, INDArray a1, INDArray z, INDArray r) {
+        this.rows = rows;
+        this.width = width;
+        this.actDim = actDim;
+        this.bound = S.loopBound(width);
+        this.hObs = bytes(hObs);
+        this.a1 = bytes(a1);
+        this.z = bytes(z);
+        this.r = bytes(r);
+        this.wa = new float[actDim * width];
+        this.b1 = new float[width];
+        this.cq = new float[width];
+        this.wo = new float[width];
+        this.x = new float[actDim];
+        this.row = new float[width];
+    }
+
+    /** Copies the weights the passes read; call whenever the kernel refreshes its derived caches. */
+    void snapshot(INDArray waC, INDArray bias1, INDArray cqRow, INDArray woRow) {
+        copy(waC, wa);
+        copy(bias1, b1);
+        copy(cqRow, cq);
+        copy(woRow, wo);
+    }
+
+    /** Pass A: a1_r = relu(hObs[src[r]] + Σ_i act_ri·Wp_a[i]); {@code act} is c-order [R, A] from {@code off}. */
+    void project(int[] src, FloatBuffer act, int off) {
+        final int w = width;
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < actDim; k++) {
+                x[k] = act.get(off + i * actDim + k);
+            }
+            int hb = src[i] * w * 4;
+            int ob = i * w * 4;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                FloatVector s = FloatVector.fromArray(S, wa, j).mul(x[0]);
+                for (int k = 1; k < actDim; k++) {
+                    s = FloatVector.fromArray(S, wa, k * w + j).fma(FloatVector.broadcast(S, x[k]), s);
+                }
+                FloatVector.fromByteBuffer(S, hObs, hb + 4 * j, NATIVE).add(s).max(0f)
+                        .intoByteBuffer(a1, ob + 4 * j, NATIVE);
+            }
+            for (; j < w; j++) {
+                float s = wa[j] * x[0];
+                for (int k = 1; k < actDim; k++) {
+                    s = Math.fma(wa[k * w + j], x[k], s);
+                }
+                a1.putFloat(ob + 4 * j, Math.max(hObs.getFloat(hb + 4 * j) + s, 0f));
+            }
+        }
+    }
+
+    /** Pass B, in place: z ← [z + b1 > 0] ⊙ cq. */
+    void maskInPlace() {
+        final int w = width;
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < rows; i++) {
+            int ob = i * w * 4;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                FloatVector v = FloatVector.fromByteBuffer(S, z, ob + 4 * j, NATIVE).add(FloatVector.fromArray(S, b1, j));
+                VectorMask<Float> on = v.compare(VectorOperators.GT, 0f);
+                zero.blend(FloatVector.fromArray(S, cq, j), on).intoByteBuffer(z, ob + 4 * j, NATIVE);
+            }
+            for (; j < w; j++) {
+                z.putFloat(ob + 4 * j, z.getFloat(ob + 4 * j) + b1[j] > 0f ? cq[j] : 0f);
+            }
+        }
+    }
+
+    /** Pass C: ∂f/∂a_r = ([a1 > 0] ⊙ r + wo)·Wp_aᵀ, written to {@code ga} (c-order [R, A]). */
+    void gradient(FloatBuffer ga) {
+        final int w = width;
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < rows; i++) {
+            int ob = i * w * 4;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                VectorMask<Float> on = FloatVector.fromByteBuffer(S, a1, ob + 4 * j, NATIVE)
+                        .compare(VectorOperators.GT, 0f);
+                zero.blend(FloatVector.fromByteBuffer(S, r, ob + 4 * j, NATIVE), on)
+                        .add(FloatVector.fromArray(S, wo, j)).intoArray(row, j);
+            }
+            for (; j < w; j++) {
+                row[j] = (a1.getFloat(ob + 4 * j) > 0f ? r.getFloat(ob + 4 * j) : 0f) + wo[j];
+            }
+            for (int k = 0; k < actDim; k++) {
+                ga.put(i * actDim + k, dot(row, wa, k * w));
+            }
+        }
+    }
+
+    private float dot(float[] v, float[] m, int off) {
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (; j < bound; j += S.length()) {
+            acc = FloatVector.fromArray(S, v, j).fma(FloatVector.fromArray(S, m, off + j), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < width; j++) {
+            s = Math.fma(v[j], m[off + j], s);
+        }
+        return s;
+    }
+
+    private static ByteBuffer bytes(INDArray a) {
+        if (a.ordering() != 'c' || a.offset() != 0 || a.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("fused passes need whole c-order buffers");
+        }
+        return a.data().asNio().order(NATIVE);
+    }
+
+    private static void copy(INDArray src, float[] dst) {
+        float[] v = src.reshape(src.length()).toFloatVector();
+        System.arraycopy(v, 0, dst, 0, dst.length);
+    }
+}
