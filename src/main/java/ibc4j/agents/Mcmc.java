@@ -1,6 +1,7 @@
 package ibc4j.agents;
 
 import java.nio.FloatBuffer;
+import ibc4j.networks.EbmKernel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,6 +25,33 @@ public final class Mcmc {
     public interface ActionGradient {
         /** Writes f to {@code energies} {@code [M]} and ∂f/∂a to {@code grads} {@code [M, A]}. */
         void evaluate(INDArray actions, INDArray energies, INDArray grads);
+
+        /**
+         * ∂f/∂a alone, what the chain needs when it is not recorded; f costs an MLPEBM a third big GEMM per step.
+         * The default evaluates both (into a fresh array); {@link #fromKernel} skips f.
+         */
+        default void gradient(INDArray actions, INDArray grads) {
+            evaluate(actions, Nd4j.create(DataType.FLOAT, actions.size(0)), grads);
+        }
+    }
+
+    /**
+     * The chain's gradient from a kernel whose observations are prepared ({@link EbmKernel#prepareObservations}),
+     * without allocating: the gradient alone when the chain is not recorded, else gradient and energies together.
+     */
+    public static ActionGradient fromKernel(EbmKernel kernel) {
+        return new ActionGradient() {
+            @Override
+            public void evaluate(INDArray actions, INDArray energies, INDArray grads) {
+                grads.assign(kernel.actionGradientWithEnergies(actions));
+                energies.assign(kernel.lastEnergies());
+            }
+
+            @Override
+            public void gradient(INDArray actions, INDArray grads) {
+                grads.assign(kernel.actionGradient(actions));
+            }
+        };
     }
 
     /** IBC's ChainData: actions after step k, energies and gradient norms at the input of step k. */
@@ -61,7 +89,11 @@ public final class Mcmc {
                 : null;
         float stepsize = cfg.stepsizeInit();
         for (int k = 0; k < cfg.numIterations(); k++) {
-            f.evaluate(actions, energies, grads);
+            if (chain != null) {
+                f.evaluate(actions, energies, grads);
+            } else {
+                f.gradient(actions, grads);
+            }
             noise.normal(eps);
             step(actions, grads, eps, stepsize, cfg, clip, minActions, maxActions, norms);
             if (chain != null) {
@@ -88,12 +120,13 @@ public final class Mcmc {
         int n = (int) actions.length();
         Float gradClip = cfg.gradClip();
         float sigma = cfg.noiseScale();
+        int normType = normType(cfg.gradNormType());
         for (int row = 0, i = 0; i < n; row++) {
             float norm = 0f;
             for (int j = 0; j < a; j++) {
-                norm = accumulateNorm(cfg.gradNormType(), norm, -g.get(i + j));
+                norm = accumulateNorm(normType, norm, -g.get(i + j));
             }
-            normsOut[row] = finishNorm(cfg.gradNormType(), norm);
+            normsOut[row] = normType == L2 ? (float) Math.sqrt(norm) : norm;
             for (int j = 0; j < a; j++, i++) {
                 float d = g.get(i) * -1.0f;                      // gradient_wrt_act returns −∂f/∂a
                 if (gradClip != null) {
@@ -108,17 +141,26 @@ public final class Mcmc {
         }
     }
 
-    private static float accumulateNorm(String type, float acc, float x) {
+    private static final int INF = 0;
+    private static final int L1 = 1;
+    private static final int L2 = 2;
+
+    /** grad_norm_type resolved once per step, not per element. */
+    private static int normType(String type) {
         return switch (type) {
-            case "inf" -> Math.max(acc, Math.abs(x));
-            case "1" -> acc + Math.abs(x);
-            case "2" -> acc + x * x;
+            case "inf" -> INF;
+            case "1" -> L1;
+            case "2" -> L2;
             default -> throw new IllegalArgumentException("grad_norm_type: expected 'inf', '1' or '2', got '" + type
                     + "'");
         };
     }
 
-    private static float finishNorm(String type, float acc) {
-        return type.equals("2") ? (float) Math.sqrt(acc) : acc;
+    private static float accumulateNorm(int type, float acc, float x) {
+        return switch (type) {
+            case INF -> Math.max(acc, Math.abs(x));
+            case L1 -> acc + Math.abs(x);
+            default -> acc + x * x;
+        };
     }
 }

@@ -81,6 +81,26 @@ class McmcTest {
     }
 
     @Test
+    void kernelChainSkipsEnergiesOnlyWhenNotRecorded() {
+        // Same seed, same kernel: recording the chain (gradient + energies per step) must not change the samples.
+        ibc4j.networks.MLPEBM net = ibc4j.networks.MLPEBM.create(ibc4j.networks.MLPEBM.Config.particle()
+                .withWidth(32), 4, 2, 3);
+        INDArray obs = Nd4j.rand(DataType.FLOAT, 3, 4).repeat(0, 4).dup('c');
+        INDArray init = Nd4j.rand(DataType.FLOAT, 12, 2).muli(2).subi(1);
+        ibc4j.networks.EbmKernel k = ibc4j.networks.EbmKernel.create(net, 12);
+        k.prepareObservations(obs);
+        LangevinConfig cfg = LangevinConfig.ibcDefaults().withNumIterations(5);
+        Mcmc.Result plain = Mcmc.langevinActionsGivenObs(Mcmc.fromKernel(k), init, LO, HI, cfg, NoiseSource.seeded(7));
+        Mcmc.Result recorded = Mcmc.langevinActionsGivenObs(Mcmc.fromKernel(k), init, LO, HI,
+                cfg.withReturnChain(true), NoiseSource.seeded(7));
+        assertTrue(plain.actions().equalsWithEps(recorded.actions(), 1e-6), "same chain either way");
+        assertEquals(null, plain.chain());
+        // The recorded energies are f at each step's input: step 0's are f(init).
+        INDArray f0 = net.energies(obs, init);
+        assertTrue(f0.equalsWithEps(recorded.chain().energies().getRow(0), 1e-5));
+    }
+
+    @Test
     void replayedNoiseMustMatchTheRequestedShape() {
         NoiseSource replay = NoiseSource.replay(List.of(), List.of(Nd4j.zeros(DataType.FLOAT, 3, 2)));
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
