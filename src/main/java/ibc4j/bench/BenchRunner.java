@@ -14,7 +14,8 @@ public final class BenchRunner {
 
     /** Everything one run measured; {@link #toMap()} is the JSON object. */
     public record Result(String name, String description, Map<String, Object> shape, int warmup, int repeats,
-                         Summary callMs, Summary floorMs, Summary ratio, double usefulFlops, GemmFloor floor,
+                         Summary callMs, Summary floorMs, Summary ratio, Summary callCpuMs, Summary floorCpuMs,
+                         Summary cpuRatio, double usefulFlops, GemmFloor floor,
                          Map<String, Summary> phases, Map<String, Summary> parts, double peakRssMiB,
                          Map<String, Object> machine) {
 
@@ -39,6 +40,9 @@ public final class BenchRunner {
             m.put("floor_ms", floorMs.toMap());
             m.put("ratio", ratio.toMap());
             m.put("ratio_of_medians", callMs.median() / floorMs.median());
+            m.put("cpu_ms", callCpuMs.toMap());
+            m.put("floor_cpu_ms", floorCpuMs.toMap());
+            m.put("cpu_ratio", cpuRatio.toMap());
             m.put("useful_gflop", usefulFlops / 1e9);
             m.put("gflops", gflops());
             m.put("floor_gflop", floor.flops() / 1e9);
@@ -81,30 +85,49 @@ public final class BenchRunner {
         double[] call = new double[repeats];
         double[] fl = new double[repeats];
         double[] ratio = new double[repeats];
+        double[] callCpu = new double[repeats];
+        double[] flCpu = new double[repeats];
+        double[] cpuRatio = new double[repeats];
+        double[] t = new double[2];
         for (int i = 0; i < repeats; i++) {
             System.gc();
             if (i % 2 == 0) {
-                fl[i] = time(floor::run);
-                call[i] = time(w::call);
+                time(floor::run, t);
+                fl[i] = t[0];
+                flCpu[i] = t[1];
+                time(w::call, t);
+                call[i] = t[0];
+                callCpu[i] = t[1];
             } else {
-                call[i] = time(w::call);
-                fl[i] = time(floor::run);
+                time(w::call, t);
+                call[i] = t[0];
+                callCpu[i] = t[1];
+                time(floor::run, t);
+                fl[i] = t[0];
+                flCpu[i] = t[1];
             }
             ratio[i] = call[i] / fl[i];
+            cpuRatio[i] = flCpu[i] > 0 ? callCpu[i] / flCpu[i] : Double.NaN; // too short to register
         }
         Map<String, Summary> parts = w.parts(repeats);
         Map<String, Object> machine = MachineInfo.detect();
         machine.put("load_average_before", loadBefore);
         machine.put("load_average_after", machine.remove("load_average"));
         return new Result(w.name(), w.description(), w.shape(), warmup, repeats, Summary.of(call), Summary.of(fl),
-                Summary.of(ratio), w.usefulFlops(), floor, w.phases().summaries(), parts, MachineInfo.peakRssMiB(),
+                Summary.of(ratio), Summary.of(callCpu), Summary.of(flCpu), Summary.of(cpuRatio), w.usefulFlops(), floor, w.phases().summaries(), parts, MachineInfo.peakRssMiB(),
                 machine);
     }
 
-    private static double time(Runnable r) {
+    /**
+     * Runs {@code r}; {@code out[0]} = wall-clock ms, {@code out[1]} = CPU ms of the whole process (all threads, BLAS
+     * and OpenMP workers included). On a shared machine CPU time leaves out the time spent waiting for a core.
+     */
+    private static void time(Runnable r, double[] out) {
+        long c = MachineInfo.processCpuNanos();
         long s = System.nanoTime();
         r.run();
-        return (System.nanoTime() - s) / 1e6;
+        out[0] = (System.nanoTime() - s) / 1e6;
+        out[1] = (MachineInfo.processCpuNanos() - c) / 1e6;
     }
 
     /** The human-readable report. */
@@ -119,6 +142,9 @@ public final class BenchRunner {
         b.append(String.format("  %-22s median %10.3f  min %10.3f  max %10.3f   (per repeat; ratio of medians %.3f)%n",
                 "ratio call/floor", r.ratio().median(), r.ratio().min(), r.ratio().max(),
                 r.callMs().median() / r.floorMs().median()));
+        b.append(String.format("  %-22s call %10.3f  floor %10.3f   ratio median %.3f [%.3f, %.3f] (process CPU time,"
+                + " all threads)%n", "cpu ms, median", r.callCpuMs().median(), r.floorCpuMs().median(),
+                r.cpuRatio().median(), r.cpuRatio().min(), r.cpuRatio().max()));
         b.append(String.format("  %-22s %.1f useful (%.2f GFLOP per call); floor GEMMs %.1f%n", "GFLOP/s",
                 r.gflops(), r.usefulFlops() / 1e9, r.floorGflops()));
         if (!r.phases().isEmpty()) {

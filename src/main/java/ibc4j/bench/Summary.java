@@ -17,12 +17,17 @@ public record Summary(double median, double min, double max, int n) {
         return new Summary(med, s[0], s[n - 1], n);
     }
 
+    /** JSON fields; a non-finite figure (e.g. a ratio over a CPU time too short to register) becomes null. */
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("median", median);
-        m.put("min", min);
-        m.put("max", max);
+        m.put("median", finite(median));
+        m.put("min", finite(min));
+        m.put("max", finite(max));
         m.put("n", n);
         return m;
+    }
+
+    private static Double finite(double x) {
+        return Double.isFinite(x) ? x : null;
     }
 }

@@ -75,6 +75,10 @@ final class FusedPasses {
 
     /** Pass A: a1_r = relu(hObs[src[r]] + Σ_i act_ri·Wp_a[i]); {@code act} is c-order [R, A] from {@code off}. */
     void project(int[] src, FloatBuffer act, int off) {
+        if (actDim == 2) {
+            project2(src, act, off);
+            return;
+        }
         final int w = width;
         for (int i = 0; i < rows; i++) {
             for (int k = 0; k < actDim; k++) {
@@ -101,6 +105,29 @@ final class FusedPasses {
         }
     }
 
+    /** Pass A for a 2-D action (IBC's particle and block tasks): the broadcasts hoisted out of the row. */
+    private void project2(int[] src, FloatBuffer act, int off) {
+        final int w = width;
+        for (int i = 0; i < rows; i++) {
+            float x0 = act.get(off + 2 * i);
+            float x1 = act.get(off + 2 * i + 1);
+            FloatVector v0 = FloatVector.broadcast(S, x0);
+            FloatVector v1 = FloatVector.broadcast(S, x1);
+            int hb = src[i] * w * 4;
+            int ob = i * w * 4;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                FloatVector s = FloatVector.fromArray(S, wa, w + j).fma(v1, FloatVector.fromArray(S, wa, j).mul(v0));
+                FloatVector.fromByteBuffer(S, hObs, hb + 4 * j, NATIVE).add(s).max(0f)
+                        .intoByteBuffer(a1, ob + 4 * j, NATIVE);
+            }
+            for (; j < w; j++) {
+                float s = Math.fma(wa[w + j], x1, wa[j] * x0);
+                a1.putFloat(ob + 4 * j, Math.max(hObs.getFloat(hb + 4 * j) + s, 0f));
+            }
+        }
+    }
+
     /** Pass B, in place: z ← [z + b1 > 0] ⊙ cq. */
     void maskInPlace() {
         final int w = width;
@@ -121,6 +148,10 @@ final class FusedPasses {
 
     /** Pass C: ∂f/∂a_r = ([a1 > 0] ⊙ r + wo)·Wp_aᵀ, written to {@code ga} (c-order [R, A]). */
     void gradient(FloatBuffer ga) {
+        if (actDim == 2) {
+            gradient2(ga);
+            return;
+        }
         final int w = width;
         FloatVector zero = FloatVector.zero(S);
         for (int i = 0; i < rows; i++) {
@@ -138,6 +169,35 @@ final class FusedPasses {
             for (int k = 0; k < actDim; k++) {
                 ga.put(i * actDim + k, dot(row, wa, k * w));
             }
+        }
+    }
+
+    /** Pass C for a 2-D action: both dot products accumulate in the same sweep, the row is never stored. */
+    private void gradient2(FloatBuffer ga) {
+        final int w = width;
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < rows; i++) {
+            int ob = i * w * 4;
+            FloatVector acc0 = zero;
+            FloatVector acc1 = zero;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                VectorMask<Float> on = FloatVector.fromByteBuffer(S, a1, ob + 4 * j, NATIVE)
+                        .compare(VectorOperators.GT, 0f);
+                FloatVector g = zero.blend(FloatVector.fromByteBuffer(S, r, ob + 4 * j, NATIVE), on)
+                        .add(FloatVector.fromArray(S, wo, j));
+                acc0 = g.fma(FloatVector.fromArray(S, wa, j), acc0);
+                acc1 = g.fma(FloatVector.fromArray(S, wa, w + j), acc1);
+            }
+            float s0 = acc0.reduceLanes(VectorOperators.ADD);
+            float s1 = acc1.reduceLanes(VectorOperators.ADD);
+            for (; j < w; j++) {
+                float g = (a1.getFloat(ob + 4 * j) > 0f ? r.getFloat(ob + 4 * j) : 0f) + wo[j];
+                s0 = Math.fma(g, wa[j], s0);
+                s1 = Math.fma(g, wa[w + j], s1);
+            }
+            ga.put(2 * i, s0);
+            ga.put(2 * i + 1, s1);
         }
     }
 
