@@ -38,20 +38,24 @@ public final class Mcmc {
     /**
      * The chain's gradient from a kernel whose observations are prepared ({@link EbmKernel#prepareObservations}),
      * without allocating: the gradient alone when the chain is not recorded, else gradient and energies together.
+     * When the chain is not recorded, {@link #langevinActionsGivenObs} runs it through
+     * {@link EbmKernel#chainStep}, so that a fused kernel applies the update inside its last pass.
      */
     public static ActionGradient fromKernel(EbmKernel kernel) {
-        return new ActionGradient() {
-            @Override
-            public void evaluate(INDArray actions, INDArray energies, INDArray grads) {
-                grads.assign(kernel.actionGradientWithEnergies(actions));
-                energies.assign(kernel.lastEnergies());
-            }
+        return new KernelGradient(kernel);
+    }
 
-            @Override
-            public void gradient(INDArray actions, INDArray grads) {
-                grads.assign(kernel.actionGradient(actions));
-            }
-        };
+    private record KernelGradient(EbmKernel kernel) implements ActionGradient {
+        @Override
+        public void evaluate(INDArray actions, INDArray energies, INDArray grads) {
+            grads.assign(kernel.actionGradientWithEnergies(actions));
+            energies.assign(kernel.lastEnergies());
+        }
+
+        @Override
+        public void gradient(INDArray actions, INDArray grads) {
+            grads.assign(kernel.actionGradient(actions));
+        }
     }
 
     /** IBC's ChainData: actions after step k, energies and gradient norms at the input of step k. */
@@ -87,15 +91,29 @@ public final class Mcmc {
         ChainData chain = cfg.returnChain() ? new ChainData(Nd4j.create(DataType.FLOAT, cfg.numIterations(), m, a),
                 Nd4j.create(DataType.FLOAT, cfg.numIterations(), m), Nd4j.create(DataType.FLOAT, cfg.numIterations(), m))
                 : null;
+        EbmKernel kernel = chain == null && f instanceof KernelGradient kg ? kg.kernel() : null;
+        Step rule = new Step(actions, kernel != null ? kernel.chainGradients() : grads, eps, cfg, clip, minActions,
+                maxActions, norms);
+        if (kernel != null) {
+            kernel.beginChain(actions);
+        }
         float stepsize = cfg.stepsizeInit();
         for (int k = 0; k < cfg.numIterations(); k++) {
-            if (chain != null) {
-                f.evaluate(actions, energies, grads);
+            rule.stepsize = stepsize;
+            if (kernel != null) {
+                noise.normal(eps); // the same draws in the same order: one [M, A] normal per step
+                kernel.chainStep(rule);
             } else {
-                f.gradient(actions, grads);
+                if (chain != null) {
+                    f.evaluate(actions, energies, grads);
+                } else {
+                    f.gradient(actions, grads);
+                }
+                noise.normal(eps);
+                for (int r = 0; r < m; r++) {
+                    rule.apply(r);
+                }
             }
-            noise.normal(eps);
-            step(actions, grads, eps, stepsize, cfg, clip, minActions, maxActions, norms);
             if (chain != null) {
                 chain.actions().get(org.nd4j.linalg.indexing.NDArrayIndex.point(k)).assign(actions);
                 chain.energies().getRow(k).assign(energies);
@@ -110,26 +128,54 @@ public final class Mcmc {
         return new Result(actions, chain);
     }
 
-    /** One {@code langevin_step} in place on {@code actions}, in TF's float32 operation order. */
-    static void step(INDArray actions, INDArray grads, INDArray eps, float stepsize, LangevinConfig cfg,
-                     float[] clip, float[] lo, float[] hi, float[] normsOut) {
-        int a = (int) actions.size(1);
-        FloatBuffer act = actions.data().asNioFloat();
-        FloatBuffer g = grads.data().asNioFloat();
-        FloatBuffer e = eps.data().asNioFloat();
-        int n = (int) actions.length();
-        Float gradClip = cfg.gradClip();
-        float sigma = cfg.noiseScale();
-        int normType = normType(cfg.gradNormType());
-        for (int row = 0, i = 0; i < n; row++) {
+    /**
+     * One {@code langevin_step} in place on one row of {@code actions}, in TF's float32 operation order; a
+     * {@link EbmKernel.RowUpdate}, so a fused kernel can apply it inside its last pass (from two threads, on
+     * different rows: it writes only its row of the actions and of the norms).
+     */
+    static final class Step implements EbmKernel.RowUpdate {
+        private final FloatBuffer act;
+        private final FloatBuffer g;
+        private final FloatBuffer e;
+        private final int a;
+        private final float[] clip;
+        private final float[] lo;
+        private final float[] hi;
+        private final float[] normsOut;
+        private final boolean hasGradClip;
+        private final float gradClip;
+        private final float sigma;
+        private final int normType;
+        /** s_k of the current step; set before each step (the kernel's pass hand-off publishes it). */
+        float stepsize;
+
+        Step(INDArray actions, INDArray grads, INDArray eps, LangevinConfig cfg, float[] clip, float[] lo, float[] hi,
+             float[] normsOut) {
+            this.act = actions.data().asNioFloat();
+            this.g = grads.data().asNioFloat();
+            this.e = eps.data().asNioFloat();
+            this.a = (int) actions.size(1);
+            this.clip = clip;
+            this.lo = lo;
+            this.hi = hi;
+            this.normsOut = normsOut;
+            this.hasGradClip = cfg.gradClip() != null;
+            this.gradClip = hasGradClip ? cfg.gradClip() : 0f;
+            this.sigma = cfg.noiseScale();
+            this.normType = normType(cfg.gradNormType());
+        }
+
+        @Override
+        public void apply(int row) {
+            int i0 = row * a;
             float norm = 0f;
             for (int j = 0; j < a; j++) {
-                norm = accumulateNorm(normType, norm, -g.get(i + j));
+                norm = accumulateNorm(normType, norm, -g.get(i0 + j));
             }
             normsOut[row] = normType == L2 ? (float) Math.sqrt(norm) : norm;
-            for (int j = 0; j < a; j++, i++) {
+            for (int j = 0, i = i0; j < a; j++, i++) {
                 float d = g.get(i) * -1.0f;                      // gradient_wrt_act returns −∂f/∂a
-                if (gradClip != null) {
+                if (hasGradClip) {
                     d = Math.min(Math.max(d, -gradClip), gradClip);
                 }
                 d = 0.5f * d + e.get(i) * 1.0f * sigma;          // gradient_scale·l_lambda, then noise·l_lambda·σ

@@ -186,6 +186,47 @@ public abstract class EbmKernel {
         return ga;
     }
 
+    /** A Langevin update of one action row from that row's ∂f/∂a in {@link #chainGradients()}. */
+    public interface RowUpdate {
+        /**
+         * Rewrites row {@code row} of the chain's actions, and nothing else the kernel reads. Rows are independent:
+         * a kernel may call this from two threads at once for different rows.
+         */
+        void apply(int row);
+    }
+
+    private INDArray chainAct;
+
+    /**
+     * Starts a Langevin chain over {@code act} ([R, A] of the kernel's type) for the prepared observations: the
+     * chain owns {@code act} until the next {@code beginChain} and updates it in place through {@link #chainStep}.
+     */
+    public void beginChain(INDArray act) {
+        checkPrepared(act);
+        chainAct = act;
+    }
+
+    /**
+     * One chain step: ∂f/∂a of the chain's current actions into {@link #chainGradients()}, then
+     * {@code update.apply(r)} for every row once that row's gradient is there. A fused kernel does the update
+     * inside its last pass and the next step's first pass right after it; this default runs them one after another.
+     *
+     * @return {@link #chainGradients()}
+     */
+    public INDArray chainStep(RowUpdate update) {
+        Preconditions.checkState(chainAct != null, "call beginChain(act) first");
+        INDArray g = actionGradient(chainAct);
+        for (int r = 0; r < rows; r++) {
+            update.apply(r);
+        }
+        return g;
+    }
+
+    /** The buffer [R, A] that {@link #chainStep} writes ∂f/∂a into (the same one {@code actionGradient} returns). */
+    public INDArray chainGradients() {
+        return ga;
+    }
+
     /** The concatenated input buffer [R, obsDim + A] of the last {@code (obs, act)} call. */
     protected final INDArray netInput() {
         return x;

@@ -45,8 +45,7 @@ final class FusedPasses {
     private final float[] b1;
     private final float[] cq;
     private final float[] wo;
-    private final float[] x;        // one action row
-    private final float[] row;      // one [W] row, stays in L1
+    private final RowSplitter split;
 
     FusedPasses(int rows, int width, int actDim, INDArray hObs, INDArray a1, INDArray z, INDArray r) {
         this.rows = rows;
@@ -61,8 +60,7 @@ final class FusedPasses {
         this.b1 = new float[width];
         this.cq = new float[width];
         this.wo = new float[width];
-        this.x = new float[actDim];
-        this.row = new float[width];
+        this.split = RowSplitter.forWork((long) rows * width);
     }
 
     /** Copies the weights the passes read; call whenever the kernel refreshes its derived caches. */
@@ -75,12 +73,19 @@ final class FusedPasses {
 
     /** Pass A: a1_r = relu(hObs[src[r]] + Σ_i act_ri·Wp_a[i]); {@code act} is c-order [R, A] from {@code off}. */
     void project(int[] src, FloatBuffer act, int off) {
-        if (actDim == 2) {
-            project2(src, act, off);
-            return;
-        }
+        split.run(rows, (r0, r1) -> {
+            if (actDim == 2) {
+                project2(src, act, off, r0, r1);
+            } else {
+                projectRows(src, act, off, r0, r1, new float[actDim]);
+            }
+        });
+    }
+
+    /** General-A pass A; {@code x} is scratch of length A. */
+    private void projectRows(int[] src, FloatBuffer act, int off, int r0, int r1, float[] x) {
         final int w = width;
-        for (int i = 0; i < rows; i++) {
+        for (int i = r0; i < r1; i++) {
             for (int k = 0; k < actDim; k++) {
                 x[k] = act.get(off + i * actDim + k);
             }
@@ -106,9 +111,9 @@ final class FusedPasses {
     }
 
     /** Pass A for a 2-D action (IBC's particle and block tasks): the broadcasts hoisted out of the row. */
-    private void project2(int[] src, FloatBuffer act, int off) {
+    private void project2(int[] src, FloatBuffer act, int off, int r0, int r1) {
         final int w = width;
-        for (int i = 0; i < rows; i++) {
+        for (int i = r0; i < r1; i++) {
             float x0 = act.get(off + 2 * i);
             float x1 = act.get(off + 2 * i + 1);
             FloatVector v0 = FloatVector.broadcast(S, x0);
@@ -130,9 +135,13 @@ final class FusedPasses {
 
     /** Pass B, in place: z ← [z + b1 > 0] ⊙ cq. */
     void maskInPlace() {
+        split.run(rows, this::maskRows);
+    }
+
+    private void maskRows(int r0, int r1) {
         final int w = width;
         FloatVector zero = FloatVector.zero(S);
-        for (int i = 0; i < rows; i++) {
+        for (int i = r0; i < r1; i++) {
             int ob = i * w * 4;
             int j = 0;
             for (; j < bound; j += S.length()) {
@@ -148,13 +157,20 @@ final class FusedPasses {
 
     /** Pass C: ∂f/∂a_r = ([a1 > 0] ⊙ r + wo)·Wp_aᵀ, written to {@code ga} (c-order [R, A]). */
     void gradient(FloatBuffer ga) {
-        if (actDim == 2) {
-            gradient2(ga);
-            return;
-        }
+        split.run(rows, (r0, r1) -> {
+            if (actDim == 2) {
+                gradient2(ga, r0, r1);
+            } else {
+                gradientRows(ga, r0, r1, new float[width]);
+            }
+        });
+    }
+
+    /** General-A pass C; {@code row} is scratch of length W. */
+    private void gradientRows(FloatBuffer ga, int r0, int r1, float[] row) {
         final int w = width;
         FloatVector zero = FloatVector.zero(S);
-        for (int i = 0; i < rows; i++) {
+        for (int i = r0; i < r1; i++) {
             int ob = i * w * 4;
             int j = 0;
             for (; j < bound; j += S.length()) {
@@ -167,16 +183,16 @@ final class FusedPasses {
                 row[j] = (a1.getFloat(ob + 4 * j) > 0f ? r.getFloat(ob + 4 * j) : 0f) + wo[j];
             }
             for (int k = 0; k < actDim; k++) {
-                ga.put(i * actDim + k, dot(row, wa, k * w));
+                ga.put(i * actDim + k, dot(row, wa, k * w, bound, width));
             }
         }
     }
 
     /** Pass C for a 2-D action: both dot products accumulate in the same sweep, the row is never stored. */
-    private void gradient2(FloatBuffer ga) {
+    private void gradient2(FloatBuffer ga, int r0, int r1) {
         final int w = width;
         FloatVector zero = FloatVector.zero(S);
-        for (int i = 0; i < rows; i++) {
+        for (int i = r0; i < r1; i++) {
             int ob = i * w * 4;
             FloatVector acc0 = zero;
             FloatVector acc1 = zero;
@@ -201,7 +217,33 @@ final class FusedPasses {
         }
     }
 
-    private float dot(float[] v, float[] m, int off) {
+    /**
+     * Pass C of a Langevin step fused with the update and the next step's pass A, row by row while the row is in
+     * L1: ∂f/∂a_r into {@code ga}, then {@code update.apply(r)} (which rewrites action row r), then
+     * a1_r = relu(hObs[src[r]] + act_r·Wp_a) for the next step. Rows are independent, so chunks may run on two
+     * threads.
+     */
+    void gradientUpdateProject(FloatBuffer ga, EbmKernel.RowUpdate update, int[] src, FloatBuffer act) {
+        split.run(rows, (r0, r1) -> {
+            if (actDim == 2) {
+                for (int i = r0; i < r1; i++) {
+                    gradient2(ga, i, i + 1);
+                    update.apply(i);
+                    project2(src, act, 0, i, i + 1);
+                }
+                return;
+            }
+            float[] row = new float[width];
+            float[] x = new float[actDim];
+            for (int i = r0; i < r1; i++) {
+                gradientRows(ga, i, i + 1, row);
+                update.apply(i);
+                projectRows(src, act, 0, i, i + 1, x);
+            }
+        });
+    }
+
+    private static float dot(float[] v, float[] m, int off, int bound, int width) {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j < bound; j += S.length()) {

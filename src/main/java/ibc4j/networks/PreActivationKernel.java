@@ -127,6 +127,7 @@ public final class PreActivationKernel extends EbmKernel {
     @Override
     public void prepareObservations(INDArray obs) {
         super.prepareObservations(obs);
+        a1Version++;
         if (fused == null) {
             return;
         }
@@ -162,6 +163,7 @@ public final class PreActivationKernel extends EbmKernel {
         checkPrepared(act);
         INDArray in = wholeBuffer(act) ? act : scratchAct().assign(act);
         fused.project(obsSource, in.data().asNioFloat(), 0);
+        a1Version++;
         gemm(a1[0], w1[0], z[0], false, false, 0.0);
         fused.maskInPlace();
         gemm(z[0], w1[0], scratch, false, true, 0.0);
@@ -170,6 +172,34 @@ public final class PreActivationKernel extends EbmKernel {
     }
 
     private INDArray actCopy;
+    /** Counts writes of a1[0]; a fused chain knows a1[0] is its next step's input while the count is its own. */
+    private long a1Version;
+    private long chainVersion = -1;
+    private FloatBuffer chainActs;
+
+    @Override
+    public void beginChain(INDArray act) {
+        super.beginChain(act);
+        chainActs = fused != null && wholeBuffer(act) ? act.data().asNioFloat() : null;
+        chainVersion = -1;
+    }
+
+    /** Fused: 2 GEMMs and 2 passes per step; the update and the next step's projection ride on pass C. */
+    @Override
+    public INDArray chainStep(RowUpdate update) {
+        if (chainActs == null) {
+            return super.chainStep(update);
+        }
+        if (chainVersion != a1Version) {
+            fused.project(obsSource, chainActs, 0); // first step, or another call wrote a1 since
+        }
+        gemm(a1[0], w1[0], z[0], false, false, 0.0);
+        fused.maskInPlace();
+        gemm(z[0], w1[0], scratch, false, true, 0.0);
+        fused.gradientUpdateProject(ga.data().asNioFloat(), update, obsSource, chainActs);
+        chainVersion = ++a1Version;
+        return ga;
+    }
 
     /** A c-order array that starts its buffer: its nio view needs no offset arithmetic. */
     private static boolean wholeBuffer(INDArray a) {
@@ -185,6 +215,7 @@ public final class PreActivationKernel extends EbmKernel {
 
     @Override
     protected void trunkForward(boolean forEnergies) {
+        a1Version++;
         for (int l = 0; l < numBlocks; l++) {
             relu(h[l], a1[l]);
             gemm(a1[l], w1[l], z[l], false, false, 0.0);

@@ -62,6 +62,46 @@ class FusedPassesTest {
         }
     }
 
+    /** a ← clip(a + 0.05·∂f/∂a, ±1) on one row: a stand-in for the Langevin update. */
+    static EbmKernel.RowUpdate ascend(EbmKernel k, INDArray act) {
+        java.nio.FloatBuffer g = k.chainGradients().data().asNioFloat();
+        java.nio.FloatBuffer a = act.data().asNioFloat();
+        int dim = (int) act.size(1);
+        return row -> {
+            for (int j = row * dim; j < (row + 1) * dim; j++) {
+                a.put(j, Math.max(-1f, Math.min(1f, a.get(j) + 0.05f * g.get(j))));
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @CsvSource({"256,2,8,512", "40,3,5,120", "256,2,8,4096"})
+    void fusedChainStepsEqualGradientThenUpdate(int width, int actDim, int tile, int rows) {
+        MLPEBM net = MLPEBM.create(cfg("ResNetPreActivation", width, 2), 6, actDim, 3);
+        scaleParams(net, 6.0 * Math.sqrt(40.0 / Math.max(width, 40)));
+        INDArray obs = tiled(uniform(1, rows / tile, 6, -2, 2), tile);
+        PreActivationKernel fused = new PreActivationKernel(net, rows, true);
+        PreActivationKernel perOp = new PreActivationKernel(net, rows, false);
+        fused.prepareObservations(obs);
+        perOp.prepareObservations(obs);
+        INDArray a1 = uniform(20, rows, actDim, -1, 1);
+        INDArray a2 = a1.dup();
+        fused.beginChain(a1);
+        perOp.beginChain(a2);
+        EbmKernel.RowUpdate u1 = ascend(fused, a1);
+        EbmKernel.RowUpdate u2 = ascend(perOp, a2);
+        for (int k = 0; k < 4; k++) {
+            if (k == 2) {
+                fused.energies(a1); // another call rewrites the kernel's buffers mid-chain: the chain must notice
+            }
+            INDArray g1 = fused.chainStep(u1);
+            INDArray g2 = perOp.chainStep(u2);
+            assertSame(fused.chainGradients(), g1);
+            assertClose("chain gradient, step " + k, g2, g1, 2e-6, 1e-5);
+            assertClose("chain actions, step " + k, a2, a1, 2e-6, 1e-5);
+        }
+    }
+
     @Test
     void weightChangesAreSeenAfterPreparingAgain() {
         int rows = 64;
