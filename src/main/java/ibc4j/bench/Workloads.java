@@ -79,35 +79,29 @@ public final class Workloads {
 
     /**
      * Per-step pieces of a chain, each timed alone (many short calls, so less exposed to a shared machine than
-     * the chain itself): the fused and the per-op gradient, the noise draw, and the rest of a step (the chain
-     * with a free gradient, per step).
+     * the chain itself): a whole step through Mcmc (chains of 10, per step) with the fused and the per-op kernel,
+     * dE/da alone both ways, the noise draw, and the step's 2 GEMMs.
      */
     static Map<String, Summary> chainParts(MLPEBM net, EbmKernel kernel, INDArray obs, INDArray init, float[] lo,
                                            float[] hi, LangevinConfig cfg, NoiseSource noise, int reps) {
         Map<String, Summary> out = new LinkedHashMap<>();
         int rows = (int) init.size(0);
-        kernel.prepareObservations(obs);
-        out.put("dE/da per step (" + (isFused(kernel) ? "fused" : "per-op") + ")",
-                time(reps, () -> kernel.actionGradient(init)));
+        String how = isFused(kernel) ? "fused" : "per-op";
         EbmKernel perOp = EbmKernel.create(net, rows, false);
+        kernel.prepareObservations(obs);
         perOp.prepareObservations(obs);
-        out.put("dE/da per step (per-op, before fusing)", time(reps, () -> perOp.actionGradient(init)));
+        LangevinConfig ten = cfg.withNumIterations(10);
+        int chains = Math.max(5, reps / 5);
+        out.put("Langevin step, " + how + " (chain of 10 / 10)", scale(time(chains,
+                () -> Mcmc.langevinActionsGivenObs(Mcmc.fromKernel(kernel), init, lo, hi, ten, noise)), 0.1));
+        out.put("Langevin step, per-op (chain of 10 / 10)", scale(time(chains,
+                () -> Mcmc.langevinActionsGivenObs(Mcmc.fromKernel(perOp), init, lo, hi, ten, noise)), 0.1));
+        out.put("dE/da alone, " + how, time(reps, () -> kernel.actionGradient(init)));
+        out.put("dE/da alone, per-op", time(reps, () -> perOp.actionGradient(init)));
         INDArray eps = Nd4j.create(DataType.FLOAT, rows, init.size(1));
-        out.put("noise N(0,1) [" + rows + "," + init.size(1) + "] per step", time(reps, () -> noise.normal(eps)));
-        Mcmc.ActionGradient free = new Mcmc.ActionGradient() {
-            @Override
-            public void evaluate(INDArray actions, INDArray energies, INDArray grads) {
-            }
-
-            @Override
-            public void gradient(INDArray actions, INDArray grads) {
-            }
-        };
-        LangevinConfig few = cfg.withNumIterations(10);
-        Summary rest = time(Math.max(5, reps / 5), () -> Mcmc.langevinActionsGivenObs(free, init, lo, hi, few, noise));
-        out.put("rest of a step: noise + update (chain of 10 / 10)", scale(rest, 0.1));
+        out.put("noise N(0,1) [" + rows + "," + init.size(1) + "]", time(reps, () -> noise.normal(eps)));
         GemmFloor one = new GemmFloor(langevinGemms(rows, net.config().width(), 1));
-        out.put("GEMM floor per step (2 GEMMs)", time(reps, one::run));
+        out.put("GEMM floor of one step (2 GEMMs)", time(reps, one::run));
         return out;
     }
 
