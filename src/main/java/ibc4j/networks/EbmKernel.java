@@ -182,6 +182,11 @@ public abstract class EbmKernel {
         return x;
     }
 
+    /** ∂f/∂a [R, A] as the last gradient-computing call (including the penalty's) left it: a buffer. */
+    public INDArray lastActionGradient() {
+        return ga;
+    }
+
     /** The energy buffer [R] as the last energy-computing call left it. */
     public INDArray lastEnergies() {
         return eFlat;

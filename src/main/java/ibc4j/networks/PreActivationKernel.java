@@ -137,11 +137,6 @@ public final class PreActivationKernel extends EbmKernel {
         return penalty.run(margin, weight, gradOut);
     }
 
-    /** ∂f/∂a left by the last gradient or penalty call (a buffer). */
-    INDArray lastActionGradient() {
-        return ga;
-    }
-
     /**
      * Views of the buffers after {@link #energies}, named as IBC's layers (net_input, projection, relu1, dense1, relu2,
      * dense2, residual, head), with a {@code block<l>/} prefix when there are several blocks. For parity checks.

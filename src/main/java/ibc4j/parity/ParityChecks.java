@@ -47,7 +47,7 @@ public final class ParityChecks {
         return List.of(
                 new ibc4j.parity.checks.NormalizerStatsCheck(),
                 new ibc4j.parity.checks.SamplingBoundsCheck(),
-                pending("obs_flatten"),
+                new ibc4j.parity.checks.ObsFlattenCheck(),
                 new ibc4j.parity.checks.MlpEbmForwardCheck(),
                 new ibc4j.parity.checks.MlpEbmActionGradCheck(),
                 new ibc4j.parity.checks.InfoNceCheck(),
