@@ -52,7 +52,7 @@ public final class ParityChecks {
                 new ibc4j.parity.checks.MlpEbmActionGradCheck(),
                 new ibc4j.parity.checks.InfoNceCheck(),
                 new ibc4j.parity.checks.GradPenaltyCheck(),
-                pending("langevin_chain"),
+                new ibc4j.parity.checks.LangevinChainCheck(),
                 pending("iterative_dfo"),
                 pending("ibc_policy_inference"),
                 new ibc4j.parity.checks.AdamScheduleCheck(),
