@@ -53,7 +53,7 @@ public final class ParityChecks {
                 new ibc4j.parity.checks.InfoNceCheck(),
                 new ibc4j.parity.checks.GradPenaltyCheck(),
                 new ibc4j.parity.checks.LangevinChainCheck(),
-                pending("iterative_dfo"),
+                new ibc4j.parity.checks.IterativeDfoCheck(),
                 pending("ibc_policy_inference"),
                 new ibc4j.parity.checks.AdamScheduleCheck(),
                 pending("train_step"),
