@@ -56,7 +56,7 @@ public final class ParityChecks {
                 new ibc4j.parity.checks.IterativeDfoCheck(),
                 pending("ibc_policy_inference"),
                 new ibc4j.parity.checks.AdamScheduleCheck(),
-                pending("train_step"),
+                new ibc4j.parity.checks.TrainStepCheck(),
                 pending("particle_env"),
                 pending("particle_oracle"),
                 pending("tfrecord_dataset"),
