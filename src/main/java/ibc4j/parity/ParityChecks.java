@@ -54,7 +54,7 @@ public final class ParityChecks {
                 new ibc4j.parity.checks.GradPenaltyCheck(),
                 new ibc4j.parity.checks.LangevinChainCheck(),
                 new ibc4j.parity.checks.IterativeDfoCheck(),
-                pending("ibc_policy_inference"),
+                new ibc4j.parity.checks.IbcPolicyInferenceCheck(),
                 new ibc4j.parity.checks.AdamScheduleCheck(),
                 new ibc4j.parity.checks.TrainStepCheck(),
                 pending("particle_env"),

@@ -43,8 +43,12 @@ final class LangevinGolden {
 
     private LangevinGolden() {}
 
-    /** The results, and ibc4j's free-running final actions. */
-    record Outcome(List<TensorResult> results, INDArray freeRunningFinal, int divergedRows) {}
+    /**
+     * The results, ibc4j's free-running final actions, which rows left the budget, and the budget (the largest
+     * drift a row that stayed in TF's ReLU regions can have).
+     */
+    record Outcome(List<TensorResult> results, INDArray freeRunningFinal, boolean[] diverged, double budget,
+                   double energyBound) {}
 
     /**
      * @param obs       the chain's observations {@code [M, obsDim]} (tiled, flattened)
@@ -163,9 +167,11 @@ final class LangevinGolden {
                 + (firstDivergence >= 0 ? " (first at step " + firstDivergence + ")" : "")
                 + "; all-row drift max|Δ|:" + quartiles(allRowDrift);
         out.add(chain.toTensorResult(g).withNote(note));
-        out.add(TensorResult.of(g, "final_actions", GoldenNetworks.keepRows(g.tensor("final_actions"), diverged),
-                GoldenNetworks.keepRows(state, diverged), free).withNote("free-running, rows as step_actions"));
-        return new Outcome(out, state, nDiverged);
+        if (g.has("final_actions")) {
+            out.add(TensorResult.of(g, "final_actions", GoldenNetworks.keepRows(g.tensor("final_actions"), diverged),
+                    GoldenNetworks.keepRows(state, diverged), free).withNote("free-running, rows as step_actions"));
+        }
+        return new Outcome(out, state, diverged, budget, tolE);
     }
 
     private static String quartiles(double[] d) {
