@@ -60,7 +60,7 @@ public final class ParityChecks {
                 pending("particle_env"),
                 pending("particle_oracle"),
                 pending("tfrecord_dataset"),
-                pending("dataset_windows"));
+                new ibc4j.parity.checks.DatasetWindowsCheck());
     }
 
     /** The IBC function mirrored by {@code component}; throws for a name not in {@link #COMPONENTS}. */
