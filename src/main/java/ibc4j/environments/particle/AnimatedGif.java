@@ -28,8 +28,8 @@ import javax.imageio.stream.ImageOutputStream;
  * frame's as the global colour table and no local ones): the 256 most frequent colours of the first and last
  * frames together, ties broken by RGB value so the output is deterministic, any other colour mapped to the
  * nearest of those. An episode's first and last frames hold nearly every colour of the ones between, and plots
- * are mostly flat colours, so this is exact or nearly so, and much faster than the writer's own quantizer. Frames are drawn one at a time, so a
- * long 16-D episode never holds all of them in memory.
+ * are mostly flat colours, so this is exact or nearly so, and much faster than the writer's own quantizer.
+ * Frames are drawn one at a time, so a long 16-D episode never holds all of them in memory.
  */
 final class AnimatedGif {
     private AnimatedGif() {
