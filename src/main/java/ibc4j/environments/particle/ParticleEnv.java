@@ -1,5 +1,7 @@
 package ibc4j.environments.particle;
 
+import ibc4j.gin.Configurable;
+import ibc4j.gin.Param;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.Map;
  * <p>{@code hide_velocity} is mirrored as IBC's code does it: only {@link #observationSpaceKeys()} drops
  * {@code vel_agent}; observations still carry it.
  */
+@Configurable("ParticleEnv")
 public final class ParticleEnv {
     private final int nSteps;
     private final int nDim;
@@ -60,8 +63,18 @@ public final class ParticleEnv {
      * @param kV velocity gain of the PD controller (5)
      * @param goalDistance success radius around both goals (0.05)
      */
-    public ParticleEnv(int nSteps, int nDim, boolean hideVelocity, Long seed, double dt, int repeatActions,
-                       double kP, double kV, double goalDistance) {
+    public ParticleEnv(
+            @Param(value = "n_steps", dflt = "50", doc = "control steps per episode") int nSteps,
+            @Param(value = "n_dim", dflt = "2", doc = "N, the particle dimension") int nDim,
+            @Param(value = "hide_velocity", dflt = "False", doc = "drop vel_agent from the observation space only")
+            boolean hideVelocity,
+            @Param(value = "seed", dflt = "None", doc = "RandomState seed; None: OS entropy") Long seed,
+            @Param(value = "dt", dflt = "0.005", doc = "integration substep in seconds") double dt,
+            @Param(value = "repeat_actions", dflt = "10", doc = "substeps per control step") int repeatActions,
+            @Param(value = "k_p", dflt = "10.0", doc = "PD position gain") double kP,
+            @Param(value = "k_v", dflt = "5.0", doc = "PD velocity gain") double kV,
+            @Param(value = "goal_distance", dflt = "0.05", doc = "success radius around each goal")
+            double goalDistance) {
         if (nDim < 1) {
             throw new IllegalArgumentException("n_dim must be >= 1, got " + nDim);
         }
