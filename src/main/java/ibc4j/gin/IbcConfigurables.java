@@ -17,7 +17,8 @@ public final class IbcConfigurables {
     private IbcConfigurables() {}
 
     /** Add a class here when it implements an IBC configurable; {@code GinRegistry.defaultRegistry()} reads it. */
-    public static final List<Class<?>> CLASSES = List.of();
+    public static final List<Class<?>> CLASSES = List.of(
+            ibc4j.environments.particle.ParticleEnv.class);
 
     /**
      * How a Java stand-in's signature differs from IBC's: parameters missing on either side, and literal

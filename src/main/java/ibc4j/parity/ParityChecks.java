@@ -57,8 +57,8 @@ public final class ParityChecks {
                 pending("ibc_policy_inference"),
                 new ibc4j.parity.checks.AdamScheduleCheck(),
                 pending("train_step"),
-                pending("particle_env"),
-                pending("particle_oracle"),
+                new ibc4j.parity.checks.ParticleEnvCheck(),
+                new ibc4j.parity.checks.ParticleOracleCheck(),
                 pending("tfrecord_dataset"),
                 new ibc4j.parity.checks.DatasetWindowsCheck());
     }
