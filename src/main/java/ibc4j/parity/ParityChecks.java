@@ -59,7 +59,7 @@ public final class ParityChecks {
                 pending("train_step"),
                 new ibc4j.parity.checks.ParticleEnvCheck(),
                 new ibc4j.parity.checks.ParticleOracleCheck(),
-                pending("tfrecord_dataset"),
+                new ibc4j.parity.checks.TfrecordDatasetCheck(),
                 new ibc4j.parity.checks.DatasetWindowsCheck());
     }
 
