@@ -1,5 +1,6 @@
 package ibc4j.agents;
 
+import ibc4j.data.ObservationLayout;
 import ibc4j.train.Normalizers;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * in a NestMap, ibc/train/stats.py), the flatten of {@code MLPEBM.call} (networks/mlp_ebm.py) and tf-agents'
  * {@code nest_utils.tile_batch}.
  *
- * <p>Flatten: {@code tf.nest.flatten(obs)} visits dict keys in sorted order, the per-key {@code [B, T, d_k]}
+ * <p>Flatten ({@link ObservationLayout}'s layout, on INDArrays): {@code tf.nest.flatten(obs)} visits dict keys in sorted order, the per-key {@code [B, T, d_k]}
  * tensors are concatenated on the last axis and reshaped to {@code [B, T·Σd_k]}, so the layout is time-major:
  * every key of frame 0, then every key of frame 1. Particle: pos_agent, pos_first_goal, pos_second_goal, vel_agent.
  */
@@ -34,29 +35,21 @@ public final class Observations {
         }
         long b = first.size(0);
         long t = first.size(1);
-        long width = 0;
+        Map<String, float[]> values = new LinkedHashMap<>();
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        int width = 0;
         for (Map.Entry<String, INDArray> e : sorted.entrySet()) {
             INDArray v = e.getValue();
             if (v.rank() != 3 || v.size(0) != b || v.size(1) != t) {
                 throw new IllegalArgumentException("observations['" + e.getKey() + "']: expected [" + b + ", " + t
                         + ", d], got " + java.util.Arrays.toString(v.shape()));
             }
-            width += v.size(2);
+            values.put(e.getKey(), v.castTo(DataType.FLOAT).dup('c').data().asFloat());
+            sizes.put(e.getKey(), (int) v.size(2));
+            width += (int) v.size(2);
         }
-        INDArray out = Nd4j.create(DataType.FLOAT, b, t * width);
-        float[] dst = new float[(int) (b * t * width)];
-        long offset = 0;
-        for (INDArray v : sorted.values()) {
-            float[] src = v.castTo(DataType.FLOAT).dup('c').data().asFloat();
-            int d = (int) v.size(2);
-            for (int r = 0; r < b; r++) {
-                for (int f = 0; f < t; f++) {
-                    System.arraycopy(src, (int) ((r * t + f) * d), dst, (int) (r * t * width + f * width + offset), d);
-                }
-            }
-            offset += d;
-        }
-        return out.assign(Nd4j.create(dst, new long[] {b, t * width}, 'c'));
+        float[] flat = ObservationLayout.flattenBatch(values, sizes, (int) b, (int) t);
+        return Nd4j.create(flat, new long[] {b, t * width}, 'c');
     }
 
     /**

@@ -13,6 +13,7 @@ public final class Main {
             "  gin bind --gin_file F [--gin_bindings B]...   bind without running; print the operative config",
             "  describe NAME                     a configurable's parameters, defaults, and status",
             "  parity [--golden DIR] [--format md|json|html] [--out FILE]   checklist report against TF goldens",
+            "  collect --dataset_path=F [--num_episodes=N --replicas=R ...]   IBC's oracle data collection",
             "  quickstart                        a short 2-D particle run on the embedded config",
             "  test                              run the test suite (handled by the ./ibc4j launcher)");
 
@@ -35,6 +36,8 @@ public final class Main {
                 return ParityCommand.run(rest);
             case "describe":
                 return DescribeCommand.run(rest);
+            case "collect":
+                return CollectCommand.run(rest);
             default:
                 System.err.println("ibc4j: unknown command '" + args[0] + "'\n" + USAGE);
                 return 2;

@@ -21,7 +21,8 @@ public final class IbcConfigurables {
             ibc4j.agents.ImplicitBCAgent.class,     // ibc/agents/ibc_agent.py
             ibc4j.agents.IbcPolicy.class,           // ibc/agents/ibc_policy.py
             ibc4j.agents.Mcmc.class,                // langevin_actions_given_obs (ibc/agents/mcmc.py)
-            ibc4j.losses.GradientLoss.class);       // grad_penalty (ibc/losses/gradient_loss.py)
+            ibc4j.losses.GradientLoss.class,        // grad_penalty (ibc/losses/gradient_loss.py)
+            ibc4j.environments.particle.ParticleEnv.class);
 
     /**
      * How a Java stand-in's signature differs from IBC's: parameters missing on either side, and literal

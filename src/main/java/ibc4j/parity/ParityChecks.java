@@ -57,10 +57,10 @@ public final class ParityChecks {
                 new ibc4j.parity.checks.IbcPolicyInferenceCheck(),
                 new ibc4j.parity.checks.AdamScheduleCheck(),
                 new ibc4j.parity.checks.TrainStepCheck(),
-                pending("particle_env"),
-                pending("particle_oracle"),
-                pending("tfrecord_dataset"),
-                pending("dataset_windows"));
+                new ibc4j.parity.checks.ParticleEnvCheck(),
+                new ibc4j.parity.checks.ParticleOracleCheck(),
+                new ibc4j.parity.checks.TfrecordDatasetCheck(),
+                new ibc4j.parity.checks.DatasetWindowsCheck());
     }
 
     /** The IBC function mirrored by {@code component}; throws for a name not in {@link #COMPONENTS}. */
