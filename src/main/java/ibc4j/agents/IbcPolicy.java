@@ -115,7 +115,8 @@ public final class IbcPolicy {
         this.maxActions = mm[1];
         this.envBounds = actionSpec == null ? null : Specs.bounds(actionSpec, net.actionDim(), "action_spec");
         if (clip && envBounds == null) {
-            throw new IllegalArgumentException("IbcPolicy: clip=True needs a bounded action_spec");
+            throw new IllegalArgumentException("IbcPolicy: clip=True needs the env's bounded action_spec (give "
+                    + "one, e.g. to ImplicitBCAgent, or bind IbcPolicy.clip = False)");
         }
         this.gin = ImplicitBCAgent.currentGinOrFresh();
     }

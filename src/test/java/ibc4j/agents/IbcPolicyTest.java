@@ -102,6 +102,28 @@ class IbcPolicyTest {
     }
 
     @Test
+    void optimizeAgainRunsASecondChainFromTheFirstWithItsOwnNoise() {
+        MLPEBM net = MLPEBM.create(MLPEBM.Config.particle().withWidth(16), 4, 2, 7);
+        IbcPolicy p = new IbcPolicy(null, ENV, SPEC, net, null, null, 8, true, false, null, false, true, 0.5, true,
+                1e-5, 1e-5, false, null, null);
+        p.ginConfig().bind("langevin_actions_given_obs.num_iterations", 2);
+        Nd4j.getRandom().setSeed(3);
+        java.util.List<INDArray> normals = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            normals.add(Nd4j.randn(DataType.FLOAT, 8, 2));
+        }
+        INDArray u = Nd4j.rand(DataType.FLOAT, 8, 2);
+        // Draws in IBC's order: the uniform, K normals for the first chain, K for the second (replay runs out
+        // otherwise).
+        IbcPolicy.Inference inf = p.infer(obs(1, 1), NoiseSource.replay(java.util.List.of(u), normals));
+        assertEquals(2, inf.chains().size());
+        assertEquals(inf.chains().get(1).actions(), inf.samples());
+        // The second chain starts at the first's output with step 1e-5: it barely moves.
+        INDArray moved = inf.chains().get(1).actions().sub(inf.chains().get(0).actions());
+        assertEquals(0.0, moved.amaxNumber().doubleValue(), 2 * 1e-5 * (0.5 * 4 + 0.5 * 4));
+    }
+
+    @Test
     void neitherSamplerIsRejected() {
         MLPEBM net = MLPEBM.create(MLPEBM.Config.particle().withWidth(16), 4, 2, 7);
         assertThrows(IllegalArgumentException.class, () -> new IbcPolicy(null, ENV, SPEC, net, null, null, 8, true,

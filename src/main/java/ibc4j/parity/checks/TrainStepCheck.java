@@ -344,13 +344,9 @@ public final class TrainStepCheck implements ParityCheck {
         double eTf = tf.castTo(DataType.DOUBLE).sub(ref64).amaxNumber().doubleValue();
         double tol = 4 * e32 + 16 * U * tf.amaxNumber().doubleValue();
         return TensorResult.compare(g, tensor, mine, Tolerance.of(tol, 0, "4·e32 (ibc4j vs its own float64: "
-                        + Fmt(e32) + ") + 16 ulps of max|tf|"))
+                        + ibc4j.parity.Fmt.sci(e32) + ") + 16 ulps of max|tf|"))
                 .withNote(tensor.endsWith("proj_kernel") ? String.format(Locale.ROOT,
                         "%s: max|ibc4j32−ibc4j64| %.2e, max|TF32−ibc4j64| %.2e", tensor, e32, eTf) : "");
-    }
-
-    private static String Fmt(double x) {
-        return ibc4j.parity.Fmt.sci(x);
     }
 
     /** info_nce's dL/df in float64 (Keras KL with the [1e-7, 1] clips), upstream 1/B. */
