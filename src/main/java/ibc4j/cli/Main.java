@@ -14,7 +14,7 @@ public final class Main {
             "  describe NAME                     a configurable's parameters, defaults, and status",
             "  parity [--golden DIR] [--format md|json|html] [--out FILE]   checklist report against TF goldens",
             "  collect --dataset_path=F [--num_episodes=N --replicas=R ...]   IBC's oracle data collection",
-            "  quickstart                        a short 2-D particle run on the embedded config",
+            "  quickstart [RUN_DIR]              the 2-D particle pipeline on the embedded config (training: not yet)",
             "  test                              run the test suite (handled by the ./ibc4j launcher)");
 
     private Main() {}
@@ -38,6 +38,8 @@ public final class Main {
                 return DescribeCommand.run(rest);
             case "collect":
                 return CollectCommand.run(rest);
+            case "quickstart":
+                return QuickstartCommand.run(rest, System.out, System.err);
             default:
                 System.err.println("ibc4j: unknown command '" + args[0] + "'\n" + USAGE);
                 return 2;
