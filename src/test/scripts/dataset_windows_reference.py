@@ -1,12 +1,12 @@
 """Prints the windows IBC's own data pipeline makes of TFRecord shards, for the constants in TrajectoryDatasetTest.
 
 IBC is imported from the checkout given with --ibc (google-research/ibc at db89ddb; the directory that holds the
-`ibc` package, e.g. /work/ext), never vendored. Run with TF 2.15.1 + tf-agents 0.19.0 (a throwaway venv, never a
+`ibc` package, e.g. /path/to/ibc-parent), never vendored. Run with TF 2.15.1 + tf-agents 0.19.0 (a throwaway venv, never a
 project dependency):
 
-  python src/test/scripts/dataset_windows_reference.py --ibc /work/ext --seq_len 3 --num 16 \
+  python src/test/scripts/dataset_windows_reference.py --ibc /path/to/ibc-parent --seq_len 3 --num 16 \
       target/dataset-interop/synthetic_a.tfrecord target/dataset-interop/synthetic_b.tfrecord
-  python src/test/scripts/dataset_windows_reference.py --ibc /work/ext --seq_len 2 --num 8 --targets \
+  python src/test/scripts/dataset_windows_reference.py --ibc /path/to/ibc-parent --seq_len 2 --num 8 --targets \
       ../shared/ibc/test_data/kitchen-complete-v0/kitchen-complete-v0_0.tfrecord
 
 Window i is the i-th element of data/dataset.py load_tfrecord_dataset_sequence(shards, seq_len, deterministic=True)
