@@ -1,10 +1,14 @@
 package ibc4j.agents;
 
-import java.nio.FloatBuffer;
+import ibc4j.gin.Configurable;
+import ibc4j.gin.Param;
 import ibc4j.networks.EbmKernel;
+import ibc4j.networks.MLPEBM;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Langevin MCMC over actions; mirrors {@code ibc/agents/mcmc.py} ({@code langevin_step},
@@ -17,6 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  * Step k uses {@code s_k = (init − final)(1 − k/(K−1))^power + final} in float32 (AutoGraph casts the loop index),
  * except step 0, which uses {@code init} as given. Energies and gradient norms are logged at each step's input.
+ *
+ * <p>float32 conversions happen where TF makes them: {@code init − final} and {@code 0.1·0.5} are Python float64
+ * arithmetic, {@code hi − lo} is a float32 NumPy subtraction, and each result becomes a float32 where it meets a
+ * tensor (spec §15, golden/export/README.md §8).
  */
 public final class Mcmc {
     private Mcmc() {}
@@ -27,8 +35,8 @@ public final class Mcmc {
         void evaluate(INDArray actions, INDArray energies, INDArray grads);
 
         /**
-         * ∂f/∂a alone, what the chain needs when it is not recorded; f costs an MLPEBM a third big GEMM per step.
-         * The default evaluates both (into a fresh array); {@link #fromKernel} skips f.
+         * ∂f/∂a alone, what an unrecorded chain needs. The default evaluates both (into a fresh array); a kernel's
+         * ({@link #energyGradient}) skips f.
          */
         default void gradient(INDArray actions, INDArray grads) {
             evaluate(actions, Nd4j.create(DataType.FLOAT, actions.size(0)), grads);
@@ -36,15 +44,10 @@ public final class Mcmc {
     }
 
     /**
-     * The chain's gradient from a kernel whose observations are prepared ({@link EbmKernel#prepareObservations}),
-     * without allocating: the gradient alone when the chain is not recorded, else gradient and energies together.
-     * When the chain is not recorded, {@link #langevinActionsGivenObs} runs it through
-     * {@link EbmKernel#chainStep}, so that a fused kernel applies the update inside its last pass.
+     * f and ∂f/∂a through a kernel with prepared observations, without allocating. {@link #langevinActionsGivenObs}
+     * recognises it and runs the chain through {@link EbmKernel#chainStep}, so that a fused kernel applies the
+     * update inside its last pass; its f and ∂f/∂a are the same bits as {@link #evaluate}'s.
      */
-    public static ActionGradient fromKernel(EbmKernel kernel) {
-        return new KernelGradient(kernel);
-    }
-
     private record KernelGradient(EbmKernel kernel) implements ActionGradient {
         @Override
         public void evaluate(INDArray actions, INDArray energies, INDArray grads) {
@@ -64,10 +67,53 @@ public final class Mcmc {
     /** Final samples, and the chain when requested. */
     public record Result(INDArray actions, ChainData chain) {}
 
-    /** {@code PolynomialSchedule.get_rate} in float32. */
-    public static float polynomialRate(float init, float fin, float power, int numSteps, int index) {
+    /**
+     * Everything one {@code langevin_step} computes, as the golden exporter records it (all new arrays).
+     *
+     * @param energies        f at the input actions {@code [M]}
+     * @param deDact          IBC's {@code gradient_wrt_act} output {@code −∂f/∂a} {@code [M, A]}
+     * @param gradNorms       norm of deDact per row {@code [M]}
+     * @param deltaPreClip    {@code s·(0.5·d + σ·ε)} {@code [M, A]}
+     * @param deltaPostClip   after the box clip {@code ±c}
+     * @param actionsPreClip  {@code a − δ} before the {@code [lo, hi]} clip
+     * @param actions         the step's output
+     */
+    public record Step(INDArray energies, INDArray deDact, INDArray gradNorms, INDArray deltaPreClip,
+                       INDArray deltaPostClip, INDArray actionsPreClip, INDArray actions) {}
+
+    /** {@code PolynomialSchedule.get_rate} as AutoGraph runs it: float32, with {@code init − final} in float64. */
+    public static float polynomialRate(double init, double fin, double power, int numSteps, int index) {
         float progress = 1f - (float) index / (float) (numSteps - 1);
-        return (init - fin) * (float) Math.pow(progress, power) + fin;
+        // tf.pow(x, 2.0) in float32 is the correctly rounded square; x² is exact in double, so one rounding.
+        float p = (float) Math.pow(progress, power);
+        return (float) (init - fin) * p + (float) fin;
+    }
+
+    /** The step size of every step k = 0..K−1 (step 0 uses init as given; the others the schedule). */
+    public static float[] stepsizes(LangevinConfig cfg) {
+        float[] s = new float[cfg.numIterations()];
+        for (int k = 0; k < s.length; k++) {
+            s[k] = k == 0 ? (float) cfg.stepsizeInit()
+                    : cfg.usePolynomialRate()
+                    ? polynomialRate(cfg.stepsizeInit(), cfg.stepsizeFinal(), cfg.stepsizePower(), s.length, k)
+                    // IBC's ExponentialSchedule runs once at trace time: every later step uses init·decay.
+                    : (float) (cfg.stepsizeInit() * cfg.stepsizeDecay());
+        }
+        return s;
+    }
+
+    /**
+     * The box clip of δ per dimension: {@code delta_action_clip * 0.5*(max − min)}, where Python multiplies the
+     * two floats first (float64), NumPy subtracts the float32 bounds in float32, and the float64 product becomes
+     * the float32 clip bound.
+     */
+    public static float[] deltaClip(LangevinConfig cfg, float[] lo, float[] hi) {
+        float[] c = new float[lo.length];
+        double scale = cfg.deltaActionClip() * 0.5;
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (float) (scale * (double) (hi[i] - lo[i]));
+        }
+        return c;
     }
 
     /**
@@ -83,26 +129,25 @@ public final class Mcmc {
         INDArray grads = Nd4j.create(DataType.FLOAT, m, a);
         INDArray eps = Nd4j.create(DataType.FLOAT, m, a);
         float[] norms = new float[m];
-        float[] clip = new float[a];
-        for (int i = 0; i < a; i++) {
-            // numpy float64 arithmetic, then used as a float32 clip bound (spec §3.2).
-            clip[i] = (float) (cfg.deltaActionClip() * 0.5 * ((double) maxActions[i] - (double) minActions[i]));
-        }
+        float[] clip = deltaClip(cfg, minActions, maxActions);
+        float[] steps = stepsizes(cfg);
         ChainData chain = cfg.returnChain() ? new ChainData(Nd4j.create(DataType.FLOAT, cfg.numIterations(), m, a),
                 Nd4j.create(DataType.FLOAT, cfg.numIterations(), m), Nd4j.create(DataType.FLOAT, cfg.numIterations(), m))
                 : null;
-        EbmKernel kernel = chain == null && f instanceof KernelGradient kg ? kg.kernel() : null;
-        Step rule = new Step(actions, kernel != null ? kernel.chainGradients() : grads, eps, cfg, clip, minActions,
-                maxActions, norms);
+        EbmKernel kernel = f instanceof KernelGradient kg ? kg.kernel() : null;
+        RowStep rule = new RowStep(actions, kernel != null ? kernel.chainGradients() : grads, eps, cfg, clip,
+                minActions, maxActions, norms, null);
         if (kernel != null) {
-            kernel.beginChain(actions);
+            kernel.beginChain(actions, chain != null);
         }
-        float stepsize = cfg.stepsizeInit();
         for (int k = 0; k < cfg.numIterations(); k++) {
-            rule.stepsize = stepsize;
+            rule.stepsize = steps[k];
             if (kernel != null) {
                 noise.normal(eps); // the same draws in the same order: one [M, A] normal per step
                 kernel.chainStep(rule);
+                if (chain != null) {
+                    energies.assign(kernel.lastEnergies());
+                }
             } else {
                 if (chain != null) {
                     f.evaluate(actions, energies, grads);
@@ -115,25 +160,53 @@ public final class Mcmc {
                 }
             }
             if (chain != null) {
-                chain.actions().get(org.nd4j.linalg.indexing.NDArrayIndex.point(k)).assign(actions);
+                chain.actions().get(NDArrayIndex.point(k)).assign(actions);
                 chain.energies().getRow(k).assign(energies);
                 chain.gradNorms().getRow(k).assign(Nd4j.createFromArray(norms));
             }
-            stepsize = cfg.usePolynomialRate()
-                    ? polynomialRate(cfg.stepsizeInit(), cfg.stepsizeFinal(), cfg.stepsizePower(), cfg.numIterations(),
-                            k + 1)
-                    // IBC's ExponentialSchedule runs once at trace time: every later step uses init·decay.
-                    : cfg.stepsizeInit() * cfg.stepsizeDecay();
         }
         return new Result(actions, chain);
     }
 
     /**
-     * One {@code langevin_step} in place on one row of {@code actions}, in TF's float32 operation order; a
-     * {@link EbmKernel.RowUpdate}, so a fused kernel can apply it inside its last pass (from two threads, on
-     * different rows: it writes only its row of the actions and of the norms).
+     * One {@code langevin_step} from {@code actions} (not modified) with the given normal draw {@code eps}; every
+     * intermediate is returned. Teacher-forced parity checks drive the chain with this.
      */
-    static final class Step implements EbmKernel.RowUpdate {
+    public static Step langevinStep(ActionGradient f, INDArray actions, INDArray eps, float stepsize,
+                                    LangevinConfig cfg, float[] minActions, float[] maxActions) {
+        int m = (int) actions.size(0);
+        int a = (int) actions.size(1);
+        INDArray out = actions.castTo(DataType.FLOAT).dup('c');
+        INDArray energies = Nd4j.create(DataType.FLOAT, m);
+        INDArray grads = Nd4j.create(DataType.FLOAT, m, a);
+        f.evaluate(out, energies, grads);
+        float[] norms = new float[m];
+        INDArray[] trace = {Nd4j.create(DataType.FLOAT, m, a), Nd4j.create(DataType.FLOAT, m, a),
+                Nd4j.create(DataType.FLOAT, m, a)};
+        step(out, grads, eps.castTo(DataType.FLOAT).dup('c'), stepsize, cfg, deltaClip(cfg, minActions, maxActions),
+                minActions, maxActions, norms, trace);
+        return new Step(energies, grads.mul(-1.0f), Nd4j.createFromArray(norms), trace[0], trace[1], trace[2], out);
+    }
+
+    /**
+     * One {@code langevin_step} in place on {@code actions}, in TF's float32 operation order; {@code trace}, when
+     * not null, receives δ before and after the box clip and {@code a − δ} before the bound clip.
+     */
+    static void step(INDArray actions, INDArray grads, INDArray eps, float stepsize, LangevinConfig cfg,
+                     float[] clip, float[] lo, float[] hi, float[] normsOut, INDArray[] trace) {
+        RowStep rule = new RowStep(actions, grads, eps, cfg, clip, lo, hi, normsOut, trace);
+        rule.stepsize = stepsize;
+        for (int r = 0; r < actions.size(0); r++) {
+            rule.apply(r);
+        }
+    }
+
+    /**
+     * {@code langevin_step} on one row, in TF's float32 operation order: the chain's update as an
+     * {@link EbmKernel.RowUpdate}, so a fused kernel can apply it inside its last pass (possibly from two threads,
+     * on different rows: it writes only its row of the actions, the norms and the trace).
+     */
+    static final class RowStep implements EbmKernel.RowUpdate {
         private final FloatBuffer act;
         private final FloatBuffer g;
         private final FloatBuffer e;
@@ -142,15 +215,16 @@ public final class Mcmc {
         private final float[] lo;
         private final float[] hi;
         private final float[] normsOut;
+        private final INDArray[] trace;
         private final boolean hasGradClip;
         private final float gradClip;
         private final float sigma;
         private final int normType;
-        /** s_k of the current step; set before each step (the kernel's pass hand-off publishes it). */
+        /** s_k of the current step, set before each step (the kernel's hand-off to its helper publishes it). */
         float stepsize;
 
-        Step(INDArray actions, INDArray grads, INDArray eps, LangevinConfig cfg, float[] clip, float[] lo, float[] hi,
-             float[] normsOut) {
+        RowStep(INDArray actions, INDArray grads, INDArray eps, LangevinConfig cfg, float[] clip, float[] lo,
+                float[] hi, float[] normsOut, INDArray[] trace) {
             this.act = actions.data().asNioFloat();
             this.g = grads.data().asNioFloat();
             this.e = eps.data().asNioFloat();
@@ -159,9 +233,10 @@ public final class Mcmc {
             this.lo = lo;
             this.hi = hi;
             this.normsOut = normsOut;
+            this.trace = trace;
             this.hasGradClip = cfg.gradClip() != null;
-            this.gradClip = hasGradClip ? cfg.gradClip() : 0f;
-            this.sigma = cfg.noiseScale();
+            this.gradClip = hasGradClip ? (float) (double) cfg.gradClip() : 0f;
+            this.sigma = (float) cfg.noiseScale();
             this.normType = normType(cfg.gradNormType());
         }
 
@@ -180,8 +255,13 @@ public final class Mcmc {
                 }
                 d = 0.5f * d + e.get(i) * 1.0f * sigma;          // gradient_scale·l_lambda, then noise·l_lambda·σ
                 float delta = stepsize * d;
-                delta = Math.min(Math.max(delta, -clip[j]), clip[j]);
-                float next = act.get(i) - delta;
+                float clipped = Math.min(Math.max(delta, -clip[j]), clip[j]);
+                float next = act.get(i) - clipped;
+                if (trace != null) {
+                    trace[0].putScalar(i, delta);
+                    trace[1].putScalar(i, clipped);
+                    trace[2].putScalar(i, next);
+                }
                 act.put(i, Math.min(Math.max(next, lo[j]), hi[j]));
             }
         }
@@ -191,7 +271,7 @@ public final class Mcmc {
     private static final int L1 = 1;
     private static final int L2 = 2;
 
-    /** grad_norm_type resolved once per step, not per element. */
+    /** grad_norm_type resolved once per chain, not per element. */
     private static int normType(String type) {
         return switch (type) {
             case "inf" -> INF;
@@ -208,5 +288,141 @@ public final class Mcmc {
             case L1 -> acc + Math.abs(x);
             default -> acc + x * x;
         };
+    }
+
+    /**
+     * f and ∂f/∂a of {@code net} at fixed observations {@code [M, obsDim]}, through {@code kernel} (bound to M
+     * rows): the observation half of the first layer is computed once, as a chain needs it.
+     */
+    public static ActionGradient energyGradient(EbmKernel kernel, INDArray observations) {
+        kernel.prepareObservations(observations);
+        return new KernelGradient(kernel);
+    }
+
+    /** f and ∂f/∂a through {@code kernel}, whose observations the caller has prepared. */
+    public static ActionGradient fromKernel(EbmKernel kernel) {
+        return new KernelGradient(kernel);
+    }
+
+    /**
+     * IBC's gin-configurable {@code langevin_actions_given_obs}, parameter for parameter (IBC's names and
+     * defaults); the noise comes from {@link NoiseSource#current()}, as TF's comes from its global generator.
+     *
+     * @param energyNetwork an {@link MLPEBM}, or an {@link EbmKernel} bound to M rows (reused, no allocation)
+     * @param observations  {@code [M, obsDim]}, already tiled and flattened
+     * @param actionSamples {@code [M, A]} initial actions
+     * @param minActions    a number (IBC's scalar sampling bounds), or one value per dimension
+     * @return the final actions {@code [M, A]}, with the chain when {@code return_chain}
+     */
+    @Configurable("langevin_actions_given_obs")
+    public static Result langevinActionsGivenObs(
+            @Param(value = "energy_network", doc = "the EBM: MLPEBM or an EbmKernel over it") Object energyNetwork,
+            @Param(value = "observations", doc = "[M, obs] tiled, flattened, normalized") INDArray observations,
+            @Param(value = "action_samples", doc = "[M, A] initial actions") INDArray actionSamples,
+            @Param(value = "policy_state", doc = "unused (MLPEBM is stateless)") Object policyState,
+            @Param(value = "min_actions", doc = "lower bound, scalar or per dimension") Object minActions,
+            @Param(value = "max_actions", doc = "upper bound, scalar or per dimension") Object maxActions,
+            @Param(value = "num_action_samples", doc = "samples per observation (late fusion only)")
+            int numActionSamples,
+            @Param(value = "num_iterations", dflt = "25", doc = "K; IBC's particle configs bind 100") int numIterations,
+            @Param(value = "training", dflt = "False", doc = "network mode (dropout) inside the chain")
+            boolean training,
+            @Param(value = "tfa_step_type", dflt = "()", doc = "unused") Object tfaStepType,
+            @Param(value = "sampler_stepsize_init", dflt = "0.1", doc = "step size of step 0")
+            double samplerStepsizeInit,
+            @Param(value = "sampler_stepsize_decay", dflt = "0.8", doc = "exponential schedule only")
+            double samplerStepsizeDecay,
+            @Param(value = "noise_scale", dflt = "1.0", doc = "σ: the noise term is s·σ·ε") double noiseScale,
+            @Param(value = "grad_clip", dflt = "None", doc = "elementwise clip of −∂f/∂a, or None") Double gradClip,
+            @Param(value = "delta_action_clip", dflt = "0.1", doc = "δ is clipped to ±this·0.5·(hi − lo)")
+            double deltaActionClip,
+            @Param(value = "stop_chain_grad", dflt = "True",
+                    doc = "IBC stops the gradient after each step; ibc4j never differentiates through the chain")
+            boolean stopChainGrad,
+            @Param(value = "apply_exp", dflt = "False", doc = "take the gradient of exp(f); not implemented")
+            boolean applyExp,
+            @Param(value = "use_polynomial_rate", dflt = "True", doc = "polynomial (else exponential) schedule")
+            boolean usePolynomialRate,
+            @Param(value = "sampler_stepsize_final", dflt = "1e-5", doc = "step size of step K−1")
+            double samplerStepsizeFinal,
+            @Param(value = "sampler_stepsize_power", dflt = "2.0", doc = "power of the polynomial schedule")
+            double samplerStepsizePower,
+            @Param(value = "return_chain", dflt = "False", doc = "also return ChainData") boolean returnChain,
+            @Param(value = "grad_norm_type", dflt = "'inf'", doc = "'inf', '1' or '2'") String gradNormType,
+            @Param(value = "late_fusion", dflt = "False", doc = "PixelEBM only; not supported") boolean lateFusion) {
+        if (applyExp) {
+            throw new UnsupportedOperationException("langevin_actions_given_obs.apply_exp=True is not implemented "
+                    + "(no IBC config sets it)");
+        }
+        if (lateFusion) {
+            throw new UnsupportedOperationException("langevin_actions_given_obs.late_fusion=True needs PixelEBM's "
+                    + "encoder; MLPEBM has none");
+        }
+        int m = (int) actionSamples.size(0);
+        int a = (int) actionSamples.size(1);
+        EbmKernel kernel = kernelFor(energyNetwork, m, training);
+        LangevinConfig cfg = new LangevinConfig(numIterations, samplerStepsizeInit, samplerStepsizeDecay, noiseScale,
+                gradClip, deltaActionClip, usePolynomialRate, samplerStepsizeFinal, samplerStepsizePower, returnChain,
+                gradNormType);
+        return langevinActionsGivenObs(energyGradient(kernel, observations), actionSamples, bounds(minActions, a),
+                bounds(maxActions, a), cfg, NoiseSource.current());
+    }
+
+    /** The kernel to run f and ∂f/∂a with: the one given, or a new one over {@code energyNetwork}. */
+    static EbmKernel kernelFor(Object energyNetwork, int rows, boolean training) {
+        EbmKernel kernel;
+        if (energyNetwork instanceof EbmKernel k) {
+            if (k.rows() != rows) {
+                throw new IllegalArgumentException("energy_network: kernel bound to " + k.rows() + " rows, the chain "
+                        + "has " + rows);
+            }
+            kernel = k;
+        } else if (energyNetwork instanceof MLPEBM net) {
+            kernel = EbmKernel.create(net, rows);
+        } else {
+            throw new IllegalArgumentException("energy_network: expected an MLPEBM or an EbmKernel, got "
+                    + (energyNetwork == null ? "None" : energyNetwork.getClass().getName()));
+        }
+        if (training && kernel.net().config().rate() > 0) {
+            throw new UnsupportedOperationException("training=True with dropout rate " + kernel.net().config().rate()
+                    + " inside the chain is not implemented (every IBC config runs its chains with training=False)");
+        }
+        return kernel;
+    }
+
+    /** IBC's bounds as per-dimension floats: a scalar (the sampling spec's 0-d bounds) is used for every dimension. */
+    public static float[] bounds(Object bound, int actionDim) {
+        float[] out = new float[actionDim];
+        if (bound instanceof Number n) {
+            java.util.Arrays.fill(out, n.floatValue());
+            return out;
+        }
+        float[] given;
+        if (bound instanceof float[] f) {
+            given = f;
+        } else if (bound instanceof double[] d) {
+            given = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                given[i] = (float) d[i];
+            }
+        } else if (bound instanceof INDArray arr) {
+            if (arr.length() == 1) {
+                java.util.Arrays.fill(out, arr.getFloat(0));
+                return out;
+            }
+            given = arr.castTo(DataType.FLOAT).dup().data().asFloat();
+        } else {
+            throw new IllegalArgumentException("action bound: expected a number, float[], double[] or INDArray, got "
+                    + (bound == null ? "None" : bound.getClass().getName()));
+        }
+        if (given.length == 1) {
+            java.util.Arrays.fill(out, given[0]);
+            return out;
+        }
+        if (given.length != actionDim) {
+            throw new IllegalArgumentException("action bound: " + given.length + " values for " + actionDim
+                    + " action dimensions");
+        }
+        return given.clone();
     }
 }

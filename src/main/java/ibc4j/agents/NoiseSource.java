@@ -24,9 +24,44 @@ public interface NoiseSource {
      */
     int[][] categorical(INDArray logits, int numSamples);
 
-    /** Draws from ND4J's generator, seeded. */
+    /**
+     * The source IBC's gin-visible functions draw from when called without one (TF draws from its global
+     * generator): the innermost {@link #use} on this thread, else {@link #nd4jGlobal()}.
+     */
+    static NoiseSource current() {
+        NoiseSource s = CurrentNoise.STACK.get().peek();
+        return s != null ? s : nd4jGlobal();
+    }
+
+    /**
+     * Makes {@code source} the {@link #current()} one on this thread until the returned scope is closed; how a
+     * caller hands replayed or seeded noise to a function called through gin.
+     */
+    static Scope use(NoiseSource source) {
+        java.util.Objects.requireNonNull(source, "source");
+        CurrentNoise.STACK.get().push(source);
+        return () -> {
+            if (CurrentNoise.STACK.get().peek() != source) {
+                throw new IllegalStateException("NoiseSource scopes closed out of order");
+            }
+            CurrentNoise.STACK.get().pop();
+        };
+    }
+
+    /** A {@link #use} scope; closing it restores the previous source. */
+    interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Draws from ND4J's global generator, seeded first (the analogue of {@code tf.random.set_seed}). */
     static NoiseSource seeded(long seed) {
         Nd4j.getRandom().setSeed(seed);
+        return nd4jGlobal();
+    }
+
+    /** Draws from ND4J's global generator as it stands (TF's global generator). */
+    static NoiseSource nd4jGlobal() {
         return new NoiseSource() {
             @Override
             public void uniform(INDArray out) {
@@ -112,5 +147,12 @@ public interface NoiseSource {
                 out.assign(next.reshape(out.shape()));
             }
         };
+    }
+
+    /** The per-thread stack behind {@link #use}. */
+    final class CurrentNoise {
+        private static final ThreadLocal<Deque<NoiseSource>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+
+        private CurrentNoise() {}
     }
 }

@@ -14,7 +14,8 @@ public final class Main {
             "  describe NAME                     a configurable's parameters, defaults, and status",
             "  parity [--golden DIR] [--format md|json|html] [--out FILE]   checklist report against TF goldens",
             "  bench langevin|train-step|inference|gemm [--warmup N] [--repeats N] [--json FILE]   speed vs GEMM floor",
-            "  quickstart                        a short 2-D particle run on the embedded config",
+            "  collect --dataset_path=F [--num_episodes=N --replicas=R ...]   IBC's oracle data collection",
+            "  quickstart [RUN_DIR]              the 2-D particle pipeline on the embedded config (training: not yet)",
             "  test                              run the test suite (handled by the ./ibc4j launcher)");
 
     private Main() {}
@@ -38,6 +39,10 @@ public final class Main {
                 return DescribeCommand.run(rest);
             case "bench":
                 return BenchCommand.run(rest);
+            case "collect":
+                return CollectCommand.run(rest);
+            case "quickstart":
+                return QuickstartCommand.run(rest, System.out, System.err);
             default:
                 System.err.println("ibc4j: unknown command '" + args[0] + "'\n" + USAGE);
                 return 2;

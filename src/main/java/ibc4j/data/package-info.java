@@ -6,7 +6,12 @@
  * <p>Layers, bottom up: {@link ibc4j.data.TFRecordReader}/{@link ibc4j.data.TFRecordWriter} (framing and
  * CRCs), {@link ibc4j.data.SpecFile} (the nested spec), {@link ibc4j.data.ExampleCodec} (one record as a map
  * from feature path to {@link ibc4j.data.TensorValue}), and {@link ibc4j.data.TrajectoryCodec} /
- * {@link ibc4j.data.TFRecordObserver} (a record as a {@link ibc4j.data.TrajectoryStep}). The window/shuffle
- * pipeline of {@code ibc/data/dataset.py} is built on top of these elsewhere.
+ * {@link ibc4j.data.TFRecordObserver} (a record as a {@link ibc4j.data.TrajectoryStep}).
+ *
+ * <p>On top, the training-data pipeline of {@code data/dataset.py} and {@code ibc/train/get_data.py}:
+ * {@link ibc4j.data.ShardGlob} (shards and the eval split), {@link ibc4j.data.ShardRecords} (a shard cached, specs
+ * checked), {@link ibc4j.data.WindowSource} with {@link ibc4j.data.EpisodeFilter} (wrap-around windows, FIRST-frame
+ * padding), {@link ibc4j.data.ShuffleBuffer} and {@link ibc4j.data.Batch}, tied together by
+ * {@link ibc4j.data.TrajectoryDataset}; {@link ibc4j.data.ObservationLayout} is the network's flat observation.
  */
 package ibc4j.data;

@@ -17,7 +17,12 @@ public final class IbcConfigurables {
     private IbcConfigurables() {}
 
     /** Add a class here when it implements an IBC configurable; {@code GinRegistry.defaultRegistry()} reads it. */
-    public static final List<Class<?>> CLASSES = List.of();
+    public static final List<Class<?>> CLASSES = List.of(
+            ibc4j.agents.ImplicitBCAgent.class,     // ibc/agents/ibc_agent.py
+            ibc4j.agents.IbcPolicy.class,           // ibc/agents/ibc_policy.py
+            ibc4j.agents.Mcmc.class,                // langevin_actions_given_obs (ibc/agents/mcmc.py)
+            ibc4j.losses.GradientLoss.class,        // grad_penalty (ibc/losses/gradient_loss.py)
+            ibc4j.environments.particle.ParticleEnv.class);
 
     /**
      * How a Java stand-in's signature differs from IBC's: parameters missing on either side, and literal

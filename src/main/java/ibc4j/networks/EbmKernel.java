@@ -196,26 +196,32 @@ public abstract class EbmKernel {
     }
 
     private INDArray chainAct;
+    private boolean chainEnergies;
 
     /**
      * Starts a Langevin chain over {@code act} ([R, A] of the kernel's type) for the prepared observations: the
      * chain owns {@code act} until the next {@code beginChain} and updates it in place through {@link #chainStep}.
+     *
+     * @param energies whether each step must also leave f at its input actions in {@link #lastEnergies()}
      */
-    public void beginChain(INDArray act) {
+    public void beginChain(INDArray act, boolean energies) {
         checkPrepared(act);
         chainAct = act;
+        chainEnergies = energies;
     }
 
     /**
-     * One chain step: ∂f/∂a of the chain's current actions into {@link #chainGradients()}, then
-     * {@code update.apply(r)} for every row once that row's gradient is there. A fused kernel does the update
-     * inside its last pass and the next step's first pass right after it; this default runs them one after another.
+     * One chain step: ∂f/∂a (and f, if the chain asked for it) of the chain's current actions into
+     * {@link #chainGradients()} (and {@link #lastEnergies()}), then {@code update.apply(r)} for every row once
+     * that row's gradient is there. A fused kernel does the update inside its last pass and the next step's first
+     * pass right after it, with the same bits as {@link #actionGradientWithEnergies}; this default runs the
+     * gradient call, then the updates.
      *
      * @return {@link #chainGradients()}
      */
     public INDArray chainStep(RowUpdate update) {
-        Preconditions.checkState(chainAct != null, "call beginChain(act) first");
-        INDArray g = actionGradient(chainAct);
+        Preconditions.checkState(chainAct != null, "call beginChain(act, energies) first");
+        INDArray g = chainEnergies ? actionGradientWithEnergies(chainAct) : actionGradient(chainAct);
         for (int r = 0; r < rows; r++) {
             update.apply(r);
         }
@@ -230,6 +236,11 @@ public abstract class EbmKernel {
     /** The concatenated input buffer [R, obsDim + A] of the last {@code (obs, act)} call. */
     protected final INDArray netInput() {
         return x;
+    }
+
+    /** ∂f/∂a [R, A] as the last gradient-computing call (including the penalty's) left it: a buffer. */
+    public INDArray lastActionGradient() {
+        return ga;
     }
 
     /** The energy buffer [R] as the last energy-computing call left it. */

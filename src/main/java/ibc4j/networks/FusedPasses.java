@@ -21,6 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   GEMM 2  r = z·W1ᵀ
  * pass C  ∂f/∂a_r = ([a1 > 0] ⊙ r + woᵀ)·Wp_aᵀ                   replaces step, multiply, row add, a N=A GEMM
  * </pre>
+ * The energies ride along at no memory cost: the head is linear, so f = h0·wo + relu(z + b1)·cq + (b2·wo + bo);
+ * pass A sums h0·wo per row, pass B adds relu(z + b1)·cq and the constant.
  * Masks: relu(h) > 0 exactly when h > 0, so pass C reads the mask of h from a1 and h is never stored. NaN gives
  * mask 0, as TF's {@code x > 0}. The A-wide products are summed in a different order than OpenBLAS's thin GEMMs
  * (a few ulps; the kernel's tests and the parity bounds allow for it).
@@ -40,6 +42,9 @@ final class FusedPasses {
     private final ByteBuffer a1;    // [R, W]
     private final ByteBuffer z;     // [R, W]
     private final ByteBuffer r;     // [R, W]
+    private final FloatBuffer energies; // [R]
+    private final float[] e0;       // h0·wo per row, from pass A
+    private float energyConst;      // b2·wo + bo
     /** Weight snapshots, refreshed by {@link #snapshot}: Wp_a [A, W] row-major, b1, cq = wo·W2ᵀ, wo. */
     private final float[] wa;
     private final float[] b1;
@@ -47,7 +52,8 @@ final class FusedPasses {
     private final float[] wo;
     private final RowSplitter split;
 
-    FusedPasses(int rows, int width, int actDim, INDArray hObs, INDArray a1, INDArray z, INDArray r) {
+    FusedPasses(int rows, int width, int actDim, INDArray hObs, INDArray a1, INDArray z, INDArray r,
+                INDArray energies) {
         this.rows = rows;
         this.width = width;
         this.actDim = actDim;
@@ -56,6 +62,8 @@ final class FusedPasses {
         this.a1 = bytes(a1);
         this.z = bytes(z);
         this.r = bytes(r);
+        this.energies = bytes(energies).asFloatBuffer();
+        this.e0 = new float[rows];
         this.wa = new float[actDim * width];
         this.b1 = new float[width];
         this.cq = new float[width];
@@ -64,11 +72,18 @@ final class FusedPasses {
     }
 
     /** Copies the weights the passes read; call whenever the kernel refreshes its derived caches. */
-    void snapshot(INDArray waC, INDArray bias1, INDArray cqRow, INDArray woRow) {
+    void snapshot(INDArray waC, INDArray bias1, INDArray cqRow, INDArray woRow, INDArray bias2, INDArray headBias) {
         copy(waC, wa);
         copy(bias1, b1);
         copy(cqRow, cq);
         copy(woRow, wo);
+        float[] b2 = new float[width];
+        copy(bias2, b2);
+        float c = 0f;
+        for (int j = 0; j < width; j++) {
+            c = Math.fma(b2[j], wo[j], c);
+        }
+        energyConst = c + headBias.getFloat(0);
     }
 
     /** Pass A: a1_r = relu(hObs[src[r]] + Σ_i act_ri·Wp_a[i]); {@code act} is c-order [R, A] from {@code off}. */
@@ -91,22 +106,28 @@ final class FusedPasses {
             }
             int hb = src[i] * w * 4;
             int ob = i * w * 4;
+            FloatVector acc = FloatVector.zero(S);
             int j = 0;
             for (; j < bound; j += S.length()) {
                 FloatVector s = FloatVector.fromArray(S, wa, j).mul(x[0]);
                 for (int k = 1; k < actDim; k++) {
                     s = FloatVector.fromArray(S, wa, k * w + j).fma(FloatVector.broadcast(S, x[k]), s);
                 }
-                FloatVector.fromByteBuffer(S, hObs, hb + 4 * j, NATIVE).add(s).max(0f)
-                        .intoByteBuffer(a1, ob + 4 * j, NATIVE);
+                FloatVector h = FloatVector.fromByteBuffer(S, hObs, hb + 4 * j, NATIVE).add(s);
+                acc = h.fma(FloatVector.fromArray(S, wo, j), acc);
+                h.max(0f).intoByteBuffer(a1, ob + 4 * j, NATIVE);
             }
+            float e = acc.reduceLanes(VectorOperators.ADD);
             for (; j < w; j++) {
                 float s = wa[j] * x[0];
                 for (int k = 1; k < actDim; k++) {
                     s = Math.fma(wa[k * w + j], x[k], s);
                 }
-                a1.putFloat(ob + 4 * j, Math.max(hObs.getFloat(hb + 4 * j) + s, 0f));
+                float h = hObs.getFloat(hb + 4 * j) + s;
+                e = Math.fma(h, wo[j], e);
+                a1.putFloat(ob + 4 * j, Math.max(h, 0f));
             }
+            e0[i] = e;
         }
     }
 
@@ -120,20 +141,25 @@ final class FusedPasses {
             FloatVector v1 = FloatVector.broadcast(S, x1);
             int hb = src[i] * w * 4;
             int ob = i * w * 4;
+            FloatVector acc = FloatVector.zero(S);
             int j = 0;
             for (; j < bound; j += S.length()) {
                 FloatVector s = FloatVector.fromArray(S, wa, w + j).fma(v1, FloatVector.fromArray(S, wa, j).mul(v0));
-                FloatVector.fromByteBuffer(S, hObs, hb + 4 * j, NATIVE).add(s).max(0f)
-                        .intoByteBuffer(a1, ob + 4 * j, NATIVE);
+                FloatVector h = FloatVector.fromByteBuffer(S, hObs, hb + 4 * j, NATIVE).add(s);
+                acc = h.fma(FloatVector.fromArray(S, wo, j), acc);
+                h.max(0f).intoByteBuffer(a1, ob + 4 * j, NATIVE);
             }
+            float e = acc.reduceLanes(VectorOperators.ADD);
             for (; j < w; j++) {
-                float s = Math.fma(wa[w + j], x1, wa[j] * x0);
-                a1.putFloat(ob + 4 * j, Math.max(hObs.getFloat(hb + 4 * j) + s, 0f));
+                float h = hObs.getFloat(hb + 4 * j) + Math.fma(wa[w + j], x1, wa[j] * x0);
+                e = Math.fma(h, wo[j], e);
+                a1.putFloat(ob + 4 * j, Math.max(h, 0f));
             }
+            e0[i] = e;
         }
     }
 
-    /** Pass B, in place: z ← [z + b1 > 0] ⊙ cq. */
+    /** Pass B, in place: z ← [z + b1 > 0] ⊙ cq; and f_r = e0_r + relu(z_r + b1)·cq + (b2·wo + bo). */
     void maskInPlace() {
         split.run(rows, this::maskRows);
     }
@@ -143,15 +169,21 @@ final class FusedPasses {
         FloatVector zero = FloatVector.zero(S);
         for (int i = r0; i < r1; i++) {
             int ob = i * w * 4;
+            FloatVector acc = zero;
             int j = 0;
             for (; j < bound; j += S.length()) {
                 FloatVector v = FloatVector.fromByteBuffer(S, z, ob + 4 * j, NATIVE).add(FloatVector.fromArray(S, b1, j));
-                VectorMask<Float> on = v.compare(VectorOperators.GT, 0f);
-                zero.blend(FloatVector.fromArray(S, cq, j), on).intoByteBuffer(z, ob + 4 * j, NATIVE);
+                FloatVector c = FloatVector.fromArray(S, cq, j);
+                acc = v.max(0f).fma(c, acc);
+                zero.blend(c, v.compare(VectorOperators.GT, 0f)).intoByteBuffer(z, ob + 4 * j, NATIVE);
             }
+            float e = acc.reduceLanes(VectorOperators.ADD);
             for (; j < w; j++) {
-                z.putFloat(ob + 4 * j, z.getFloat(ob + 4 * j) + b1[j] > 0f ? cq[j] : 0f);
+                float v = z.getFloat(ob + 4 * j) + b1[j];
+                e = Math.fma(Math.max(v, 0f), cq[j], e);
+                z.putFloat(ob + 4 * j, v > 0f ? cq[j] : 0f);
             }
+            energies.put(i, e0[i] + e + energyConst);
         }
     }
 

@@ -96,7 +96,7 @@ public final class PreActivationKernel extends EbmKernel {
         scratch = buf(rows, width);
         cq = buf(1, width);
         boolean fusable = fuse && numBlocks == 1 && dt == DataType.FLOAT;
-        fused = fusable ? new FusedPasses(rows, width, actDim, hObs, a1[0], z[0], scratch) : null;
+        fused = fusable ? new FusedPasses(rows, width, actDim, hObs, a1[0], z[0], scratch, lastEnergies()) : null;
         obsSource = new int[rows];
     }
 
@@ -120,7 +120,7 @@ public final class PreActivationKernel extends EbmKernel {
         super.refreshDerived();
         gemm(woRow, w2[numBlocks - 1], cq, false, true, 0.0);
         if (fused != null) {
-            fused.snapshot(wInActC, b1[0], cq, woRow);
+            fused.snapshot(wInActC, b1[0], cq, woRow, b2[0], net.param("head_bias"));
         }
     }
 
@@ -171,6 +171,16 @@ public final class PreActivationKernel extends EbmKernel {
         return ga;
     }
 
+    /**
+     * ∂f/∂a and, in {@link #lastEnergies()}, f for the prepared observations. Fused, f costs no third GEMM: the
+     * head is linear, so f = h0·wo + relu(z)·(W2·wo) + b2·wo + bo, with h0·wo summed in pass A and
+     * relu(z)·cq in pass B (the same float32 values up to rounding order; the kernel tests bound the difference).
+     */
+    @Override
+    public INDArray actionGradientWithEnergies(INDArray act) {
+        return fused == null ? super.actionGradientWithEnergies(act) : actionGradient(act);
+    }
+
     private INDArray actCopy;
     /** Counts writes of a1[0]; a fused chain knows a1[0] is its next step's input while the count is its own. */
     private long a1Version;
@@ -178,8 +188,8 @@ public final class PreActivationKernel extends EbmKernel {
     private FloatBuffer chainActs;
 
     @Override
-    public void beginChain(INDArray act) {
-        super.beginChain(act);
+    public void beginChain(INDArray act, boolean energies) {
+        super.beginChain(act, energies);
         chainActs = fused != null && wholeBuffer(act) ? act.data().asNioFloat() : null;
         chainVersion = -1;
     }
@@ -264,11 +274,6 @@ public final class PreActivationKernel extends EbmKernel {
         }
         actionGradient(obs, act); // forward + backward, keeps dz and gam; ga = ∂f/∂a
         return penalty.run(margin, weight, gradOut);
-    }
-
-    /** ∂f/∂a left by the last gradient or penalty call (a buffer). */
-    INDArray lastActionGradient() {
-        return ga;
     }
 
     /**

@@ -47,20 +47,20 @@ public final class ParityChecks {
         return List.of(
                 new ibc4j.parity.checks.NormalizerStatsCheck(),
                 new ibc4j.parity.checks.SamplingBoundsCheck(),
-                pending("obs_flatten"),
+                new ibc4j.parity.checks.ObsFlattenCheck(),
                 new ibc4j.parity.checks.MlpEbmForwardCheck(),
                 new ibc4j.parity.checks.MlpEbmActionGradCheck(),
                 new ibc4j.parity.checks.InfoNceCheck(),
                 new ibc4j.parity.checks.GradPenaltyCheck(),
-                pending("langevin_chain"),
-                pending("iterative_dfo"),
-                pending("ibc_policy_inference"),
+                new ibc4j.parity.checks.LangevinChainCheck(),
+                new ibc4j.parity.checks.IterativeDfoCheck(),
+                new ibc4j.parity.checks.IbcPolicyInferenceCheck(),
                 new ibc4j.parity.checks.AdamScheduleCheck(),
-                pending("train_step"),
-                pending("particle_env"),
-                pending("particle_oracle"),
-                pending("tfrecord_dataset"),
-                pending("dataset_windows"));
+                new ibc4j.parity.checks.TrainStepCheck(),
+                new ibc4j.parity.checks.ParticleEnvCheck(),
+                new ibc4j.parity.checks.ParticleOracleCheck(),
+                new ibc4j.parity.checks.TfrecordDatasetCheck(),
+                new ibc4j.parity.checks.DatasetWindowsCheck());
     }
 
     /** The IBC function mirrored by {@code component}; throws for a name not in {@link #COMPONENTS}. */

@@ -20,6 +20,26 @@ import org.junit.jupiter.api.TestFactory;
 class GoldenParityTest {
     private static final Path GOLDEN = Path.of(System.getProperty("ibc4j.golden", "golden"));
 
+    /** {@code ./ibc4j parity --format json} on the committed goldens: every component listed, none failing. */
+    @org.junit.jupiter.api.Test
+    void parityCommandListsEveryComponentAndExitsZero() throws Exception {
+        assumeTrue(Files.exists(GOLDEN.resolve("manifest.json")), "no golden manifest at " + GOLDEN);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int rc = ibc4j.cli.ParityCommand.run(new String[] {"--golden", GOLDEN.toString(), "--format", "json"},
+                new java.io.PrintStream(out, true, "UTF-8"), new java.io.PrintStream(err, true, "UTF-8"),
+                ParityChecks.all());
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.toString("UTF-8"));
+        java.util.Set<String> listed = new java.util.TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode row : report.get("components")) {
+            listed.add(row.get("name").asText());
+            assertTrue(!row.get("status").asText().equals("fail"), "failing row: " + row);
+        }
+        assertTrue(listed.containsAll(ParityChecks.COMPONENTS), "missing rows: " + listed);
+        org.junit.jupiter.api.Assertions.assertEquals(0, rc, err.toString("UTF-8"));
+    }
+
     @TestFactory
     Stream<DynamicTest> implementedComponentsMatchTensorFlow() {
         assumeTrue(Files.exists(GOLDEN.resolve("manifest.json")), "no golden manifest at " + GOLDEN);

@@ -1,0 +1,503 @@
+package ibc4j.agents;
+
+import ibc4j.gin.Configurable;
+import ibc4j.gin.GinConfig;
+import ibc4j.gin.Param;
+import ibc4j.gin.Tuple;
+import ibc4j.losses.EbmLoss;
+import ibc4j.losses.GradientLoss;
+import ibc4j.networks.EbmKernel;
+import ibc4j.networks.MLPEBM;
+import ibc4j.train.KerasAdam;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Implicit behavioral cloning's training step; mirrors {@code ibc/agents/ibc_agent.py} ImplicitBCAgent
+ * ({@code _loss}, {@code _make_counter_example_actions}) and {@code ibc/agents/base_agent.py} {@code _train}
+ * (IBC db89ddb), for the info_nce loss with the gradient penalty that every IBC EBM config uses.
+ *
+ * <p>One step on a batch of normalized observations (flattened as the network sees them, {@code [B, obs]}) and
+ * normalized actions {@code [B, A]}:
+ * <ol>
+ *   <li>counter examples: one uniform draw {@code [B, n, A]} on the sampling spec, then, by
+ *       {@code fraction_dfo_samples} / {@code fraction_langevin_samples}, DFO and/or Langevin from it (observations
+ *       tiled n times); the columns are split uniform | DFO | Langevin as IBC slices them;</li>
+ *   <li>combined actions {@code [B·(n+1), A]}: each example's n counter examples, then its true action LAST;</li>
+ *   <li>predictions {@code [B, n+1]} = f(obs tiled n+1 times, combined), training mode;</li>
+ *   <li>per-example loss = info_nce + grad_penalty (final samples, positives included); total = Σ_b / B;</li>
+ *   <li>∇θ: info_nce part by DL4J backprop of dL/df ({@link MLPEBM#paramGradient}), penalty part by the kernel's
+ *       double backward; their sum goes to Keras Adam over the graph's flat parameters.</li>
+ * </ol>
+ * The chain runs on fixed weights and its output is stop-gradient'ed before use, so
+ * {@code run_full_chain_under_gradient} changes nothing in the numbers (it only changes TF's memory use).
+ *
+ * <p>IBC's gin-configurable functions ({@code langevin_actions_given_obs}, {@code grad_penalty}) are called
+ * through a {@link GinConfig}, so their bindings apply at call time as in Python: the config that built this
+ * agent when gin made it, else a fresh one (IBC's code defaults), reachable through {@link #ginConfig()}.
+ *
+ * <p>A NaN or infinity in the loss, a gradient or a weight stops training with a {@link NonFiniteException}
+ * naming the step and the tensor (IBC: {@code tf.debugging.check_numerics} on the loss).
+ */
+@Configurable("ImplicitBCAgent")
+public final class ImplicitBCAgent {
+    private final MLPEBM net;
+    private final KerasAdam optimizer;
+    private final Object timeStepSpec;
+    private final Object actionSpec;
+    private final Object actionSamplingSpec;
+    private final Object obsNormLayer;
+    private final Object actDenormLayer;
+    private final int numCounterExamples;
+    private final double fractionDfoSamples;
+    private final double fractionLangevinSamples;
+    private final boolean lateFusion;
+    private final boolean computeMse;
+    private final boolean returnFullChain;
+    private final boolean addGradPenalty;
+    private final String gradNormType;
+    private final float softmaxTemperature;
+    private final float[] minActions;
+    private final float[] maxActions;
+    private final GinConfig gin;
+    private long trainStep;
+    private EbmKernel chainKernel;    // B·n rows, reused while B stays the same
+    private EbmKernel penaltyKernel;  // B·(n+1) rows
+    private IbcPolicy policy;
+
+    /** IBC's constructor, parameter for parameter (names and defaults as {@code ImplicitBCAgent.__init__}). */
+    public ImplicitBCAgent(
+            @Param(value = "time_step_spec", doc = "tf-agents time step spec; kept for the policy") Object timeStepSpec,
+            @Param(value = "action_spec", doc = "the env's bounded action spec (the policy clips to it)")
+            Object actionSpec,
+            @Param(value = "action_sampling_spec", doc = "normalized sampling bounds (SamplingSpec or TensorSpec)")
+            Object actionSamplingSpec,
+            @Param(value = "cloning_network", doc = "the EBM") MLPEBM cloningNetwork,
+            @Param(value = "optimizer", doc = "Keras Adam over the network's flat parameters") KerasAdam optimizer,
+            @Param(value = "obs_norm_layer", dflt = "None", doc = "for the policy") Object obsNormLayer,
+            @Param(value = "act_norm_layer", dflt = "None", doc = "unused by the loss (data is normalized upstream)")
+            Object actNormLayer,
+            @Param(value = "act_denorm_layer", dflt = "None", doc = "for the policy") Object actDenormLayer,
+            @Param(value = "num_counter_examples", dflt = "256", doc = "n per example; particle configs: 8")
+            int numCounterExamples,
+            @Param(value = "debug_summaries", dflt = "False", doc = "unused") boolean debugSummaries,
+            @Param(value = "summarize_grads_and_vars", dflt = "False", doc = "unused") boolean summarizeGradsAndVars,
+            @Param(value = "train_step_counter", dflt = "None", doc = "starting step (a number), else 0")
+            Object trainStepCounter,
+            @Param(value = "name", dflt = "None", doc = "unused") String name,
+            @Param(value = "fraction_dfo_samples", dflt = "0.0", doc = "share of counter examples from DFO")
+            double fractionDfoSamples,
+            @Param(value = "fraction_langevin_samples", dflt = "1.0", doc = "share from Langevin; rest uniform")
+            double fractionLangevinSamples,
+            @Param(value = "ebm_loss_type", dflt = "'info_nce'", doc = "only 'info_nce' is implemented")
+            String ebmLossType,
+            @Param(value = "late_fusion", dflt = "False", doc = "PixelEBM only; not supported") boolean lateFusion,
+            @Param(value = "compute_mse", dflt = "False", doc = "log the counter examples' MSE to the true action")
+            boolean computeMse,
+            @Param(value = "run_full_chain_under_gradient", dflt = "False",
+                    doc = "TF memory/time only: the chain is stop-gradient'ed either way") boolean runFullChain,
+            @Param(value = "return_full_chain", dflt = "True", doc = "keep the Langevin ChainData (summaries)")
+            boolean returnFullChain,
+            @Param(value = "add_grad_penalty", dflt = "True", doc = "add grad_penalty to the loss")
+            boolean addGradPenalty,
+            @Param(value = "grad_norm_type", dflt = "'inf'", doc = "norm of the chain and the penalty")
+            String gradNormType,
+            @Param(value = "softmax_temperature", dflt = "1.0", doc = "info_nce temperature")
+            double softmaxTemperature) {
+        if (!"info_nce".equals(ebmLossType)) {
+            throw new UnsupportedOperationException("ImplicitBCAgent.ebm_loss_type '" + ebmLossType
+                    + "' is not implemented; only 'info_nce' (every IBC EBM config)");
+        }
+        if (lateFusion) {
+            throw new UnsupportedOperationException("ImplicitBCAgent.late_fusion=True needs PixelEBM; not supported");
+        }
+        // IBC asserts these three.
+        if (!(fractionDfoSamples + fractionLangevinSamples <= 1.0) || !(fractionDfoSamples >= 0.)
+                || !(fractionLangevinSamples >= 0.)) {
+            throw new IllegalArgumentException("ImplicitBCAgent: need fraction_dfo_samples >= 0, "
+                    + "fraction_langevin_samples >= 0 and their sum <= 1, got " + fractionDfoSamples + " and "
+                    + fractionLangevinSamples);
+        }
+        if (numCounterExamples < 1) {
+            throw new IllegalArgumentException("num_counter_examples must be >= 1, got " + numCounterExamples);
+        }
+        this.net = java.util.Objects.requireNonNull(cloningNetwork, "cloning_network");
+        this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
+        this.timeStepSpec = timeStepSpec;
+        this.actionSpec = actionSpec;
+        this.actionSamplingSpec = actionSamplingSpec;
+        this.obsNormLayer = obsNormLayer;
+        this.actDenormLayer = actDenormLayer;
+        this.numCounterExamples = numCounterExamples;
+        this.fractionDfoSamples = fractionDfoSamples;
+        this.fractionLangevinSamples = fractionLangevinSamples;
+        this.lateFusion = lateFusion;
+        this.computeMse = computeMse;
+        this.returnFullChain = returnFullChain;
+        this.addGradPenalty = addGradPenalty;
+        this.gradNormType = gradNormType;
+        this.softmaxTemperature = (float) softmaxTemperature;
+        float[][] mm = Specs.bounds(actionSamplingSpec, net.actionDim(), "action_sampling_spec");
+        this.minActions = mm[0];
+        this.maxActions = mm[1];
+        this.trainStep = trainStepCounter instanceof Number n ? n.longValue() : 0L;
+        this.gin = currentGinOrFresh();
+    }
+
+    /** The config that is building this object, when gin is; else a fresh one with no bindings. */
+    static GinConfig currentGinOrFresh() {
+        try {
+            return GinConfig.current();
+        } catch (IllegalStateException notInAGinCall) {
+            return new GinConfig();
+        }
+    }
+
+    /**
+     * Builds an agent without gin with IBC's defaults except what is given; the functions it calls then use
+     * {@link #ginConfig()}'s bindings (none: IBC's code defaults, e.g. 25 Langevin steps).
+     */
+    public static ImplicitBCAgent create(MLPEBM net, KerasAdam optimizer, Object actionSamplingSpec,
+                                         int numCounterExamples) {
+        return new ImplicitBCAgent(null, null, actionSamplingSpec, net, optimizer, null, null, null,
+                numCounterExamples, false, false, null, null, 0.0, 1.0, "info_nce", false, false, false, true, true,
+                "inf", 1.0);
+    }
+
+    public MLPEBM network() {
+        return net;
+    }
+
+    public KerasAdam optimizer() {
+        return optimizer;
+    }
+
+    /** Training steps done (IBC's train_step_counter). */
+    public long trainStep() {
+        return trainStep;
+    }
+
+    public int numCounterExamples() {
+        return numCounterExamples;
+    }
+
+    /**
+     * The gin config through which {@code langevin_actions_given_obs} and {@code grad_penalty} are called; bind
+     * on it as on Python's gin, e.g. {@code agent.ginConfig().bind("langevin_actions_given_obs.num_iterations",
+     * 100)}.
+     */
+    public GinConfig ginConfig() {
+        return gin;
+    }
+
+    /** The normalized sampling bounds per dimension (IBC's scalar bounds, repeated). */
+    public float[][] samplingBounds() {
+        return new float[][] {minActions.clone(), maxActions.clone()};
+    }
+
+    /**
+     * IBC's {@code agent.policy}: GreedyPolicy over the collect policy, an IbcPolicy on this agent's network,
+     * specs and normalization layers (made through {@link #ginConfig()}, so IbcPolicy bindings apply).
+     */
+    public IbcPolicy policy() {
+        if (policy == null) {
+            Map<String, Object> args = new LinkedHashMap<>();
+            args.put("time_step_spec", timeStepSpec);
+            args.put("action_spec", actionSpec);
+            args.put("action_sampling_spec", actionSamplingSpec);
+            args.put("actor_network", net);
+            args.put("late_fusion", lateFusion);
+            args.put("obs_norm_layer", obsNormLayer);
+            args.put("act_denorm_layer", actDenormLayer);
+            policy = gin.make(IbcPolicy.class, args);
+        }
+        return policy;
+    }
+
+    // --------------------------------------------------------------------------------------------- counter examples
+
+    /**
+     * What {@code _make_counter_example_actions} returns, plus the uniform draw it started from.
+     *
+     * @param initial         the uniform actions {@code [B·n, A]}
+     * @param counterExamples {@code [B, n, A]}
+     * @param combined        {@code [B·(n+1), A]}, true action last in each group of n+1
+     * @param chain           the Langevin ChainData, or null (no Langevin, or return_full_chain False)
+     */
+    public record CounterExamples(INDArray initial, INDArray counterExamples, INDArray combined,
+                                  Mcmc.ChainData chain) {}
+
+    /**
+     * IBC's {@code _make_counter_example_actions}; draws, in TF's order, the uniform {@code [B, n, A]}, then DFO's
+     * normals and categoricals (if any), then one normal {@code [B·n, A]} per Langevin step.
+     */
+    public CounterExamples makeCounterExampleActions(INDArray observations, INDArray actions, NoiseSource noise) {
+        int b = checkBatch(observations, actions);
+        int n = numCounterExamples;
+        int a = net.actionDim();
+        INDArray u = Nd4j.create(DataType.FLOAT, b, n, a);
+        noise.uniform(u);
+        INDArray uniform = uniform(u.reshape(b * n, a));
+        INDArray counter;
+        Mcmc.ChainData chain = null;
+        if (fractionDfoSamples == 0.0 && fractionLangevinSamples == 0.0) {
+            counter = uniform.reshape(b, n, a);
+        } else {
+            INDArray obsN = Observations.tile(observations, n);
+            INDArray dfo = null;
+            if (fractionDfoSamples > 0.) {
+                if (returnFullChain) {
+                    throw new UnsupportedOperationException("Not implemented to return dfo chain. (IBC raises "
+                            + "NotImplementedError for fraction_dfo_samples > 0 with return_full_chain=True)");
+                }
+                EbmKernel k = chainKernel(b * n);
+                k.prepareObservations(obsN);
+                dfo = Dfo.iterativeDfo((act, e) -> e.assign(k.energies(act)), b, uniform, n, minActions, maxActions,
+                        1.0f, 3, 0.33f, noise).actions();
+            }
+            INDArray lang = null;
+            if (fractionLangevinSamples > 0.) {
+                Map<String, Object> args = new LinkedHashMap<>();
+                args.put("energy_network", chainKernel(b * n));
+                args.put("observations", obsN);
+                args.put("action_samples", uniform);
+                args.put("policy_state", new Tuple(List.of()));
+                args.put("min_actions", minActions);
+                args.put("max_actions", maxActions);
+                args.put("training", false);
+                args.put("tfa_step_type", new Tuple(List.of()));
+                args.put("return_chain", returnFullChain);
+                args.put("grad_norm_type", gradNormType);
+                args.put("num_action_samples", n);
+                Mcmc.Result r;
+                try (NoiseSource.Scope s = NoiseSource.use(noise)) {
+                    r = (Mcmc.Result) gin.call("langevin_actions_given_obs", args);
+                }
+                lang = r.actions();
+                chain = returnFullChain ? r.chain() : null;
+            }
+            counter = split(uniform, dfo, lang, b, n, a);
+        }
+        INDArray combined = Nd4j.concat(1, counter, actions.reshape(b, 1, a)).reshape(b * (n + 1), a);
+        return new CounterExamples(uniform, counter, combined, chain);
+    }
+
+    /** {@code tf.random.uniform(minval, maxval)} on a U[0,1) draw: {@code U·(max − min) + min} in float32. */
+    private INDArray uniform(INDArray u) {
+        int a = (int) u.size(1);
+        float[] x = u.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        for (int i = 0; i < x.length; i++) {
+            int j = i % a;
+            x[i] = x[i] * (maxActions[j] - minActions[j]) + minActions[j];
+        }
+        return Nd4j.create(x, u.shape(), 'c');
+    }
+
+    /** IBC's column split: int(fraction·n) per source (Python float64), rounding residual to the uniform part. */
+    private INDArray split(INDArray uniform, INDArray dfo, INDArray lang, int b, int n, int a) {
+        int initNum = (int) ((1. - fractionDfoSamples - fractionLangevinSamples) * n);
+        int dfoNum = (int) (fractionDfoSamples * n);
+        int langNum = (int) (fractionLangevinSamples * n);
+        initNum += n - initNum - dfoNum - langNum;
+        INDArray out = Nd4j.create(DataType.FLOAT, b, n, a);
+        int used = 0;
+        INDArray[] sources = {uniform, dfo, lang};
+        int[] counts = {initNum, dfoNum, langNum};
+        for (int s = 0; s < 3; s++) {
+            if (counts[s] > 0) {
+                out.get(NDArrayIndex.all(), NDArrayIndex.interval(used, used + counts[s]), NDArrayIndex.all())
+                        .assign(sources[s].reshape(b, n, a).get(NDArrayIndex.all(),
+                                NDArrayIndex.interval(used, used + counts[s]), NDArrayIndex.all()));
+                used += counts[s];
+            }
+        }
+        return out;
+    }
+
+    // --------------------------------------------------------------------------------------------------- loss
+
+    /**
+     * Everything one step of {@code _loss} computes.
+     *
+     * @param predictions       f at the combined actions {@code [B, n+1]}
+     * @param softmax           info_nce's probabilities {@code [B, n+1]}
+     * @param perExampleInfoNce {@code [B]}
+     * @param penalty           the grad penalty (per example, norms, ∂E/∂a, θ-gradient), or null without one
+     * @param perExampleLoss    info_nce + penalty {@code [B]}
+     * @param totalLoss         Σ_b per-example / B (IBC's aggregate_losses; no regularization losses)
+     * @param mseCounterExamples mean over B and n of the counter examples' MSE to the true action (NaN unless
+     *                          compute_mse); monitoring only
+     * @param gradInfoNce       ∂(Σ_b info_nce_b / B)/∂θ, flat in the graph's layout
+     * @param gradTotal         the gradient Adam gets: info_nce part + penalty part
+     * @param summaries         IBC's {@code Losses/} scalars
+     */
+    public record Loss(INDArray predictions, INDArray softmax, INDArray perExampleInfoNce,
+                       GradientLoss.PenaltyAndGradient penalty, INDArray perExampleLoss, float totalLoss,
+                       float mseCounterExamples, INDArray gradInfoNce, INDArray gradTotal,
+                       Map<String, Float> summaries) {}
+
+    /** {@code _loss} (training=True) on given counter examples, with the parameter gradients. */
+    public Loss loss(INDArray observations, INDArray actions, CounterExamples ce) {
+        int b = checkBatch(observations, actions);
+        int n = numCounterExamples;
+        int a = net.actionDim();
+        INDArray tiled = Observations.tile(observations, n + 1);
+        float mse = computeMse ? mse(ce.counterExamples(), actions, b, n, a) : Float.NaN;
+        INDArray predictions = net.energiesTraining(tiled, ce.combined()).reshape(b, n + 1);
+        float upstream = 1.0f / b; // d(Σ_b loss_b / B)/d loss_b, as TF's RealDiv gradient computes it
+        EbmLoss.InfoNce nce = EbmLoss.infoNce(predictions, softmaxTemperature, upstream);
+        INDArray gradInfoNce = net.paramGradient(tiled, ce.combined(), nce.gradPredictions().reshape(b * (n + 1)));
+        INDArray perExample = nce.perExampleLoss().dup();
+        INDArray gradTotal = gradInfoNce.dup();
+        GradientLoss.PenaltyAndGradient penalty = null;
+        if (addGradPenalty) {
+            Map<String, Object> args = new LinkedHashMap<>();
+            args.put("energy_network", penaltyKernel(b * (n + 1)));
+            args.put("grad_norm_type", gradNormType);
+            args.put("batch_size", b);
+            args.put("chain_data", ce.chain());
+            args.put("observations", tiled);
+            args.put("combined_true_counter_actions", ce.combined());
+            args.put("training", true);
+            penalty = (GradientLoss.PenaltyAndGradient) gin.call("grad_penalty", args);
+            perExample.addi(penalty.perExample());
+            gradTotal.addi(penalty.paramGradient().reshape(gradTotal.shape()));
+        }
+        float total = meanOverBatch(perExample);
+        Map<String, Float> summaries = new LinkedHashMap<>();
+        summaries.put("Losses/ebm_total_loss", total);
+        if (penalty != null) {
+            summaries.put("Losses/grad_loss", meanOverBatch(penalty.perExample()));
+        }
+        if (computeMse) {
+            summaries.put("Losses/mse_counter_examples", mse);
+        }
+        if (ce.chain() != null) {
+            chainSummaries(ce.chain(), summaries);
+        }
+        return new Loss(predictions, nce.probabilities(), nce.perExampleLoss(), penalty, perExample, total, mse,
+                gradInfoNce, gradTotal, summaries);
+    }
+
+    /** Keras MeanSquaredError(NONE) on [B, n, A] (mean over A), then aggregate_losses: mean over n, Σ_b / B. */
+    private static float mse(INDArray counter, INDArray actions, int b, int n, int a) {
+        float[] c = counter.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] t = actions.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] perExample = new float[b];
+        for (int i = 0; i < b; i++) {
+            float overN = 0f;
+            for (int j = 0; j < n; j++) {
+                float overA = 0f;
+                for (int k = 0; k < a; k++) {
+                    float d = t[i * a + k] - c[(i * n + j) * a + k];
+                    overA += d * d;
+                }
+                overN += overA / a;
+            }
+            perExample[i] = overN / n;
+        }
+        return meanOverBatch(Nd4j.createFromArray(perExample));
+    }
+
+    /** tf.nn.compute_average_loss: reduce_sum, then a float32 division by B. */
+    private static float meanOverBatch(INDArray perExample) {
+        float[] x = perExample.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float s = 0f;
+        for (float v : x) {
+            s += v;
+        }
+        return s / x.length;
+    }
+
+    /** IBC's overall/first/final energies and grad norms ("final" is the input of the last step). */
+    private static void chainSummaries(Mcmc.ChainData chain, Map<String, Float> out) {
+        INDArray e = chain.energies();
+        INDArray g = chain.gradNorms();
+        long k = e.size(0);
+        out.put("Losses/overall_energies_avg", e.meanNumber().floatValue());
+        out.put("Losses/first_energies_avg", e.getRow(0).meanNumber().floatValue());
+        out.put("Losses/final_energies_avg", e.getRow(k - 1).meanNumber().floatValue());
+        out.put("Losses/overall_grad_norms_avg", g.meanNumber().floatValue());
+        out.put("Losses/first_grad_norms_avg", g.getRow(0).meanNumber().floatValue());
+        out.put("Losses/final_grad_norms_avg", g.getRow(k - 1).meanNumber().floatValue());
+    }
+
+    // -------------------------------------------------------------------------------------------------- train
+
+    /** One training step's outcome: the counter examples, the loss with its gradients, and the step number done. */
+    public record TrainStep(long step, CounterExamples counterExamples, Loss loss) {}
+
+    /**
+     * IBC's {@code _train} on one batch: counter examples, loss and gradients, a check for NaN/Inf, one Adam
+     * update of the network in place; then {@link #trainStep()} advances.
+     *
+     * @param observations normalized, flattened observations {@code [B, obs]} (see {@link Observations})
+     * @param actions      normalized target actions {@code [B, A]}
+     * @throws NonFiniteException if the loss, a gradient or an updated weight is NaN or infinite
+     */
+    public TrainStep train(INDArray observations, INDArray actions, NoiseSource noise) {
+        CounterExamples ce = makeCounterExampleActions(observations, actions, noise);
+        Loss loss = loss(observations, actions, ce);
+        applyGradients(loss);
+        return new TrainStep(trainStep - 1, ce, loss);
+    }
+
+    /** Checks {@code loss} for NaN/Inf, applies its total gradient with Adam and advances the step counter. */
+    public void applyGradients(Loss loss) {
+        long step = trainStep;
+        if (!Float.isFinite(loss.totalLoss())) {
+            throw NonFiniteException.of(step, "total_loss", Nd4j.scalar(loss.totalLoss()),
+                    firstNonFinite(step, "per_example_loss", loss.perExampleLoss()));
+        }
+        for (Map.Entry<String, INDArray> e : net.viewsOf(loss.gradTotal()).entrySet()) {
+            NonFiniteException.check(step, "gradient of " + e.getKey(), e.getValue());
+        }
+        optimizer.apply(net.graph().params(), loss.gradTotal());
+        for (Map.Entry<String, INDArray> e : net.params().entrySet()) {
+            NonFiniteException.check(step, "weight " + e.getKey() + " after the Adam update", e.getValue());
+        }
+        trainStep++;
+    }
+
+    private static String firstNonFinite(long step, String name, INDArray x) {
+        try {
+            NonFiniteException.check(step, name, x);
+            return null;
+        } catch (NonFiniteException e) {
+            return e.getMessage();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- plumbing
+
+    private int checkBatch(INDArray observations, INDArray actions) {
+        if (observations.rank() != 2 || observations.size(1) != net.obsDim()) {
+            throw new IllegalArgumentException("observations: expected [B, " + net.obsDim() + "] (normalized, "
+                    + "flattened; see Observations.flatten), got " + java.util.Arrays.toString(observations.shape()));
+        }
+        if (actions.rank() != 2 || actions.size(0) != observations.size(0) || actions.size(1) != net.actionDim()) {
+            throw new IllegalArgumentException("actions: expected [" + observations.size(0) + ", " + net.actionDim()
+                    + "], got " + java.util.Arrays.toString(actions.shape()));
+        }
+        return (int) observations.size(0);
+    }
+
+    private EbmKernel chainKernel(int rows) {
+        if (chainKernel == null || chainKernel.rows() != rows) {
+            chainKernel = EbmKernel.create(net, rows);
+        }
+        return chainKernel;
+    }
+
+    private EbmKernel penaltyKernel(int rows) {
+        if (penaltyKernel == null || penaltyKernel.rows() != rows) {
+            penaltyKernel = EbmKernel.create(net, rows);
+        }
+        return penaltyKernel;
+    }
+}

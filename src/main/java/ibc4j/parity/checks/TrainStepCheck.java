@@ -1,0 +1,447 @@
+package ibc4j.parity.checks;
+
+import ibc4j.agents.ImplicitBCAgent;
+import ibc4j.agents.LangevinConfig;
+import ibc4j.agents.Mcmc;
+import ibc4j.agents.NoiseSource;
+import ibc4j.agents.Observations;
+import ibc4j.gin.GinConfig;
+import ibc4j.networks.EbmKernel;
+import ibc4j.networks.Float32ErrorBounds;
+import ibc4j.networks.MLPEBM;
+import ibc4j.networks.PreActivationKernel;
+import ibc4j.parity.Comparison;
+import ibc4j.parity.ChainComparison;
+import ibc4j.parity.Golden;
+import ibc4j.parity.ParityCheck;
+import ibc4j.parity.TensorResult;
+import ibc4j.parity.Tolerance;
+import ibc4j.train.ExponentialDecay;
+import ibc4j.train.KerasAdam;
+import ibc4j.train.SamplingSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * {@link ImplicitBCAgent} against one complete TF training step ({@code ibc_agent.py:ImplicitBCAgent._loss} +
+ * {@code base_agent.py:_train}), the agent built through gin with the golden's bindings.
+ *
+ * <ul>
+ *   <li><b>counter examples, free-running</b>: ibc4j's own chain from TF's uniform draw with TF's noise replayed;
+ *       no per-step actions are recorded for this component, so its chain is compared through the per-step
+ *       energies and gradient norms and the final counter examples (the chain itself is checked step by step in
+ *       {@code langevin_chain});</li>
+ *   <li><b>loss, teacher-forced</b>: from TF's counter examples, predictions, info_nce, the penalty, the
+ *       per-example and total loss, and every variable's gradient for the info_nce part, the penalty part and the
+ *       total;</li>
+ *   <li><b>Adam</b>: the update with ibc4j's gradients (the agent's own step), and with TF's total gradient
+ *       (the optimizer alone).</li>
+ * </ul>
+ *
+ * <p>Gradient tolerance: each gradient is a sum over all B·(n+1) rows of products of already-rounded factors,
+ * with heavy cancellation (info_nce's dL/df sums to 0 per row), so an a-priori bound gets long; instead the same
+ * computation runs in float64 on the same inputs, and ibc4j's own float32 error e32 = max|g32 − g64| is measured
+ * per tensor (4·e32 covers the tail of our side). TF's error is of the same kind but its own: for the penalty TF
+ * differentiates the backward pass by autodiff, a longer chain of rounded ops without the row-constant
+ * shortcuts. So TF gets its own budget of 16 ulps of the tensor's largest value (≈ 2 roundings for each of the
+ * ~8 chained ops): atol = 4·e32 + 16·u·max|tf|. Exact zeros (the penalty's biases: they reach ∂f/∂a only through
+ * the masks) must be exact zeros in TF too.
+ */
+public final class TrainStepCheck implements ParityCheck {
+    private static final double U = Float32ErrorBounds.U;
+
+    @Override
+    public String component() {
+        return "train_step";
+    }
+
+    @Override
+    public List<TensorResult> run(Golden g) throws Exception {
+        MLPEBM net = GoldenNetworks.network(g);
+        int b = g.intParam("batch");
+        int n = g.intParam("num_counter_examples");
+        int a = net.actionDim();
+        int k = g.intParam("num_iterations");
+        float lo = (float) g.doubleParam("sampling_lo");
+        float hi = (float) g.doubleParam("sampling_hi");
+        @SuppressWarnings("unchecked")
+        List<String> keys = (List<String>) g.param("obs_keys");
+        Map<String, INDArray> obsDict = new LinkedHashMap<>();
+        for (String key : keys) {
+            obsDict.put(key, g.tensor("obs_" + key));
+        }
+        INDArray obs = Observations.flatten(obsDict);
+        INDArray actions = g.tensor("true_actions");
+        ImplicitBCAgent agent = agent(g, net, lo, hi);
+        List<TensorResult> out = new ArrayList<>();
+        out.add(TensorResult.compare(g, "obs_flat_tiled", Observations.tile(obs, n + 1), Tolerance.exact(
+                "flatten (sorted keys, time-major) and tile_batch copy values")));
+
+        // ------------------------------------------------ counter examples, free-running
+        List<INDArray> normals = ChainComparison.unstack(g.tensor("step_noise"));
+        ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(obs, actions,
+                NoiseSource.replay(List.of(g.tensor("init_uniform")), normals));
+        out.add(TensorResult.compare(g, "init_actions", ce.initial(), Tolerance.exact(
+                "U·(hi−lo)+lo: tf.random.uniform's two float32 ops on the recorded U")));
+        out.addAll(freeRunningChain(g, net, obs, ce, k, n, lo, hi));
+
+        // ------------------------------------------------ loss and gradients, teacher-forced
+        INDArray tfCounter = g.tensor("counter_example_actions");
+        INDArray tfCombined = g.tensor("combined_actions");
+        ImplicitBCAgent.CounterExamples tfCe = new ImplicitBCAgent.CounterExamples(g.tensor("init_actions"),
+                tfCounter, tfCombined, new Mcmc.ChainData(null, g.tensor("chain_energies"),
+                g.tensor("chain_grad_norms")));
+        INDArray[] saved = snapshot(net);
+        ImplicitBCAgent.Loss loss = agent.loss(obs, actions, tfCe);
+        INDArray tiled = g.tensor("obs_flat_tiled");
+        EbmKernel probe = EbmKernel.create(net, b * (n + 1));
+        probe.energies(tiled, tfCombined);
+        Float32ErrorBounds bounds = new Float32ErrorBounds(probe);
+        boolean[] ambiguous = bounds.ambiguousRows();
+        probe.actionGradient(tiled, tfCombined);
+        double tolG = bounds.actionGradient();
+        out.addAll(lossResults(g, loss, bounds.head, tolG, ambiguous, b, n));
+        float freeTotal = agent.loss(obs, actions, ce).totalLoss();
+        int last = out.size() - 2; // total_loss, then mse_counter_examples
+        out.set(last, out.get(last).withNote(String.format(Locale.ROOT, "teacher-forced; with ibc4j's own counter "
+                + "examples (free-running) %.7g vs TF %.7g", freeTotal, g.tensor("total_loss").getFloat(0))));
+
+        // Gradients against a float64 run of the same computation (see the class comment).
+        Map<String, INDArray> g64nce;
+        Map<String, INDArray> g64pen;
+        DataType saveDt = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            MLPEBM net64 = MLPEBM.create(net.config(), net.obsDim(), net.actionDim(), 0);
+            Map<String, INDArray> w = new LinkedHashMap<>();
+            net.params().forEach((name, v) -> w.put(name, v.castTo(DataType.DOUBLE)));
+            net64.setParams(w);
+            INDArray t64 = tiled.castTo(DataType.DOUBLE);
+            INDArray c64 = tfCombined.castTo(DataType.DOUBLE);
+            INDArray pred64 = net64.energiesTraining(t64, c64).reshape(b, n + 1);
+            g64nce = net64.viewsOf(net64.paramGradient(t64, c64, infoNceGrad64(pred64, b).reshape(b * (n + 1))));
+            INDArray flat = Nd4j.zeros(DataType.DOUBLE, net64.graph().numParams());
+            EbmKernel.create(net64, b * (n + 1)).gradPenaltyParamGradients(t64, c64, g.doubleParam("grad_margin"),
+                    1.0, flat);
+            g64pen = net64.viewsOf(flat);
+        } finally {
+            Nd4j.setDefaultDataTypes(saveDt, saveDt);
+        }
+        Map<String, INDArray> mineNce = net.viewsOf(loss.gradInfoNce());
+        Map<String, INDArray> minePen = net.viewsOf(loss.penalty().paramGradient());
+        Map<String, INDArray> mineTot = net.viewsOf(loss.gradTotal());
+        Map<String, Double> tolTotal = new HashMap<>();
+        for (String name : net.paramNames()) {
+            out.add(gradResult(g, "grad_info_nce_" + name, mineNce.get(name), g64nce.get(name)));
+            out.add(gradResult(g, "grad_penalty_" + name, minePen.get(name), g64pen.get(name)));
+            TensorResult tot = gradResult(g, "grad_total_" + name, mineTot.get(name),
+                    g64nce.get(name).add(g64pen.get(name)));
+            tolTotal.put(name, tot.tolerance().atol());
+            out.add(tot);
+        }
+
+        // ------------------------------------------------ Adam
+        KerasAdam adam = agent.optimizer();
+        out.add(TensorResult.compare(g, "learning_rate", Nd4j.scalar(adam.currentLearningRate()), Tolerance.exact(
+                "lr0·0.99^(0/100) = lr0")));
+        float lr = adam.currentLearningRate();
+        agent.applyGradients(loss);
+        out.addAll(adamResults(g, net, adam, tolTotal, lr));
+        // The optimizer alone, on TF's total gradient from TF's weights.
+        restore(net, saved);
+        KerasAdam alone = new KerasAdam(schedule(g), net.graph().numParams());
+        INDArray tfGrad = Nd4j.create(DataType.FLOAT, net.graph().numParams());
+        Map<String, INDArray> tfGradViews = net.viewsOf(tfGrad);
+        for (String name : net.paramNames()) {
+            tfGradViews.get(name).assign(g.tensor("grad_total_" + name));
+        }
+        alone.apply(net.graph().params(), tfGrad);
+        out.addAll(adamResults(g, net, alone, null, lr));
+        return out;
+    }
+
+    /** The agent as get_agent builds it, through gin with the golden's bindings. */
+    private static ImplicitBCAgent agent(Golden g, MLPEBM net, float lo, float hi) {
+        GinConfig gin = new GinConfig();
+        gin.parse(String.join("\n",
+                "ImplicitBCAgent.num_counter_examples = " + g.intParam("num_counter_examples"),
+                "ImplicitBCAgent.fraction_langevin_samples = 1.0",
+                "ImplicitBCAgent.compute_mse = " + py((Boolean) g.param("compute_mse")),
+                "ImplicitBCAgent.run_full_chain_under_gradient = "
+                        + py((Boolean) g.param("run_full_chain_under_gradient")),
+                "ImplicitBCAgent.add_grad_penalty = " + py((Boolean) g.param("add_grad_penalty")),
+                "grad_penalty.grad_margin = " + g.doubleParam("grad_margin"),
+                "grad_penalty.only_apply_final_grad_penalty = True",
+                "langevin_actions_given_obs.num_iterations = " + g.intParam("num_iterations")), "train_step golden");
+        Map<String, Object> args = new HashMap<>();
+        args.put("time_step_spec", null);
+        args.put("action_spec", null);
+        args.put("action_sampling_spec", new SamplingSpec(null, null, lo, hi));
+        args.put("cloning_network", net);
+        args.put("optimizer", new KerasAdam(schedule(g), net.graph().numParams()));
+        return gin.make(ImplicitBCAgent.class, args);
+    }
+
+    private static String py(boolean b) {
+        return b ? "True" : "False";
+    }
+
+    private static ExponentialDecay schedule(Golden g) {
+        return new ExponentialDecay((float) g.doubleParam("learning_rate"), (float) g.doubleParam("decay_steps"),
+                (float) g.doubleParam("decay_rate"));
+    }
+
+    /**
+     * The chain's per-step energies and gradient norms, and its output, against TF's; free-running. Without
+     * TF's per-step actions the drift cannot be measured, only bounded: a row that stays in TF's ReLU regions
+     * drifts by at most D_k = Σ_{j<k} (0.5·s_j·tol(∂f/∂a) + 3u·(c+|a|)) (see {@link LangevinGolden}); a row whose
+     * own chain comes within rounding + D_k·(first-layer L1 norms) of a ReLU boundary is flagged, and only
+     * flagged rows may leave their bound (from the step they were flagged at): they are counted and reported.
+     */
+    private static List<TensorResult> freeRunningChain(Golden g, MLPEBM net, INDArray obs,
+                                                       ImplicitBCAgent.CounterExamples ce, int steps, int n,
+                                                       float lo, float hi) {
+        int a = net.actionDim();
+        INDArray obsN = Observations.tile(obs, n);
+        int rows = (int) obsN.size(0);
+        LangevinConfig cfg = LangevinConfig.ibcDefaults().withNumIterations(steps);
+        float[] s = Mcmc.stepsizes(cfg);
+        float c = Mcmc.deltaClip(cfg, Mcmc.bounds(lo, a), Mcmc.bounds(hi, a))[0];
+        double amax = Math.max(Math.abs(lo), Math.abs(hi));
+        PreActivationKernel probe = (PreActivationKernel) EbmKernel.create(net, rows);
+        LangevinGolden.Probe p = new LangevinGolden.Probe(net);
+        boolean[][] flaggedAt = new boolean[steps][rows];   // flagged at this step or before
+        boolean[] flagged = new boolean[rows];
+        double drift = 0;     // D_k
+        double tolE = 0;
+        double tolG = 0;
+        for (int k = 0; k < steps; k++) {
+            INDArray in = k == 0 ? ce.initial() : ce.chain().actions().slice(k - 1).dup('c');
+            p.at(probe, obsN, in, Nd4j.valueArrayOf(new long[] {rows}, drift, DataType.DOUBLE));
+            for (int r = 0; r < rows; r++) {
+                flagged[r] |= p.near[r];
+                flaggedAt[k][r] = flagged[r];
+            }
+            tolE = Math.max(tolE, p.head);
+            tolG = Math.max(tolG, p.grad);
+            drift += 0.5 * s[k] * p.grad + 3 * U * (c + amax);
+        }
+        double gmax = g.tensor("chain_grad_norms").maxNumber().doubleValue();
+        Tolerance te = Tolerance.of(tolE + a * gmax * drift, 0, "network bound + ‖∂f/∂a‖₁·D_K: f is linear in a "
+                + "between two points of one ReLU region");
+        Tolerance tg = Tolerance.of(tolG, 0, "∂f/∂a is the same function of the same masks: its rounding bound");
+        Tolerance ta = Tolerance.of(drift, 0, "D_K: Σ_k (0.5·s_k·tol(∂f/∂a) + 3u·(c+|a|)) for rows in TF's regions");
+        List<TensorResult> out = new ArrayList<>();
+        out.add(perStep(g, "chain_energies", ce.chain().energies(), flaggedAt, te));
+        out.add(perStep(g, "chain_grad_norms", ce.chain().gradNorms(), flaggedAt, tg));
+        // The final counter examples: flagged rows beyond D_K are left out.
+        INDArray tfCounter = g.tensor("counter_example_actions").reshape(rows, a);
+        double[] rowDrift = Transforms.abs(ce.counterExamples().reshape(rows, a).sub(tfCounter), false).max(1)
+                .toDoubleVector();
+        boolean[] gone = new boolean[rows];
+        boolean[] goneCombined = new boolean[rows / n * (n + 1)];
+        double goneMax = 0;
+        for (int r = 0; r < rows; r++) {
+            gone[r] = flagged[r] && rowDrift[r] > drift;
+            goneCombined[r / n * (n + 1) + r % n] = gone[r];
+            goneMax = gone[r] ? Math.max(goneMax, rowDrift[r]) : goneMax;
+        }
+        int above = 0;
+        double median = java.util.Arrays.stream(rowDrift).sorted().toArray()[rows / 2];
+        for (double d : rowDrift) {
+            above += d > 1e-5 ? 1 : 0;
+        }
+        String note = String.format(Locale.ROOT, "free-running from TF's uniform draw with TF's noise: median row "
+                        + "drift %s, %d of %d chains end more than 1e-5 away; %d chains came within rounding+D_k of "
+                        + "a ReLU boundary, %d of them ended beyond D_K=%s (max |Δ| %s) and are not compared",
+                ibc4j.parity.Fmt.sci(median), above, rows, GoldenNetworks.count(flagged), GoldenNetworks.count(gone),
+                ibc4j.parity.Fmt.sci(drift), ibc4j.parity.Fmt.sci(goneMax));
+        out.add(TensorResult.of(g, "counter_example_actions", GoldenNetworks.keepRows(tfCounter, gone),
+                GoldenNetworks.keepRows(ce.counterExamples().reshape(rows, a), gone), ta).withNote(note));
+        out.add(TensorResult.of(g, "combined_actions", GoldenNetworks.keepRows(g.tensor("combined_actions"),
+                goneCombined), GoldenNetworks.keepRows(ce.combined(), goneCombined), ta));
+        return out;
+    }
+
+    /**
+     * A [K, M] chain record against TF's, step by step; at each step a row may differ beyond {@code tol} only if
+     * it was flagged by then (it is then left out of that step); anything else fails.
+     */
+    private static TensorResult perStep(Golden g, String name, INDArray mine, boolean[][] flaggedAt, Tolerance tol) {
+        INDArray tf = g.tensor(name);
+        int steps = (int) tf.size(0);
+        List<Comparison> per = new ArrayList<>();
+        int excused = 0;
+        for (int k = 0; k < steps; k++) {
+            double[] e = tf.getRow(k).toDoubleVector();
+            double[] m = mine.getRow(k).toDoubleVector();
+            boolean[] drop = new boolean[e.length];
+            for (int r = 0; r < e.length; r++) {
+                drop[r] = flaggedAt[k][r] && Math.abs(e[r] - m[r]) > tol.allowed(e[r]);
+                excused += drop[r] ? 1 : 0;
+            }
+            per.add(Comparison.of(name + "@step" + k, GoldenNetworks.keepRows(tf.getRow(k).dup('c'), drop),
+                    GoldenNetworks.keepRows(mine.getRow(k).dup('c'), drop), tol));
+        }
+        ChainComparison.ChainResult chain = new ChainComparison.ChainResult(name, ChainComparison.Mode.FREE_RUNNING,
+                per);
+        return chain.toTensorResult(g).withNote(chain.driftSummary() + "; " + excused + " (step, row) values of "
+                + "flagged chains beyond the bound not compared");
+    }
+
+    private static List<TensorResult> lossResults(Golden g, ImplicitBCAgent.Loss loss, double tolE, double tolG,
+                                                  boolean[] ambiguous, int b, int n) {
+        List<TensorResult> out = new ArrayList<>();
+        out.add(TensorResult.compare(g, "predictions", loss.predictions(), Tolerance.of(tolE, 0,
+                "4·√K·u·Σ|terms| through the network (DL4J graph, training mode)")));
+        out.add(TensorResult.compare(g, "softmax", loss.softmax(), Tolerance.of(1e-9, 2 * tolE + 8 * U,
+                "an error ε in the logits moves each p by ≤ 2ε relative; plus exp/sum/divide ulps")));
+        out.add(TensorResult.compare(g, "per_example_info_nce", loss.perExampleInfoNce(), Tolerance.of(
+                2 * tolE + 1e-6, 2e-6, "−log p_n: the logits' error twice, plus n+1 float32 terms of size ≤ 16")));
+        boolean[] ambiguousExample = new boolean[b];
+        for (int r = 0; r < ambiguous.length; r++) {
+            ambiguousExample[r / (n + 1)] |= ambiguous[r];
+        }
+        String skipped = GoldenNetworks.count(ambiguous) + " rows (" + GoldenNetworks.count(ambiguousExample)
+                + " examples) with a ReLU input within rounding of 0 not compared";
+        out.add(TensorResult.of(g, "penalty_de_dact", GoldenNetworks.keepRows(g.tensor("penalty_de_dact"), ambiguous),
+                GoldenNetworks.keepRows(loss.penalty().deDact(), ambiguous), Tolerance.of(tolG, 0,
+                        "∂f/∂a backward chain bound on these inputs")).withNote(skipped));
+        INDArray norms = loss.penalty().norms();
+        out.add(TensorResult.of(g, "penalty_grad_norms", GoldenNetworks.keepRows(
+                        g.tensor("penalty_grad_norms").reshape((long) b * (n + 1), 1), ambiguous),
+                GoldenNetworks.keepRows(norms.reshape((long) b * (n + 1), 1), ambiguous), Tolerance.of(tolG, 0,
+                        "max |g_i| picks one element of ∂f/∂a: its bound")));
+        // P_b = mean_j c²: an error δ in a norm moves c² by 2c·δ.
+        double cmax = Math.max(0, norms.maxNumber().doubleValue() - g.doubleParam("grad_margin"));
+        Tolerance tp = Tolerance.of(2 * cmax * tolG + 1e-7, 4 * U, "2c·tol(norm) for c² = (norm−1)², plus a "
+                + "mean of n+1 float32 terms");
+        out.add(TensorResult.of(g, "per_example_penalty", GoldenNetworks.keepRows(g.tensor("per_example_penalty"),
+                ambiguousExample), GoldenNetworks.keepRows(loss.penalty().perExample(), ambiguousExample), tp));
+        Tolerance tl = Tolerance.of(tp.atol() + 2 * tolE + 1e-6, 4 * U, "info_nce's plus the penalty's bounds");
+        out.add(TensorResult.of(g, "per_example_loss", GoldenNetworks.keepRows(g.tensor("per_example_loss"),
+                ambiguousExample), GoldenNetworks.keepRows(loss.perExampleLoss(), ambiguousExample), tl));
+        out.add(TensorResult.compare(g, "total_loss", Nd4j.scalar(loss.totalLoss()), Tolerance.of(tl.atol(),
+                4 * U * Math.sqrt(b), "the per-example bound, plus Σ of B float32 terms in another order: √B ulps")));
+        out.add(TensorResult.compare(g, "mse_counter_examples", Nd4j.scalar(loss.mseCounterExamples()),
+                Tolerance.of(0, 4 * U * Math.sqrt((double) b * n), "means over A, n and B of TF's own counter "
+                        + "examples in float32, another summation order: √(B·n) ulps")));
+        return out;
+    }
+
+    /** One gradient tensor against TF, tolerance from ibc4j's measured float32 error (class comment). */
+    private static TensorResult gradResult(Golden g, String tensor, INDArray mine, INDArray ref64) {
+        INDArray tf = g.tensor(tensor);
+        double e32 = mine.castTo(DataType.DOUBLE).sub(ref64).amaxNumber().doubleValue();
+        double eTf = tf.castTo(DataType.DOUBLE).sub(ref64).amaxNumber().doubleValue();
+        double tol = 4 * e32 + 16 * U * tf.amaxNumber().doubleValue();
+        return TensorResult.compare(g, tensor, mine, Tolerance.of(tol, 0, "4·e32 (ibc4j vs its own float64: "
+                        + ibc4j.parity.Fmt.sci(e32) + ") + 16 ulps of max|tf|"))
+                .withNote(tensor.endsWith("proj_kernel") ? String.format(Locale.ROOT,
+                        "%s: max|ibc4j32−ibc4j64| %.2e, max|TF32−ibc4j64| %.2e", tensor, e32, eTf) : "");
+    }
+
+    /** info_nce's dL/df in float64 (Keras KL with the [1e-7, 1] clips), upstream 1/B. */
+    private static INDArray infoNceGrad64(INDArray pred, int b) {
+        int cols = (int) pred.size(1);
+        double[] z = pred.dup('c').data().asDouble();
+        double[] gr = new double[z.length];
+        for (int r = 0; r < b; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, z[r * cols + j]);
+            }
+            double sum = 0;
+            double[] p = new double[cols];
+            for (int j = 0; j < cols; j++) {
+                p[j] = Math.exp(z[r * cols + j] - max);
+                sum += p[j];
+            }
+            double[] dp = new double[cols];
+            double dot = 0;
+            for (int j = 0; j < cols; j++) {
+                p[j] /= sum;
+                double y = j == cols - 1 ? 1.0 : 1e-7f;
+                double pc = Math.min(Math.max(p[j], 1e-7f), 1.0);
+                dp[j] = p[j] >= 1e-7f && p[j] <= 1.0 ? -y / pc / b : 0.0;
+            }
+            for (int j = 0; j < cols; j++) {
+                dot += dp[j] * p[j];
+            }
+            for (int j = 0; j < cols; j++) {
+                gr[r * cols + j] = p[j] * (dp[j] - dot);
+            }
+        }
+        return Nd4j.create(gr, new long[] {b, cols}, 'c');
+    }
+
+    /**
+     * Adam's slots and the updated weights after the first step. With TF's gradient ({@code tolGrad} null) the
+     * optimizer alone is checked: the same float32 formula as TF's fused kernel. With ibc4j's gradient each
+     * slot inherits the gradient's tolerance; the weights too, except where Adam's first step is sensitive to it:
+     * u(g) = α·(1−β1)g/(√(1−β2)|g| + ε) has du/dg = α(1−β1)ε/(√(1−β2)|g| + ε)², up to α(1−β1)/ε ≈ 316 at g ≈ 0
+     * (the first step is sign-like). Elements with √(1−β2)(|g| − tol_g) < 30ε are left out (their Adam math is
+     * checked exactly by the optimizer-alone rows, their gradient by the grad rows); the others get
+     * tol_g·α(1−β1)/(31²ε) plus the rounding of θ − u.
+     */
+    private static List<TensorResult> adamResults(Golden g, MLPEBM net, KerasAdam adam, Map<String, Double> tolGrad,
+                                                  float lr) {
+        List<TensorResult> out = new ArrayList<>();
+        Map<String, INDArray> mv = net.viewsOf(adam.m());
+        Map<String, INDArray> vv = net.viewsOf(adam.v());
+        String what = tolGrad == null ? "TF's total gradient (the optimizer alone)"
+                : "ibc4j's gradients (the agent's step)";
+        double c = Math.sqrt(1 - KerasAdam.BETA_2);
+        double alpha = lr * Math.sqrt(1 - KerasAdam.BETA_2) / (1 - KerasAdam.BETA_1);
+        double eps = KerasAdam.EPSILON;
+        for (String name : net.paramNames()) {
+            INDArray gtf = g.tensor("grad_total_" + name);
+            if (tolGrad == null) {
+                Tolerance same = Tolerance.of(0, 2 * U, "the same float32 formula as TF's fused ResourceApplyAdam: "
+                        + "≤ 1 ulp (observed 0)");
+                out.add(TensorResult.compare(g, "adam_m_" + name, mv.get(name), same).withNote(what));
+                out.add(TensorResult.compare(g, "adam_v_" + name, vv.get(name), same).withNote(what));
+                out.add(TensorResult.compare(g, "updated_" + name, net.param(name), same).withNote(what));
+                continue;
+            }
+            double tg = tolGrad.get(name);
+            out.add(TensorResult.compare(g, "adam_m_" + name, mv.get(name), Tolerance.of((1 - KerasAdam.BETA_1) * tg,
+                    2 * U, "m = 0.1·g: a tenth of g's tolerance, plus an ulp")).withNote(what));
+            out.add(TensorResult.compare(g, "adam_v_" + name, vv.get(name), Tolerance.of(
+                    2 * (1 - KerasAdam.BETA_2) * gtf.amaxNumber().doubleValue() * tg + tg * tg, 4 * U,
+                    "v = 0.001·g²: 0.002·|g|·tol(g), plus an ulp or two")).withNote(what));
+            double[] gv = gtf.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+            boolean[] sensitive = new boolean[gv.length];
+            for (int i = 0; i < gv.length; i++) {
+                sensitive[i] = c * (Math.abs(gv[i]) - tg) < 30 * eps;
+            }
+            if (GoldenNetworks.count(sensitive) == gv.length) {
+                continue; // nothing insensitive to compare; the optimizer-alone row covers it
+            }
+            INDArray tfW = g.tensor("updated_" + name);
+            out.add(TensorResult.of(g, "updated_" + name, GoldenNetworks.keepRows(tfW.reshape(gv.length, 1),
+                    sensitive), GoldenNetworks.keepRows(net.param(name).dup('c').reshape(gv.length, 1), sensitive),
+                    Tolerance.of(tg * alpha * (1 - KerasAdam.BETA_1) / (31 * 31 * eps), 2 * U,
+                            "tol(g)·du/dg with du/dg ≤ α(1−β1)/(31²ε) where √(1−β2)(|g|−tol) ≥ 30ε, plus θ−u's ulp"))
+                    .withNote(what + "; " + GoldenNetworks.count(sensitive) + " of " + gv.length + " elements with "
+                            + "|g| within tol(g) + 30ε/√(1−β2) of 0 not compared (first step sign-like)"));
+        }
+        return out;
+    }
+
+    private static INDArray[] snapshot(MLPEBM net) {
+        return new INDArray[] {net.graph().params().dup()};
+    }
+
+    private static void restore(MLPEBM net, INDArray[] saved) {
+        net.graph().params().assign(saved[0]);
+    }
+}

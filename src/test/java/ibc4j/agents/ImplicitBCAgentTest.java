@@ -1,0 +1,183 @@
+package ibc4j.agents;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ibc4j.gin.GinConfig;
+import ibc4j.networks.MLPEBM;
+import ibc4j.train.ExponentialDecay;
+import ibc4j.train.KerasAdam;
+import ibc4j.train.SamplingSpec;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** {@link ImplicitBCAgent} on tiny networks: it learns, it lays out counter examples as IBC, it stops on NaN. */
+class ImplicitBCAgentTest {
+    private static final SamplingSpec SPEC = new SamplingSpec(null, null, -1f, 1f);
+
+    private static MLPEBM tinyNet(long seed) {
+        return MLPEBM.create(MLPEBM.Config.particle().withWidth(32), 2, 1, seed);
+    }
+
+    private static ImplicitBCAgent agent(MLPEBM net, float lr, int n) {
+        ImplicitBCAgent a = ImplicitBCAgent.create(net, new KerasAdam(new ExponentialDecay(lr, 100, 0.99f),
+                net.graph().numParams()), SPEC, n);
+        a.ginConfig().bind("langevin_actions_given_obs.num_iterations", 5);
+        return a;
+    }
+
+    /** Toy behaviour: the action is a fixed function of the observation, a = 0.8·tanh(2·o0 − o1). */
+    private static INDArray[] toyBatch(int b, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        float[][] obs = new float[b][2];
+        float[][] act = new float[b][1];
+        for (int i = 0; i < b; i++) {
+            obs[i][0] = (float) r.nextGaussian();
+            obs[i][1] = (float) r.nextGaussian();
+            act[i][0] = (float) (0.8 * Math.tanh(2 * obs[i][0] - obs[i][1]));
+        }
+        return new INDArray[] {Nd4j.createFromArray(obs), Nd4j.createFromArray(act)};
+    }
+
+    @Test
+    void trainingLowersTheLossOnAFixedSetOfCounterExamples() {
+        MLPEBM net = tinyNet(3);
+        ImplicitBCAgent agent = agent(net, 1e-2f, 8);
+        INDArray[] batch = toyBatch(64, 11);
+        // A fixed yardstick: the same counter examples before and after training.
+        ImplicitBCAgent.CounterExamples probe = agent.makeCounterExampleActions(batch[0], batch[1],
+                NoiseSource.seeded(5));
+        float before = agent.loss(batch[0], batch[1], probe).totalLoss();
+        NoiseSource noise = NoiseSource.seeded(7);
+        for (int step = 0; step < 60; step++) {
+            agent.train(batch[0], batch[1], noise);
+        }
+        float after = agent.loss(batch[0], batch[1], probe).totalLoss();
+        assertEquals(60, agent.trainStep());
+        assertEquals(60, agent.optimizer().iterations());
+        // From ln 9 = 2.197 (n = 8, untrained). The grad penalty keeps |∂f/∂a| near 1, so the logit gap to a
+        // uniform counter example is at most ~|a − a*| and the loss cannot go far below ~1.6 here.
+        assertTrue(before > 2.1 && after < 0.8 * before, "loss " + before + " → " + after);
+    }
+
+    @Test
+    void counterExamplesAreLaidOutAsIbcDoes() {
+        MLPEBM net = tinyNet(1);
+        int n = 4;
+        ImplicitBCAgent agent = agent(net, 1e-3f, n);
+        INDArray[] batch = toyBatch(3, 2);
+        ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
+                NoiseSource.seeded(9));
+        assertEquals(5, ce.chain().energies().size(0), "the gin binding reached the chain");
+        assertEquals(java.util.List.of(3L, 4L, 1L), java.util.List.of(ce.counterExamples().shape()[0],
+                ce.counterExamples().shape()[1], ce.counterExamples().shape()[2]));
+        for (int b = 0; b < 3; b++) {
+            for (int j = 0; j < n; j++) {
+                assertEquals(ce.counterExamples().getFloat(b, j, 0), ce.combined().getFloat(b * (n + 1) + j, 0));
+            }
+            assertEquals(batch[1].getFloat(b, 0), ce.combined().getFloat(b * (n + 1) + n, 0), "true action last");
+        }
+        INDArray c = ce.counterExamples();
+        assertTrue(c.minNumber().floatValue() >= -1f && c.maxNumber().floatValue() <= 1f, "inside the sampling spec");
+    }
+
+    @Test
+    void fractionsSplitTheColumnsUniformThenLangevin() {
+        MLPEBM net = tinyNet(4);
+        Map<String, Object> args = new HashMap<>();
+        args.put("time_step_spec", null);
+        args.put("action_spec", null);
+        args.put("action_sampling_spec", SPEC);
+        args.put("cloning_network", net);
+        args.put("optimizer", new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams()));
+        GinConfig gin = new GinConfig();
+        gin.parse("ImplicitBCAgent.num_counter_examples = 4\nImplicitBCAgent.fraction_langevin_samples = 0.5\n"
+                + "langevin_actions_given_obs.num_iterations = 3\n", "test");
+        ImplicitBCAgent agent = gin.make(ImplicitBCAgent.class, args);
+        INDArray[] batch = toyBatch(2, 3);
+        ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
+                NoiseSource.seeded(1));
+        INDArray uniform = ce.initial().reshape(2, 4, 1);
+        INDArray first = ce.counterExamples().get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2), NDArrayIndex.all());
+        INDArray second = ce.counterExamples().get(NDArrayIndex.all(), NDArrayIndex.interval(2, 4),
+                NDArrayIndex.all());
+        assertEquals(uniform.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2), NDArrayIndex.all()), first,
+                "int(0.5·4) = 2 uniform columns first");
+        assertNotEquals(uniform.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 4), NDArrayIndex.all()), second,
+                "then the Langevin columns");
+    }
+
+    @Test
+    void aNanLossStopsTrainingAndNamesTheStepAndTensor() {
+        MLPEBM net = tinyNet(2);
+        ImplicitBCAgent agent = agent(net, 1e-3f, 4);
+        INDArray[] batch = toyBatch(8, 4);
+        agent.train(batch[0], batch[1], NoiseSource.seeded(1));
+        // A NaN in a kernel (DL4J's Dense drops a NaN in a width-1 bias from its output; the weight check after
+        // the update catches that one).
+        net.param("head_kernel").putScalar(0, Float.NaN);
+        NonFiniteException e = assertThrows(NonFiniteException.class,
+                () -> agent.train(batch[0], batch[1], NoiseSource.seeded(2)));
+        assertEquals(1, e.step());
+        assertEquals("total_loss", e.tensor());
+        assertTrue(e.getMessage().startsWith("train step 1: total_loss is NaN"), e.getMessage());
+        assertTrue(e.getMessage().contains("per_example_loss has 8 non-finite values"), e.getMessage());
+    }
+
+    @Test
+    void aNonFiniteGradientIsNamedBeforeAnyWeightChanges() {
+        MLPEBM net = tinyNet(2);
+        ImplicitBCAgent agent = agent(net, 1e-3f, 4);
+        INDArray[] batch = toyBatch(8, 4);
+        ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
+                NoiseSource.seeded(3));
+        ImplicitBCAgent.Loss loss = agent.loss(batch[0], batch[1], ce);
+        net.viewsOf(loss.gradTotal()).get("block_dense1_kernel").putScalar(new long[] {3, 5},
+                Float.POSITIVE_INFINITY);
+        INDArray weights = net.graph().params().dup();
+        NonFiniteException e = assertThrows(NonFiniteException.class, () -> agent.applyGradients(loss));
+        assertEquals("gradient of block_dense1_kernel", e.tensor());
+        assertEquals("train step 0: gradient of block_dense1_kernel has 1 non-finite value; first Infinity at "
+                + "[3, 5]", e.getMessage());
+        assertEquals(weights, net.graph().params(), "no update was applied");
+        assertEquals(0, agent.trainStep());
+    }
+
+    @Test
+    void rejectsWhatIbcRejects() {
+        MLPEBM net = tinyNet(1);
+        KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
+        assertThrows(IllegalArgumentException.class, () -> new ImplicitBCAgent(null, null, SPEC, net, adam, null,
+                null, null, 8, false, false, null, null, 0.6, 0.6, "info_nce", false, false, false, true, true,
+                "inf", 1.0));
+        ImplicitBCAgent dfoWithChain = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 4, false,
+                false, null, null, 0.5, 0.5, "info_nce", false, false, false, true, true, "inf", 1.0);
+        INDArray[] batch = toyBatch(2, 1);
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> dfoWithChain.makeCounterExampleActions(batch[0], batch[1], NoiseSource.seeded(1)));
+        assertTrue(e.getMessage().contains("Not implemented to return dfo chain"), e.getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> new ImplicitBCAgent(null, null, SPEC, net, adam,
+                null, null, null, 8, false, false, null, null, 0.0, 1.0, "cd", false, false, false, true, true,
+                "inf", 1.0));
+    }
+
+    @Test
+    void dfoCounterExamplesWithoutTheChain() {
+        MLPEBM net = tinyNet(6);
+        KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
+        ImplicitBCAgent agent = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 4, false, false,
+                null, null, 1.0, 0.0, "info_nce", false, false, false, false, true, "inf", 1.0);
+        INDArray[] batch = toyBatch(2, 1);
+        ImplicitBCAgent.TrainStep s = agent.train(batch[0], batch[1], NoiseSource.seeded(2));
+        assertEquals(null, s.counterExamples().chain());
+        assertEquals(DataType.FLOAT, s.counterExamples().combined().dataType());
+        assertTrue(Float.isFinite(s.loss().totalLoss()));
+    }
+}
