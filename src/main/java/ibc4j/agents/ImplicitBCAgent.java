@@ -9,6 +9,7 @@ import ibc4j.losses.GradientLoss;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.MLPEBM;
 import ibc4j.train.KerasAdam;
+import ibc4j.train.PhaseTimer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,7 @@ public final class ImplicitBCAgent {
     private EbmKernel chainKernel;    // B·n rows, reused while B stays the same
     private EbmKernel penaltyKernel;  // B·(n+1) rows
     private IbcPolicy policy;
+    private PhaseTimer timer = PhaseTimer.OFF;
 
     /** IBC's constructor, parameter for parameter (names and defaults as {@code ImplicitBCAgent.__init__}). */
     public ImplicitBCAgent(
@@ -173,6 +175,14 @@ public final class ImplicitBCAgent {
         return net;
     }
 
+    /**
+     * Times the phases of each {@link #train} call (sampling, langevin, forward, loss, backward, penalty,
+     * optimizer) on {@code t}; {@link PhaseTimer#OFF}, the default, costs nothing. For {@code ibc4j bench}.
+     */
+    public void setPhaseTimer(PhaseTimer t) {
+        this.timer = java.util.Objects.requireNonNull(t, "timer");
+    }
+
     public KerasAdam optimizer() {
         return optimizer;
     }
@@ -243,6 +253,7 @@ public final class ImplicitBCAgent {
         INDArray u = Nd4j.create(DataType.FLOAT, b, n, a);
         noise.uniform(u);
         INDArray uniform = uniform(u.reshape(b * n, a));
+        timer.lap("sampling");
         INDArray counter;
         Mcmc.ChainData chain = null;
         if (fractionDfoSamples == 0.0 && fractionLangevinSamples == 0.0) {
@@ -284,6 +295,7 @@ public final class ImplicitBCAgent {
             counter = split(uniform, dfo, lang, b, n, a);
         }
         INDArray combined = Nd4j.concat(1, counter, actions.reshape(b, 1, a)).reshape(b * (n + 1), a);
+        timer.lap("langevin");
         return new CounterExamples(uniform, counter, combined, chain);
     }
 
@@ -349,9 +361,12 @@ public final class ImplicitBCAgent {
         INDArray tiled = Observations.tile(observations, n + 1);
         float mse = computeMse ? mse(ce.counterExamples(), actions, b, n, a) : Float.NaN;
         INDArray predictions = net.energiesTraining(tiled, ce.combined()).reshape(b, n + 1);
+        timer.lap("forward");
         float upstream = 1.0f / b; // d(Σ_b loss_b / B)/d loss_b, as TF's RealDiv gradient computes it
         EbmLoss.InfoNce nce = EbmLoss.infoNce(predictions, softmaxTemperature, upstream);
+        timer.lap("loss");
         INDArray gradInfoNce = net.paramGradient(tiled, ce.combined(), nce.gradPredictions().reshape(b * (n + 1)));
+        timer.lap("backward");
         INDArray perExample = nce.perExampleLoss().dup();
         INDArray gradTotal = gradInfoNce.dup();
         GradientLoss.PenaltyAndGradient penalty = null;
@@ -367,6 +382,7 @@ public final class ImplicitBCAgent {
             penalty = (GradientLoss.PenaltyAndGradient) gin.call("grad_penalty", args);
             perExample.addi(penalty.perExample());
             gradTotal.addi(penalty.paramGradient().reshape(gradTotal.shape()));
+            timer.lap("penalty");
         }
         float total = meanOverBatch(perExample);
         Map<String, Float> summaries = new LinkedHashMap<>();
@@ -441,9 +457,13 @@ public final class ImplicitBCAgent {
      * @throws NonFiniteException if the loss, a gradient or an updated weight is NaN or infinite
      */
     public TrainStep train(INDArray observations, INDArray actions, NoiseSource noise) {
+        timer.begin();
         CounterExamples ce = makeCounterExampleActions(observations, actions, noise);
         Loss loss = loss(observations, actions, ce);
+        timer.lap("loss"); // the summaries
         applyGradients(loss);
+        timer.lap("optimizer");
+        timer.end();
         return new TrainStep(trainStep - 1, ce, loss);
     }
 

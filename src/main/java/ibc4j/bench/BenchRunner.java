@@ -113,9 +113,11 @@ public final class BenchRunner {
         Map<String, Object> machine = MachineInfo.detect();
         machine.put("load_average_before", loadBefore);
         machine.put("load_average_after", machine.remove("load_average"));
+        Map<String, Summary> phases = new LinkedHashMap<>();
+        w.phases().samples().forEach((k, v) -> phases.put(k, Summary.of(v)));
         return new Result(w.name(), w.description(), w.shape(), warmup, repeats, Summary.of(call), Summary.of(fl),
-                Summary.of(ratio), Summary.of(callCpu), Summary.of(flCpu), Summary.of(cpuRatio), w.usefulFlops(), floor, w.phases().summaries(), parts, MachineInfo.peakRssMiB(),
-                machine);
+                Summary.of(ratio), Summary.of(callCpu), Summary.of(flCpu), Summary.of(cpuRatio), w.usefulFlops(),
+                floor, phases, parts, MachineInfo.peakRssMiB(), machine);
     }
 
     /**

@@ -2,6 +2,8 @@ package ibc4j.bench;
 
 import java.util.Map;
 
+import ibc4j.train.PhaseTimer;
+
 /** One benchmarked call with its GEMM floor and useful FLOPs. */
 public interface Workload {
     /** The bench name: langevin, train-step, inference or gemm. */

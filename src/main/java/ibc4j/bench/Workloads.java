@@ -6,12 +6,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import ibc4j.agents.Dfo;
+import ibc4j.agents.IbcPolicy;
+import ibc4j.agents.ImplicitBCAgent;
 import ibc4j.agents.LangevinConfig;
 import ibc4j.agents.Mcmc;
 import ibc4j.agents.NoiseSource;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.MLPEBM;
+import ibc4j.train.ExponentialDecay;
+import ibc4j.train.KerasAdam;
+import ibc4j.train.PhaseTimer;
+import ibc4j.train.SamplingSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
@@ -94,6 +99,9 @@ public final class Workloads {
         int chains = Math.max(5, reps / 5);
         out.put("Langevin step, " + how + " (chain of 10 / 10)", scale(time(chains,
                 () -> Mcmc.langevinActionsGivenObs(Mcmc.fromKernel(kernel), init, lo, hi, ten, noise)), 0.1));
+        out.put("Langevin step, " + how + ", recorded (f too; chain of 10 / 10)", scale(time(chains,
+                () -> Mcmc.langevinActionsGivenObs(Mcmc.fromKernel(kernel), init, lo, hi, ten.withReturnChain(true),
+                        noise)), 0.1));
         out.put("Langevin step, per-op (chain of 10 / 10)", scale(time(chains,
                 () -> Mcmc.langevinActionsGivenObs(Mcmc.fromKernel(perOp), init, lo, hi, ten, noise)), 0.1));
         out.put("dE/da alone, " + how, time(reps, () -> kernel.actionGradient(init)));
@@ -109,14 +117,26 @@ public final class Workloads {
         return k instanceof ibc4j.networks.PreActivationKernel p && p.isFused();
     }
 
-    /** One training step (see {@link TrainStepComposition}). */
+    /**
+     * One {@link ImplicitBCAgent#train} step with IBC's particle config: B examples, n counter examples from a
+     * K-step Langevin chain (recorded, as IBC's return_full_chain=True), forward, info_nce, gradient penalty,
+     * backward, Keras Adam. Observations and actions are fixed uniform draws, not IBC's data pipeline.
+     */
     public static Workload trainStep(BenchShapes s, boolean phases) {
         PhaseTimer timer = phases ? PhaseTimer.on() : PhaseTimer.OFF;
-        TrainStepComposition step = new TrainStepComposition(s, 0, timer);
+        MLPEBM net = MLPEBM.create(MLPEBM.Config.particle().withWidth(s.width()), s.obsDim(), s.actDim(), 0);
+        ImplicitBCAgent agent = ImplicitBCAgent.create(net, new KerasAdam(new ExponentialDecay(1e-3f, 100f, 0.99f),
+                net.graph().numParams()), new SamplingSpec(null, null, -1f, 1f), s.counterExamples());
+        agent.ginConfig().bind("langevin_actions_given_obs.num_iterations", s.steps());
+        agent.setPhaseTimer(timer);
+        INDArray obs = uniform(s.batch(), s.obsDim(), -1, 1, 1);
+        INDArray act = uniform(s.batch(), s.actDim(), -1, 1, 2);
+        NoiseSource noise = NoiseSource.seeded(3);
         int chain = s.chainRows();
         int rows = s.trainRows();
         int w = s.width();
         int in = s.obsDim() + s.actDim();
+        // The minimal algorithm's big GEMMs (the agent's second forward inside paramGradient is overhead).
         List<GemmFloor.Shape> g = new ArrayList<>(langevinGemms(chain, w, s.steps()));
         g.add(new GemmFloor.Shape("forward: dense1, dense2", rows, w, w, false, false, 'f', 2));
         g.add(new GemmFloor.Shape("backward: dW1, dW2 = xᵀ·δ", w, w, rows, true, false, 'c', 2));
@@ -129,12 +149,12 @@ public final class Workloads {
                 + 2.0 * rows * in * w + 2.0 * rows * w           // forward: projection, head
                 + 2.0 * (2.0 * rows * w) + 2.0 * rows * in * w   // backward: head dW and δ, projection dW
                 + 2.0 * rows * in * w + 4.0 * 2.0 * rows * w * s.actDim(); // penalty: projection, A-wide products
-        return new Base("train-step", String.format("IBC training step (composed), B = %d, n = %d: chain %d × %d "
+        return new Base("train-step", String.format("ImplicitBCAgent.train, B = %d, n = %d: recorded chain %d × %d "
                 + "steps, forward/penalty/backward on %d rows, Adam", s.batch(), s.counterExamples(), chain,
                 s.steps(), rows), s, floor, floor.flops() + thin) {
             @Override
             public void call() {
-                step.step();
+                agent.train(obs, act, noise);
             }
 
             @Override
@@ -144,33 +164,24 @@ public final class Workloads {
         };
     }
 
-    /** IbcPolicy's action for one observation: N uniform samples, K Langevin steps, f at the end, argmax. */
+    /** {@link IbcPolicy#inferNormalized} for one observation: N uniform samples, K Langevin steps, f, argmax. */
     public static Workload inference(BenchShapes s) {
         int n = s.inferenceSamples();
         MLPEBM net = MLPEBM.create(MLPEBM.Config.particle().withWidth(s.width()), s.obsDim(), s.actDim(), 0);
-        INDArray obs = tile(uniform(1, s.obsDim(), -1, 1, 1), n);
-        float[] lo = filled(s.actDim(), -1f);
-        float[] hi = filled(s.actDim(), 1f);
-        EbmKernel kernel = EbmKernel.create(net, n);
-        LangevinConfig cfg = LangevinConfig.ibcDefaults().withNumIterations(s.steps());
+        IbcPolicy policy = IbcPolicy.create(net, null, new SamplingSpec(null, null, -1f, 1f), n, null, null);
+        policy.ginConfig().bind("langevin_actions_given_obs.num_iterations", s.steps());
+        INDArray obs = uniform(1, s.obsDim(), -1, 1, 1);
         NoiseSource noise = NoiseSource.seeded(3);
-        INDArray u = Nd4j.create(DataType.FLOAT, n, s.actDim());
         List<GemmFloor.Shape> g = new ArrayList<>(langevinGemms(n, s.width(), s.steps()));
         g.add(new GemmFloor.Shape("final energies: dense1, dense2", n, s.width(), s.width(), false, false, 'f', 2));
         GemmFloor floor = new GemmFloor(g);
         double thin = langevinThinFlops(n, s) + 2.0 * n * s.actDim() * s.width() + 2.0 * n * s.width();
-        int[] chosen = new int[1];
-        return new Base("inference", String.format("IbcPolicy action for one observation: %d samples × %d Langevin "
-                + "steps + final energies, width %d", n, s.steps(), s.width()), s, floor, floor.flops() + thin) {
+        return new Base("inference", String.format("IbcPolicy.inferNormalized for one observation: %d samples × %d "
+                + "Langevin steps + final energies, width %d", n, s.steps(), s.width()), s, floor,
+                floor.flops() + thin) {
             @Override
             public void call() {
-                noise.uniform(u);
-                INDArray init = u.mul(hi[0] - lo[0]).addi(lo[0]);
-                kernel.prepareObservations(obs);
-                INDArray act = Mcmc.langevinActionsGivenObs(Mcmc.fromKernel(kernel), init, lo, hi, cfg, noise)
-                        .actions();
-                INDArray probs = Dfo.getProbabilities(kernel.energies(act), 1, n, 1f);
-                chosen[0] = probs.argMax().getInt(0);
+                policy.inferNormalized(obs, noise);
             }
         };
     }

@@ -2,19 +2,18 @@ package ibc4j.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 
+import ibc4j.train.PhaseTimer;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The benchmark pieces with tiny shapes: statistics, phase timer, GEMM floor bookkeeping, the composed step. */
+/** The benchmark pieces with tiny shapes: statistics, phase timer, GEMM floor bookkeeping, the step's phases. */
 class BenchPlumbingTest {
     static final BenchShapes TINY = new BenchShapes(4, 2, 3, 16, 3, 2, 8);
 
@@ -31,6 +30,7 @@ class BenchPlumbingTest {
     @Test
     void phaseTimerRecordsPerCallAndOffRecordsNothing() {
         PhaseTimer t = PhaseTimer.on();
+        t.lap("outside"); // no begin: ignored
         for (int call = 0; call < 3; call++) {
             t.begin();
             t.lap("a");
@@ -38,15 +38,16 @@ class BenchPlumbingTest {
             t.lap("a"); // a recurring phase adds up within the call
             t.end();
         }
-        Map<String, Summary> s = t.summaries();
+        Map<String, double[]> s = t.samples();
         assertEquals(List.of("a", "b"), List.copyOf(s.keySet()));
-        assertEquals(3, s.get("a").n());
+        assertEquals(3, s.get("a").length);
+        assertEquals(List.of("a", "b"), List.copyOf(t.medians().keySet()));
         t.reset();
-        assertTrue(t.summaries().isEmpty());
+        assertTrue(t.samples().isEmpty());
         PhaseTimer.OFF.begin();
         PhaseTimer.OFF.lap("x");
         PhaseTimer.OFF.end();
-        assertTrue(PhaseTimer.OFF.summaries().isEmpty());
+        assertTrue(PhaseTimer.OFF.samples().isEmpty());
         assertFalse(PhaseTimer.OFF.enabled());
     }
 
@@ -68,44 +69,13 @@ class BenchPlumbingTest {
     }
 
     @Test
-    void composedTrainStepUpdatesTheWeightsAndTimesEveryPhase() {
-        PhaseTimer timer = PhaseTimer.on();
-        TrainStepComposition step = new TrainStepComposition(TINY, 0, timer);
-        INDArray before = step.net().graph().params().dup();
-        step.step();
-        step.step();
-        assertTrue(Double.isFinite(step.lastLoss()) && step.lastLoss() > 0, "loss " + step.lastLoss());
-        assertNotEquals(before, step.net().graph().params());
-        assertEquals(List.of("sampling", "langevin", "forward", "loss", "penalty", "backward", "optimizer"),
-                List.copyOf(timer.summaries().keySet()));
-        assertEquals(2, timer.summaries().get("langevin").n());
-    }
-
-    @Test
-    void externalErrorBackpropLandsInTheFlatGradientLayout() {
-        // The composed step relies on graph.backpropGradient(dL/df) filling getFlattenedGradients() in params()
-        // layout: head_bias' gradient must be Σ dL/df and head_kernel's h_topᵀ·dL/df.
-        TrainStepComposition step = new TrainStepComposition(TINY, 0, PhaseTimer.OFF);
-        var net = step.net();
-        var graph = net.graph();
-        int rows = 6;
-        INDArray obs = Workloads.uniform(rows, TINY.obsDim(), -1, 1, 5);
-        INDArray act = Workloads.uniform(rows, TINY.actDim(), -1, 1, 6);
-        INDArray eps = Workloads.uniform(rows, 1, -1, 1, 7);
-        Map<String, INDArray> acts = graph.feedForward(new INDArray[] {obs, act}, true, false);
-        graph.backpropGradient(eps);
-        Map<String, INDArray> g = net.viewsOf(graph.getFlattenedGradients());
-        assertEquals(eps.sumNumber().doubleValue(), g.get("head_bias").getDouble(0), 1e-5);
-        INDArray top = acts.get(topVertex(acts));
-        INDArray want = top.transpose().mmul(eps).reshape(TINY.width(), 1);
-        assertTrue(want.equalsWithEps(g.get("head_kernel").reshape(TINY.width(), 1), 1e-4),
-                "head_kernel gradient " + g.get("head_kernel") + " vs " + want);
-        assertEquals(DataType.FLOAT, graph.getFlattenedGradients().dataType());
-    }
-
-    /** The last residual vertex (one block here), which feeds the head. */
-    private static String topVertex(Map<String, INDArray> acts) {
-        return acts.keySet().stream().filter(k -> k.endsWith("_residual")).findFirst()
-                .orElseThrow(() -> new AssertionError("no residual vertex in " + acts.keySet()));
+    void trainStepTimesEveryPhaseOfTheAgentsStep() {
+        Workload w = Workloads.trainStep(TINY, true);
+        w.call();
+        w.call();
+        assertEquals(List.of("sampling", "langevin", "forward", "loss", "backward", "penalty", "optimizer"),
+                List.copyOf(w.phases().samples().keySet()));
+        assertEquals(2, w.phases().samples().get("langevin").length);
+        assertFalse(Workloads.trainStep(TINY, false).phases().enabled());
     }
 }

@@ -106,7 +106,7 @@ class BenchCommandTest {
         }
         assertEquals(bench.equals("train-step"), j.has("phases_ms"));
         if (bench.equals("train-step")) {
-            assertEquals(7, j.get("phases_ms").size());
+            assertEquals(7, j.get("phases_ms").size()); // sampling, langevin, forward, loss, backward, penalty, optimizer
         }
         if (bench.equals("langevin") || bench.equals("gemm")) {
             assertTrue(j.get("parts_ms").size() > 0);
