@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
-import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.atn.PredictionMode;
 
 /**
@@ -118,9 +117,5 @@ public final class GinConfigParser {
             int slash = key.lastIndexOf('/');
             return slash < 0 ? new String[] {"", key} : new String[] {key.substring(0, slash), key.substring(slash + 1)};
         }
-    }
-
-    static boolean isEof(Token t) {
-        return t.getType() == Token.EOF;
     }
 }
