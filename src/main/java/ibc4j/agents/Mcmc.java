@@ -8,7 +8,6 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Langevin MCMC over actions; mirrors {@code ibc/agents/mcmc.py} ({@code langevin_step},
@@ -134,6 +133,9 @@ public final class Mcmc {
         ChainData chain = cfg.returnChain() ? new ChainData(Nd4j.create(DataType.FLOAT, cfg.numIterations(), m, a),
                 Nd4j.create(DataType.FLOAT, cfg.numIterations(), m), Nd4j.create(DataType.FLOAT, cfg.numIterations(), m))
                 : null;
+        FloatBuffer chainActions = chain == null ? null : chain.actions().data().asNioFloat();
+        FloatBuffer chainEnergies = chain == null ? null : chain.energies().data().asNioFloat();
+        FloatBuffer chainNorms = chain == null ? null : chain.gradNorms().data().asNioFloat();
         EbmKernel kernel = f instanceof KernelGradient kg ? kg.kernel() : null;
         RowStep rule = new RowStep(actions, kernel != null ? kernel.chainGradients() : grads, eps, cfg, clip,
                 minActions, maxActions, norms, null);
@@ -160,9 +162,10 @@ public final class Mcmc {
                 }
             }
             if (chain != null) {
-                chain.actions().get(NDArrayIndex.point(k)).assign(actions);
-                chain.energies().getRow(k).assign(energies);
-                chain.gradNorms().getRow(k).assign(Nd4j.createFromArray(norms));
+                // Bulk copies into the c-order [K, M, ·] arrays: no views, no ND4J op per step.
+                chainActions.put(k * m * a, actions.data().asNioFloat(), 0, m * a);
+                chainEnergies.put(k * m, energies.data().asNioFloat(), 0, m);
+                chainNorms.put(k * m, norms, 0, m);
             }
         }
         return new Result(actions, chain);

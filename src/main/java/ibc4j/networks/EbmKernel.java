@@ -228,6 +228,11 @@ public abstract class EbmKernel {
         return g;
     }
 
+    /** Whether the chain begun last asked for energies. */
+    protected final boolean chainEnergies() {
+        return chainEnergies;
+    }
+
     /** The buffer [R, A] that {@link #chainStep} writes ∂f/∂a into (the same one {@code actionGradient} returns). */
     public INDArray chainGradients() {
         return ga;

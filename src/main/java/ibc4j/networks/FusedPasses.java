@@ -21,8 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   GEMM 2  r = z·W1ᵀ
  * pass C  ∂f/∂a_r = ([a1 > 0] ⊙ r + woᵀ)·Wp_aᵀ                   replaces step, multiply, row add, a N=A GEMM
  * </pre>
- * The energies ride along at no memory cost: the head is linear, so f = h0·wo + relu(z + b1)·cq + (b2·wo + bo);
- * pass A sums h0·wo per row, pass B adds relu(z + b1)·cq and the constant.
+ * When asked for, the energies ride along at no memory cost: the head is linear, so f = h0·wo + relu(z + b1)·cq +
+ * (b2·wo + bo); pass A sums h0·wo per row, pass B adds relu(z + b1)·cq and the constant (per-row reductions cost
+ * ~0.1 ms a pass, so they run only when f is wanted).
  * Masks: relu(h) > 0 exactly when h > 0, so pass C reads the mask of h from a1 and h is never stored. NaN gives
  * mask 0, as TF's {@code x > 0}. The A-wide products are summed in a different order than OpenBLAS's thin GEMMs
  * (a few ulps; the kernel's tests and the parity bounds allow for it).
@@ -87,14 +88,16 @@ final class FusedPasses {
     }
 
     /** Pass A: a1_r = relu(hObs[src[r]] + Σ_i act_ri·Wp_a[i]); {@code act} is c-order [R, A] from {@code off}. */
-    void project(int[] src, FloatBuffer act, int off) {
-        split.run(rows, (r0, r1) -> {
-            if (actDim == 2) {
-                project2(src, act, off, r0, r1);
+    void project(int[] src, FloatBuffer act, int off, boolean withEnergies) {
+        if (actDim == 2) {
+            if (withEnergies) {
+                split.run(rows, (r0, r1) -> project2Energies(src, act, off, r0, r1));
             } else {
-                projectRows(src, act, off, r0, r1, new float[actDim]);
+                split.run(rows, (r0, r1) -> project2(src, act, off, r0, r1));
             }
-        });
+        } else {
+            split.run(rows, (r0, r1) -> projectRows(src, act, off, r0, r1, new float[actDim]));
+        }
     }
 
     /** General-A pass A; {@code x} is scratch of length A. */
@@ -141,6 +144,29 @@ final class FusedPasses {
             FloatVector v1 = FloatVector.broadcast(S, x1);
             int hb = src[i] * w * 4;
             int ob = i * w * 4;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                FloatVector s = FloatVector.fromArray(S, wa, w + j).fma(v1, FloatVector.fromArray(S, wa, j).mul(v0));
+                FloatVector.fromByteBuffer(S, hObs, hb + 4 * j, NATIVE).add(s).max(0f)
+                        .intoByteBuffer(a1, ob + 4 * j, NATIVE);
+            }
+            for (; j < w; j++) {
+                float h = hObs.getFloat(hb + 4 * j) + Math.fma(wa[w + j], x1, wa[j] * x0);
+                a1.putFloat(ob + 4 * j, Math.max(h, 0f));
+            }
+        }
+    }
+
+    /** {@link #project2}, also summing h0·wo per row for the energies (a separate loop: the JIT keeps both lean). */
+    private void project2Energies(int[] src, FloatBuffer act, int off, int r0, int r1) {
+        final int w = width;
+        for (int i = r0; i < r1; i++) {
+            float x0 = act.get(off + 2 * i);
+            float x1 = act.get(off + 2 * i + 1);
+            FloatVector v0 = FloatVector.broadcast(S, x0);
+            FloatVector v1 = FloatVector.broadcast(S, x1);
+            int hb = src[i] * w * 4;
+            int ob = i * w * 4;
             FloatVector acc = FloatVector.zero(S);
             int j = 0;
             for (; j < bound; j += S.length()) {
@@ -160,11 +186,33 @@ final class FusedPasses {
     }
 
     /** Pass B, in place: z ← [z + b1 > 0] ⊙ cq; and f_r = e0_r + relu(z_r + b1)·cq + (b2·wo + bo). */
-    void maskInPlace() {
-        split.run(rows, this::maskRows);
+    void maskInPlace(boolean withEnergies) {
+        if (withEnergies) {
+            split.run(rows, this::maskRowsEnergies);
+        } else {
+            split.run(rows, this::maskRows);
+        }
     }
 
     private void maskRows(int r0, int r1) {
+        final int w = width;
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = r0; i < r1; i++) {
+            int ob = i * w * 4;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                FloatVector v = FloatVector.fromByteBuffer(S, z, ob + 4 * j, NATIVE).add(FloatVector.fromArray(S, b1, j));
+                zero.blend(FloatVector.fromArray(S, cq, j), v.compare(VectorOperators.GT, 0f))
+                        .intoByteBuffer(z, ob + 4 * j, NATIVE);
+            }
+            for (; j < w; j++) {
+                z.putFloat(ob + 4 * j, z.getFloat(ob + 4 * j) + b1[j] > 0f ? cq[j] : 0f);
+            }
+        }
+    }
+
+    /** {@link #maskRows}, also f_r = e0_r + relu(z_r + b1)·cq + (b2·wo + bo) into the energies. */
+    private void maskRowsEnergies(int r0, int r1) {
         final int w = width;
         FloatVector zero = FloatVector.zero(S);
         for (int i = r0; i < r1; i++) {
@@ -255,16 +303,29 @@ final class FusedPasses {
      * a1_r = relu(hObs[src[r]] + act_r·Wp_a) for the next step. Rows are independent, so chunks may run on two
      * threads.
      */
-    void gradientUpdateProject(FloatBuffer ga, EbmKernel.RowUpdate update, int[] src, FloatBuffer act) {
-        split.run(rows, (r0, r1) -> {
-            if (actDim == 2) {
+    void gradientUpdateProject(FloatBuffer ga, EbmKernel.RowUpdate update, int[] src, FloatBuffer act,
+                               boolean withEnergies) {
+        if (actDim == 2 && withEnergies) {
+            split.run(rows, (r0, r1) -> {
+                for (int i = r0; i < r1; i++) {
+                    gradient2(ga, i, i + 1);
+                    update.apply(i);
+                    project2Energies(src, act, 0, i, i + 1);
+                }
+            });
+            return;
+        }
+        if (actDim == 2) {
+            split.run(rows, (r0, r1) -> {
                 for (int i = r0; i < r1; i++) {
                     gradient2(ga, i, i + 1);
                     update.apply(i);
                     project2(src, act, 0, i, i + 1);
                 }
-                return;
-            }
+            });
+            return;
+        }
+        split.run(rows, (r0, r1) -> {
             float[] row = new float[width];
             float[] x = new float[actDim];
             for (int i = r0; i < r1; i++) {

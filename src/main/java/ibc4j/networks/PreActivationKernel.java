@@ -157,15 +157,16 @@ public final class PreActivationKernel extends EbmKernel {
     /** ∂f/∂a [R, A] for the prepared observations: 2 GEMMs and, when fused, 3 elementwise passes. */
     @Override
     public INDArray actionGradient(INDArray act) {
-        if (fused == null) {
-            return super.actionGradient(act);
-        }
+        return fused == null ? super.actionGradient(act) : fusedGradient(act, false);
+    }
+
+    private INDArray fusedGradient(INDArray act, boolean withEnergies) {
         checkPrepared(act);
         INDArray in = wholeBuffer(act) ? act : scratchAct().assign(act);
-        fused.project(obsSource, in.data().asNioFloat(), 0);
+        fused.project(obsSource, in.data().asNioFloat(), 0, withEnergies);
         a1Version++;
         gemm(a1[0], w1[0], z[0], false, false, 0.0);
-        fused.maskInPlace();
+        fused.maskInPlace(withEnergies);
         gemm(z[0], w1[0], scratch, false, true, 0.0);
         fused.gradient(ga.data().asNioFloat());
         return ga;
@@ -178,7 +179,7 @@ public final class PreActivationKernel extends EbmKernel {
      */
     @Override
     public INDArray actionGradientWithEnergies(INDArray act) {
-        return fused == null ? super.actionGradientWithEnergies(act) : actionGradient(act);
+        return fused == null ? super.actionGradientWithEnergies(act) : fusedGradient(act, true);
     }
 
     private INDArray actCopy;
@@ -200,13 +201,14 @@ public final class PreActivationKernel extends EbmKernel {
         if (chainActs == null) {
             return super.chainStep(update);
         }
+        boolean withEnergies = chainEnergies();
         if (chainVersion != a1Version) {
-            fused.project(obsSource, chainActs, 0); // first step, or another call wrote a1 since
+            fused.project(obsSource, chainActs, 0, withEnergies); // first step, or another call wrote a1 since
         }
         gemm(a1[0], w1[0], z[0], false, false, 0.0);
-        fused.maskInPlace();
+        fused.maskInPlace(withEnergies);
         gemm(z[0], w1[0], scratch, false, true, 0.0);
-        fused.gradientUpdateProject(ga.data().asNioFloat(), update, obsSource, chainActs);
+        fused.gradientUpdateProject(ga.data().asNioFloat(), update, obsSource, chainActs, withEnergies);
         chainVersion = ++a1Version;
         return ga;
     }
