@@ -1,7 +1,7 @@
 """Writes the TF2 event file under src/test/resources/ibc4j/train/tensorboard/tf2 that TensorBoardReaderTest reads.
 
 Run with TF 2.15.1 (a throwaway venv, never a project dependency), then move the one file it prints into place:
-  python src/test/scripts/tensorboard_fixture.py /tmp/tb-fixture
+  python src/test/scripts/tensorboard_fixture.py target/tb-fixture
 The values are what tf-agents' Learner and IBC's eval write through tf.summary.scalar (rank-0 float32 tensors
 under the "scalars" plugin), plus one tf.summary.text value that a scalar reader must skip.
 """
