@@ -15,7 +15,9 @@ public final class Main {
             "  parity [--golden DIR] [--format md|json|html] [--out FILE]   checklist report against TF goldens",
             "  bench langevin|train-step|inference|gemm [--warmup N] [--repeats N] [--json FILE]   speed vs GEMM floor",
             "  collect --dataset_path=F [--num_episodes=N --replicas=R ...]   IBC's oracle data collection",
-            "  quickstart [RUN_DIR]              the 2-D particle pipeline on the embedded config (training: not yet)",
+            "  train --gin_file=F --task=PARTICLE [--tag T --add_time --gin_bindings B ...]   IBC's train_eval",
+            "  eval --root_dir=RUN [--step N] [--eval_episodes N] [--video] [--viz_img]   evaluate a run's policy",
+            "  quickstart [RUN_DIR]              collect 2-D particle demos, train, evaluate (a few minutes)",
             "  test                              run the test suite (handled by the ./ibc4j launcher)");
 
     private Main() {}
@@ -41,6 +43,10 @@ public final class Main {
                 return BenchCommand.run(rest);
             case "collect":
                 return CollectCommand.run(rest);
+            case "train":
+                return TrainCommand.run(rest, System.out, System.err);
+            case "eval":
+                return EvalCommand.run(rest, System.out, System.err);
             case "quickstart":
                 return QuickstartCommand.run(rest, System.out, System.err);
             default:

@@ -22,7 +22,10 @@ public final class IbcConfigurables {
             ibc4j.agents.IbcPolicy.class,           // ibc/agents/ibc_policy.py
             ibc4j.agents.Mcmc.class,                // langevin_actions_given_obs (ibc/agents/mcmc.py)
             ibc4j.losses.GradientLoss.class,        // grad_penalty (ibc/losses/gradient_loss.py)
-            ibc4j.environments.particle.ParticleEnv.class);
+            ibc4j.environments.particle.ParticleEnv.class,
+            ibc4j.networks.MLPEBM.class,            // networks/mlp_ebm.py
+            ibc4j.train.GetNormalizers.class,       // get_normalizers, compute_dataset_statistics (ibc/train/)
+            ibc4j.train.TrainEval.class);           // train_eval (ibc/train_eval.py)
 
     /**
      * How a Java stand-in's signature differs from IBC's: parameters missing on either side, and literal

@@ -1,5 +1,8 @@
 package ibc4j.networks;
 
+import ibc4j.gin.Configurable;
+import ibc4j.gin.Param;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -172,6 +175,35 @@ public final class MLPEBM {
         graph.init(flat, false); // given parameters are used as is: no DL4J initialiser runs
         return new MLPEBM(config, obsDim, actionDim, trunk, graph);
     }
+
+    /**
+     * The {@code MLPEBM} gin configurable, IBC's constructor parameter for parameter. IBC's
+     * {@code get_cloning_network} passes {@code obs_spec=(obs_tensor_spec, action_tensor_spec)}; here that pair is
+     * an {@link InputSpec} of flattened widths. The initial weights come from {@link ibc4j.train.GlobalSeed}, as
+     * Keras' initialisers draw from TF's global seed.
+     */
+    @Configurable("MLPEBM")
+    public static MLPEBM fromGin(
+            @Param(value = "obs_spec", doc = "(observation, action) widths: an MLPEBM.InputSpec") InputSpec obsSpec,
+            @Param(value = "action_spec", doc = "the energy's spec, TensorSpec([1]) in IBC (unused)") Object actionSpec,
+            @Param(value = "width", dflt = "512", doc = "hidden width") int width,
+            @Param(value = "depth", dflt = "2", doc = "hidden layers (ResNet: 2 per block)") int depth,
+            @Param(value = "rate", dflt = "0.1", doc = "dropout rate (training only)") double rate,
+            @Param(value = "name", dflt = "'MLPEBM'", doc = "unused") String name,
+            @Param(value = "activation", dflt = "'relu'", doc = "hidden activation") String activation,
+            @Param(value = "layers", dflt = "'MLPDropout'", doc = "MLPDropout, ResNetOrig or ResNetPreActivation")
+            String layers,
+            @Param(value = "kernel_initializer", dflt = "'normal'", doc = "only 'normal'") String kernelInitializer,
+            @Param(value = "bias_initializer", dflt = "'normal'", doc = "only 'normal'") String biasInitializer,
+            @Param(value = "dense_layer_type", dflt = "'regular'", doc = "'regular' (spectral_norm: not yet)")
+            String denseLayerType) {
+        Config c = new Config(width, depth, rate, activation, layers, kernelInitializer, biasInitializer,
+                denseLayerType);
+        return create(c, obsSpec.obsDim(), obsSpec.actionDim(), ibc4j.train.GlobalSeed.derive("MLPEBM", 0));
+    }
+
+    /** What MLPEBM needs from IBC's {@code (obs_tensor_spec, action_tensor_spec)}: the flattened widths. */
+    public record InputSpec(int obsDim, int actionDim) {}
 
     private static TrunkLayer trunkFor(Config c) {
         if (c.denseLayerType().equals("spectral_norm")) {

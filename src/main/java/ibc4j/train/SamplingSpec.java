@@ -11,6 +11,12 @@ public record SamplingSpec(float[] bufferedMin, float[] bufferedMax, float norma
 
     public static SamplingSpec of(float[] minActions, float[] maxActions, float[] envMin, float[] envMax,
                                   float uniformBoundaryBuffer, Normalizers.MinMax actNorm) {
+        return of(minActions, maxActions, envMin, envMax, uniformBoundaryBuffer, actNorm::normalize);
+    }
+
+    /** As above with any act_norm_layer (min-max or z-scoring), given as its normalize function. */
+    public static SamplingSpec of(float[] minActions, float[] maxActions, float[] envMin, float[] envMax,
+                                  float uniformBoundaryBuffer, java.util.function.UnaryOperator<float[]> actNorm) {
         int a = minActions.length;
         float[] lo = new float[a];
         float[] hi = new float[a];
@@ -19,7 +25,7 @@ public record SamplingSpec(float[] bufferedMin, float[] bufferedMax, float norma
             lo[i] = Math.max(envMin[i], minActions[i] - range * uniformBoundaryBuffer);
             hi[i] = Math.min(envMax[i], maxActions[i] + range * uniformBoundaryBuffer);
         }
-        return new SamplingSpec(lo, hi, actNorm.normalize(lo)[0], actNorm.normalize(hi)[0]);
+        return new SamplingSpec(lo, hi, actNorm.apply(lo)[0], actNorm.apply(hi)[0]);
     }
 
     /** The scalar bounds repeated for each of the {@code actionDim} dimensions, as the sampler sees them. */

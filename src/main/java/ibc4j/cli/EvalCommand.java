@@ -1,0 +1,186 @@
+package ibc4j.cli;
+
+import ibc4j.agents.IbcPolicy;
+import ibc4j.data.TensorSpec;
+import ibc4j.environments.particle.ParticleEnv;
+import ibc4j.gin.GinConfig;
+import ibc4j.gin.GinException;
+import ibc4j.networks.MLPEBM;
+import ibc4j.train.CheckpointStore;
+import ibc4j.train.EvalActor;
+import ibc4j.train.ExponentialDecay;
+import ibc4j.train.GlobalSeed;
+import ibc4j.train.RunInvocation;
+import ibc4j.train.TrainCheckpoint;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * {@code ibc4j eval --root_dir=RUN}: evaluates a run's policy, as IBC's {@code evaluation_step} does, on any saved
+ * step: {@code policies/policy-<step>.zip} (every 1000 steps) or a training checkpoint. It rebuilds the network
+ * and policy from the run's stored config ({@code ibc4j-run.json}); the metrics are printed and appended to
+ * {@code eval/offline.jsonl}.
+ */
+public final class EvalCommand {
+    private EvalCommand() {}
+
+    private static Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("root_dir").hasArg().required().desc("The run dir.").build());
+        o.addOption(Option.builder().longOpt("step").hasArg().desc("Step to evaluate (default: the newest).").build());
+        o.addOption(Option.builder().longOpt("eval_episodes").hasArg()
+                .desc("Episodes, on seeds 0..N-1 (default: the run's train_eval.eval_episodes).").build());
+        o.addOption(Option.builder().longOpt("gin_bindings").hasArg()
+                .desc("Extra gin bindings after the run's (repeatable), e.g. IbcPolicy.num_action_samples=1024.")
+                .build());
+        o.addOption(Option.builder().longOpt("video").hasArg().optionalArg(true).desc("Write one rollout GIF.")
+                .build());
+        o.addOption(Option.builder().longOpt("viz_img").hasArg().optionalArg(true)
+                .desc("Save each episode's images.").build());
+        o.addOption(Option.builder().longOpt("help").desc("This help.").build());
+        return o;
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl;
+        try {
+            cl = new DefaultParser(false).parse(options(), args);
+        } catch (ParseException e) {
+            err.println("eval: " + e.getMessage() + " (see ./ibc4j eval --help)");
+            return 2;
+        }
+        if (cl.hasOption("help")) {
+            new HelpFormatter().printHelp(new java.io.PrintWriter(out, true), 110, "ibc4j eval", null, options(), 2,
+                    2, null, true);
+            return 0;
+        }
+        try {
+            Path root = Path.of(cl.getOptionValue("root_dir"));
+            RunInvocation inv = RunInvocation.read(root);
+            if (!inv.task().contains("PARTICLE")) {
+                throw new IllegalArgumentException("evaluating task " + inv.task() + " needs its simulator, which "
+                        + "ibc4j does not have; only PARTICLE can be evaluated");
+            }
+            GinConfig gin = inv.gin(TrainCommand.list(cl.getOptionValues("gin_bindings")));
+            Path file = pick(root, cl.getOptionValue("step"));
+            TrainCheckpoint.State s = TrainCheckpoint.fromCheckpoint(CheckpointStore.load(file),
+                    new ExponentialDecay(1e-3f, 100, 0.99f));
+            GlobalSeed.set(s.seed());
+            int episodes = cl.hasOption("eval_episodes") ? Integer.parseInt(cl.getOptionValue("eval_episodes"))
+                    : intBinding(gin, "train_eval", "eval_episodes", 1);
+            int seqLen = intBinding(gin, "train_eval", "sequence_length", 2);
+            int actionDim = s.norm().minActions().length;
+            int obsDim = 0;
+            for (Map.Entry<String, ibc4j.train.Normalizers.Std> e : s.norm().obsNorm().entrySet()) {
+                obsDim += e.getValue().mean().length * seqLen;
+            }
+            Map<String, Object> netArgs = new LinkedHashMap<>();
+            netArgs.put("obs_spec", new MLPEBM.InputSpec(obsDim, actionDim));
+            netArgs.put("action_spec", null);
+            MLPEBM net = (MLPEBM) gin.call("MLPEBM", netArgs);
+            TrainCheckpoint.loadInto(net, s.params());
+            Map<String, Object> policyArgs = new LinkedHashMap<>();
+            policyArgs.put("time_step_spec", null);
+            policyArgs.put("action_spec", TensorSpec.bounded("action", 0f, 1f, actionDim));
+            policyArgs.put("action_sampling_spec", s.sampling());
+            policyArgs.put("actor_network", net);
+            policyArgs.put("obs_norm_layer", s.norm().obsNorm());
+            policyArgs.put("act_denorm_layer", s.norm().actNorm());
+            IbcPolicy policy = gin.make(IbcPolicy.class, policyArgs);
+            ParticleEnv env = gin.make(ParticleEnv.class);
+            EvalActor actor = new EvalActor(env, seqLen, policy::action);
+            boolean vizImg = TrainCommand.flag(cl, "viz_img");
+            Path imgDir = root.resolve("eval").resolve("offline-step-" + s.step());
+            if (vizImg) {
+                Files.createDirectories(imgDir);
+            }
+            long t0 = System.nanoTime();
+            EvalActor.Result r = actor.evaluate(episodes, GlobalSeed.derive("eval_noise", s.step()),
+                    vizImg ? imgDir : null, n -> err.print("\reval: episode " + n + "/" + episodes));
+            err.println();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            out.println("step " + s.step() + " (" + file.getFileName() + "), " + episodes + " episodes, "
+                    + String.format(Locale.ROOT, "%.1f s", secs));
+            r.metrics().forEach((k, v) -> out.println("  " + k + " = " + v));
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("step", s.step());
+            line.put("episodes", episodes);
+            line.put("bindings", TrainCommand.list(cl.getOptionValues("gin_bindings")));
+            line.put("seconds", secs);
+            line.put("metrics", r.metrics());
+            Files.createDirectories(root.resolve("eval"));
+            Files.writeString(root.resolve("eval").resolve("offline.jsonl"),
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(line) + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            if (TrainCommand.flag(cl, "video")) {
+                out.println("  video: " + actor.writeVideo(root, s.step(), 42L, GlobalSeed.derive("video_noise",
+                        s.step())));
+            }
+            return 0;
+        } catch (GinException e) {
+            err.println(e.getMessage());
+            return 2;
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | UnsupportedOperationException e) {
+            err.println("eval: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** The policy snapshot or checkpoint for {@code step}, or the newest of either. */
+    static Path pick(Path root, String step) throws IOException {
+        List<Path> policies = new CheckpointStore(root.resolve("policies"), Integer.MAX_VALUE).list();
+        List<Path> ckpts = new CheckpointStore(root.resolve("train").resolve("checkpoints"), 3).list();
+        if (step != null) {
+            for (List<Path> l : List.of(policies, ckpts)) {
+                for (Path p : l) {
+                    if (p.getFileName().toString().equals("ckpt-" + step + ".zip")) {
+                        return p;
+                    }
+                }
+            }
+            throw new IOException(root + " has no saved policy or checkpoint at step " + step + "; it has "
+                    + names(policies) + " in policies/ and " + names(ckpts) + " in train/checkpoints/");
+        }
+        Path best = null;
+        long bestStep = -1;
+        for (List<Path> l : List.of(policies, ckpts)) {
+            for (Path p : l) {
+                long st = Long.parseLong(p.getFileName().toString().replaceAll("\\D", ""));
+                if (st > bestStep) {
+                    bestStep = st;
+                    best = p;
+                }
+            }
+        }
+        if (best == null) {
+            throw new IOException(root + " has no saved policy or checkpoint yet");
+        }
+        return best;
+    }
+
+    private static List<String> names(List<Path> l) {
+        return l.stream().map(p -> p.getFileName().toString()).toList();
+    }
+
+    private static int intBinding(GinConfig gin, String selector, String param, int dflt) {
+        try {
+            Object v = gin.queryParameter(selector + "." + param);
+            return v instanceof Number n ? n.intValue() : dflt;
+        } catch (RuntimeException unbound) {
+            return dflt; // gin raises for an unbound parameter: IBC's default applies
+        }
+    }
+}

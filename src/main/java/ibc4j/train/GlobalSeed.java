@@ -1,0 +1,34 @@
+package ibc4j.train;
+
+/**
+ * ibc4j's {@code tf.random.set_seed}: the one seed {@code train_eval} sets, from which network initialisation,
+ * the data shuffle and each step's noise are derived. Deriving per-use seeds (instead of one shared stream) is what
+ * makes a resumed run draw exactly what an uninterrupted one would.
+ */
+public final class GlobalSeed {
+    private static volatile long seed = 0L;
+
+    private GlobalSeed() {}
+
+    public static void set(long s) {
+        seed = s;
+    }
+
+    public static long get() {
+        return seed;
+    }
+
+    /** A seed for one use ({@code purpose}, e.g. "train_step") and index (e.g. the step), well mixed. */
+    public static long derive(String purpose, long index) {
+        long h = mix(seed ^ 0x9E3779B97F4A7C15L);
+        h = mix(h ^ purpose.hashCode());
+        return mix(h ^ index);
+    }
+
+    /** SplitMix64's finaliser. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
