@@ -1,0 +1,173 @@
+package ibc4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ibc4j.train.CheckpointStore;
+import ibc4j.train.TensorBoardReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code ibc4j train} / {@code ibc4j eval} end to end on a tiny particle setup (B 8, width 16, 5 Langevin steps,
+ * 5-step episodes): the run dir IBC lays out, resume equivalence, the NaN stop, and clear refusals.
+ */
+class TrainCommandTest {
+    /** IBC's particle config, shrunk so a run takes seconds; every name is one IBC's configs use. */
+    private static final String TINY = String.join("\n",
+            "train_eval.loss_type = 'ebm'",
+            "train_eval.network = 'MLPEBM'",
+            "train_eval.batch_size = 8",
+            "ImplicitBCAgent.num_counter_examples = 4",
+            "train_eval.num_iterations = 8",
+            "train_eval.replay_capacity = 64",
+            "train_eval.eval_interval = 8",
+            "train_eval.eval_episodes = 2",
+            "train_eval.fused_train_steps = 2",
+            "train_eval.seed = 0",
+            "train_eval.sequence_length = 2",
+            "IbcPolicy.num_action_samples = 16",
+            "get_normalizers.nested_obs = True",
+            "get_normalizers.num_samples = 200",
+            "compute_dataset_statistics.min_max_actions = True",
+            "MLPEBM.layers = 'ResNetPreActivation'",
+            "MLPEBM.width = 16",
+            "MLPEBM.depth = 2",
+            "MLPEBM.rate = 0.0",
+            "ImplicitBCAgent.compute_mse = True",
+            "langevin_actions_given_obs.num_iterations = 5",
+            "ParticleEnv.n_steps = 5",
+            "");
+
+    @TempDir
+    static Path shared;
+    private static Path gin;
+    private static String dataset;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void collectData() throws Exception {
+        gin = shared.resolve("tiny.gin");
+        Files.writeString(gin, TINY);
+        Path data = shared.resolve("data/2d_oracle_particle.tfrecord");
+        assertEquals(0, CollectCommand.run(new String[] {"--num_episodes=6", "--replicas=2", "--seed=0",
+                "--dataset_path=" + data, "--gin_bindings=ParticleEnv.n_dim=2"}, new PrintStream(
+                new ByteArrayOutputStream()), System.err));
+        dataset = data.getParent().resolve("2d_oracle_particle_*.tfrecord").toString();
+    }
+
+    private int train(Path root, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--gin_file=" + gin, "--task=PARTICLE", "--progress=log",
+                "--checkpoint_interval=4", "--gin_bindings=train_eval.dataset_path='" + dataset + "'",
+                "--gin_bindings=train_eval.root_dir='" + root + "'"));
+        args.addAll(Arrays.asList(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    private int run(String... args) {
+        return TrainCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRunWritesIbcsLayoutAndEvaluates(@TempDir Path dir) throws Exception {
+        assertEquals(0, train(dir, "--tag=t", "--video"), err.toString());
+        Path run = dir.resolve("t");
+        for (String f : List.of("operative-gin-config.txt", "ibc4j-run.json", "train/checkpoints/ckpt-4.zip",
+                "train/checkpoints/ckpt-8.zip", "policies/ckpt-0.zip", "eval/metrics.jsonl",
+                "videos/ttl=7d/vid_8.gif", "plots/loss.png", "plots/success_rate.png")) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), f + " missing; " + err);
+        }
+        String operative = Files.readString(run.resolve("operative-gin-config.txt"));
+        assertTrue(operative.contains("train_eval.batch_size = 8"), operative);
+        assertTrue(operative.contains("MLPEBM.width = 16"), operative);
+        Map<String, List<TensorBoardReader.Scalar>> train = TensorBoardReader.readScalars(run.resolve("train"));
+        assertEquals(List.of(2L, 4L, 6L, 8L), train.get("reduced_loss").stream().map(s -> s.step()).toList());
+        assertTrue(train.containsKey("Losses/grad_loss") && train.containsKey("Losses/ebm_total_loss"), "" + train);
+        Map<String, List<TensorBoardReader.Scalar>> eval = TensorBoardReader.readScalars(run.resolve("eval"));
+        List<TensorBoardReader.Scalar> success = eval.get("AggregatedMetrics/AverageSuccessMetric");
+        assertEquals(1, success.size());
+        assertEquals(8L, success.get(0).step());
+        float s = success.get(0).value();
+        assertTrue(s == 0f || s == 0.5f || s == 1f, "2 episodes: a success rate of 0, 1/2 or 1, got " + s);
+        assertEquals(5f, eval.get("AggregatedMetrics/AverageEpisodeLength").get(0).value(), "n_steps = 5");
+        assertTrue(TensorBoardReader.readScalars(run.resolve("eval/Particle-v0"))
+                .containsKey("Metrics/AverageSuccessMetric"));
+
+        out.reset();
+        assertEquals(0, EvalCommand.run(new String[] {"--root_dir=" + run, "--step=8", "--eval_episodes=2"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                        StandardCharsets.UTF_8)), err.toString());
+        assertTrue(out.toString().contains("AverageSuccessMetric = " + s), "same seeds and noise, same result: "
+                + out);
+    }
+
+    @Test
+    void nStepsEqualHalfThenResumeThenHalf(@TempDir Path dir) throws Exception {
+        assertEquals(0, train(dir, "--tag=straight", "--skip_eval"), err.toString());
+        assertEquals(0, train(dir, "--tag=resumed", "--skip_eval", "--stop_after=4"), err.toString());
+        Path resumed = dir.resolve("resumed");
+        assertFalse(Files.exists(resumed.resolve("train/checkpoints/ckpt-8.zip")), "stopped after 4 steps");
+        assertEquals(0, run("--resume=" + resumed, "--progress=log", "--checkpoint_interval=4"), err.toString());
+        Map<String, INDArray> a = CheckpointStore.load(dir.resolve("straight/train/checkpoints/ckpt-8.zip"))
+                .arrays();
+        Map<String, INDArray> b = CheckpointStore.load(resumed.resolve("train/checkpoints/ckpt-8.zip")).arrays();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : List.of("params", "adam_m", "adam_v")) {
+            assertArrayEquals(a.get(k).data().asFloat(), b.get(k).data().asFloat(), 0f, k + ": bit for bit");
+        }
+    }
+
+    @Test
+    void aNanStopsTheRunNamesStepAndTensorAndKeepsTheLastCheckpoint(@TempDir Path dir) throws Exception {
+        assertEquals(0, train(dir, "--tag=nan", "--skip_eval",
+                "--gin_bindings=train_eval.num_iterations=4"), err.toString());
+        Path run = dir.resolve("nan");
+        byte[] before = Files.readAllBytes(run.resolve("train/checkpoints/ckpt-4.zip"));
+        // A learning rate of 1e38: Adam's first update after the resume (step 4) moves weights by ~1e38, still
+        // finite in float32; the next forward pass (step 5) overflows and the loss is NaN.
+        assertEquals(3, run("--resume=" + run, "--progress=log", "--gin_bindings=train_eval.learning_rate=1e38",
+                "--gin_bindings=train_eval.num_iterations=8"), err.toString());
+        assertTrue(err.toString().contains("training stopped at step 5"), err.toString());
+        assertTrue(err.toString().contains("total_loss is NaN"), err.toString());
+        assertArrayEquals(before, Files.readAllBytes(run.resolve("train/checkpoints/ckpt-4.zip")));
+        assertEquals(List.of(run.resolve("train/checkpoints/ckpt-4.zip")),
+                new CheckpointStore(run.resolve("train/checkpoints"), 3).list());
+    }
+
+    @Test
+    void badInputIsAClearErrorWithStatus2(@TempDir Path dir) {
+        assertEquals(2, train(dir, "--task=PARTICLES"));
+        assertTrue(err.toString().contains("--task=PARTICLES is not one of IBC's tasks"), err.toString());
+        err.reset();
+        assertEquals(2, train(dir, "--gin_bindings=MLPEBM.widht = 16"));
+        assertTrue(err.toString().contains("did you mean 'width'?"), err.toString());
+        err.reset();
+        assertEquals(2, run("--gin_file=" + gin, "--task=PARTICLE",
+                "--gin_bindings=train_eval.dataset_path='" + dir.resolve("none_*.tfrecord") + "'",
+                "--gin_bindings=train_eval.root_dir='" + dir + "'"));
+        assertTrue(err.toString().contains("none_*.tfrecord"), err.toString());
+        err.reset();
+        assertEquals(2, run("--gin_file=" + gin, "--task=PUSH", "--gin_bindings=train_eval.root_dir='" + dir + "'",
+                "--gin_bindings=train_eval.dataset_path='" + dataset + "'"));
+        assertTrue(err.toString().contains("needs its simulator"), err.toString());
+        err.reset();
+        assertEquals(2, train(dir, "--add_time=maybe"));
+        assertTrue(err.toString().contains("--add_time takes True or False"), err.toString());
+    }
+}
