@@ -137,6 +137,11 @@ public final class TrainCommand {
             out.println("run dir: " + r.rootDir() + " (step " + r.step() + ")");
             out.println("  TensorBoard: tensorboard --logdir " + r.rootDir());
             out.println("  plots:       " + r.rootDir().resolve("plots"));
+            out.println("  checkpoints: " + r.rootDir().resolve("train").resolve("checkpoints"));
+            Path videos = r.rootDir().resolve("videos").resolve("ttl=7d");
+            if (java.nio.file.Files.isDirectory(videos)) {
+                out.println("  rollout GIF: " + videos);
+            }
             if (!r.evals().isEmpty()) {
                 TrainEval.EvalRecord last = r.evals().get(r.evals().size() - 1);
                 out.println("  last eval:   step " + last.step() + ", success rate "
