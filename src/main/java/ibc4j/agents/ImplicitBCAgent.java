@@ -46,7 +46,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * naming the step and the tensor (IBC: {@code tf.debugging.check_numerics} on the loss).
  */
 @Configurable("ImplicitBCAgent")
-public final class ImplicitBCAgent {
+public final class ImplicitBCAgent implements BcAgent {
     private final MLPEBM net;
     private final KerasAdam optimizer;
     private final Object timeStepSpec;
@@ -129,6 +129,12 @@ public final class ImplicitBCAgent {
             throw new IllegalArgumentException("num_counter_examples must be >= 1, got " + numCounterExamples);
         }
         this.net = java.util.Objects.requireNonNull(cloningNetwork, "cloning_network");
+        if (net.config().rate() > 0) {
+            // IBC draws fresh masks for the prediction pass and for the penalty's pass; the penalty's hand-derived
+            // double backward here has no dropout. Every IBC EBM config sets rate 0.
+            throw new UnsupportedOperationException("ImplicitBCAgent with MLPEBM.rate = " + net.config().rate()
+                    + " (dropout in training) is not implemented; every IBC EBM config uses rate 0.0");
+        }
         this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
         this.timeStepSpec = timeStepSpec;
         this.actionSpec = actionSpec;
@@ -183,13 +189,20 @@ public final class ImplicitBCAgent {
         this.timer = java.util.Objects.requireNonNull(t, "timer");
     }
 
+    @Override
     public KerasAdam optimizer() {
         return optimizer;
     }
 
     /** Training steps done (IBC's train_step_counter). */
+    @Override
     public long trainStep() {
         return trainStep;
+    }
+
+    @Override
+    public INDArray flatParams() {
+        return net.graph().params();
     }
 
     public int numCounterExamples() {
@@ -214,6 +227,7 @@ public final class ImplicitBCAgent {
      * IBC's {@code agent.policy}: GreedyPolicy over the collect policy, an IbcPolicy on this agent's network,
      * specs and normalization layers (made through {@link #ginConfig()}, so IbcPolicy bindings apply).
      */
+    @Override
     public IbcPolicy policy() {
         if (policy == null) {
             Map<String, Object> args = new LinkedHashMap<>();
@@ -446,7 +460,17 @@ public final class ImplicitBCAgent {
     // -------------------------------------------------------------------------------------------------- train
 
     /** One training step's outcome: the counter examples, the loss with its gradients, and the step number done. */
-    public record TrainStep(long step, CounterExamples counterExamples, Loss loss) {}
+    public record TrainStep(long step, CounterExamples counterExamples, Loss loss) implements BcAgent.Step {
+        @Override
+        public float totalLoss() {
+            return loss.totalLoss();
+        }
+
+        @Override
+        public Map<String, Float> summaries() {
+            return loss.summaries();
+        }
+    }
 
     /**
      * IBC's {@code _train} on one batch: counter examples, loss and gradients, a check for NaN/Inf, one Adam
@@ -456,6 +480,7 @@ public final class ImplicitBCAgent {
      * @param actions      normalized target actions {@code [B, A]}
      * @throws NonFiniteException if the loss, a gradient or an updated weight is NaN or infinite
      */
+    @Override
     public TrainStep train(INDArray observations, INDArray actions, NoiseSource noise) {
         timer.begin();
         CounterExamples ce = makeCounterExampleActions(observations, actions, noise);

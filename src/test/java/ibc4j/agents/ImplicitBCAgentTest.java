@@ -166,6 +166,9 @@ class ImplicitBCAgentTest {
         assertThrows(UnsupportedOperationException.class, () -> new ImplicitBCAgent(null, null, SPEC, net, adam,
                 null, null, null, 8, false, false, null, null, 0.0, 1.0, "cd", false, false, false, true, true,
                 "inf", 1.0));
+        // Dropout in the EBM's training step: IBC's penalty pass draws its own masks; not implemented.
+        MLPEBM dropout = MLPEBM.create(MLPEBM.Config.particle().withWidth(8).withRate(0.1), 2, 1, 1);
+        assertThrows(UnsupportedOperationException.class, () -> ImplicitBCAgent.create(dropout, adam, SPEC, 4));
     }
 
     @Test
