@@ -163,8 +163,12 @@ class ImplicitBCAgentTest {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> dfoWithChain.makeCounterExampleActions(batch[0], batch[1], NoiseSource.seeded(1)));
         assertTrue(e.getMessage().contains("Not implemented to return dfo chain"), e.getMessage());
+        // cd_kl: IBC's constructor raises AttributeError; an unknown name: IBC's ValueError at the first loss.
         assertThrows(UnsupportedOperationException.class, () -> new ImplicitBCAgent(null, null, SPEC, net, adam,
-                null, null, null, 8, false, false, null, null, 0.0, 1.0, "cd", false, false, false, true, true,
+                null, null, null, 8, false, false, null, null, 0.0, 1.0, "cd_kl", false, false, false, true, true,
+                "inf", 1.0));
+        assertThrows(IllegalArgumentException.class, () -> new ImplicitBCAgent(null, null, SPEC, net, adam,
+                null, null, null, 8, false, false, null, null, 0.0, 1.0, "nce", false, false, false, true, true,
                 "inf", 1.0));
         // Dropout in the EBM's training step: IBC's penalty pass draws its own masks; not implemented.
         MLPEBM dropout = MLPEBM.create(MLPEBM.Config.particle().withWidth(8).withRate(0.1), 2, 1, 1);
@@ -182,5 +186,36 @@ class ImplicitBCAgentTest {
         assertEquals(null, s.counterExamples().chain());
         assertEquals(DataType.FLOAT, s.counterExamples().combined().dataType());
         assertTrue(Float.isFinite(s.loss().totalLoss()));
+    }
+
+    /** The other ebm_loss_types go through the same backprop path as info_nce, with IBC's debug summaries. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"cd", "clipped_cd", "soft_clipped_cd"})
+    void contrastiveLossTypesTrainThroughTheSamePath(String type) {
+        MLPEBM net = tinyNet(4);
+        KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
+        ImplicitBCAgent agent = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 4, false, false,
+                null, null, 0.0, 1.0, type, false, false, false, true, true, "inf", 1.0);
+        agent.ginConfig().bind("langevin_actions_given_obs.num_iterations", 3);
+        assertEquals(type, agent.ebmLossType());
+        INDArray[] batch = toyBatch(6, 3);
+        ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
+                NoiseSource.seeded(2));
+        ImplicitBCAgent.Loss loss = agent.loss(batch[0], batch[1], ce);
+        ibc4j.losses.EbmLoss.Contrastive expected = type.equals("cd")
+                ? ibc4j.losses.EbmLoss.cd(loss.predictions(), 1f / 6)
+                : ibc4j.losses.EbmLoss.clippedCd(loss.predictions(), ce.counterExamples(), batch[1],
+                type.equals("soft_clipped_cd"), 1f / 6);
+        assertEquals(expected.perExampleLoss(), loss.perExampleEbmLoss());
+        assertEquals(null, loss.softmax());
+        INDArray tiled = Observations.tile(batch[0], 5);
+        assertEquals(net.paramGradient(tiled, ce.combined(), expected.gradPredictions().reshape(30)),
+                loss.gradEbmLoss(), "dL/df through MLPEBM.paramGradient, as info_nce");
+        expected.debug().forEach((k, v) -> assertEquals(v, loss.summaries().get("Losses/" + k), k));
+        assertTrue(loss.summaries().containsKey("Losses/grad_loss"));
+        for (int i = 0; i < 3; i++) {
+            agent.train(batch[0], batch[1], NoiseSource.seeded(10 + i));
+        }
+        assertEquals(3, agent.trainStep());
     }
 }

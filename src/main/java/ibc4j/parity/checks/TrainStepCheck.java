@@ -135,7 +135,7 @@ public final class TrainStepCheck implements ParityCheck {
         } finally {
             Nd4j.setDefaultDataTypes(saveDt, saveDt);
         }
-        Map<String, INDArray> mineNce = net.viewsOf(loss.gradInfoNce());
+        Map<String, INDArray> mineNce = net.viewsOf(loss.gradEbmLoss());
         Map<String, INDArray> minePen = net.viewsOf(loss.penalty().paramGradient());
         Map<String, INDArray> mineTot = net.viewsOf(loss.gradTotal());
         Map<String, Double> tolTotal = new HashMap<>();
@@ -304,7 +304,7 @@ public final class TrainStepCheck implements ParityCheck {
                 "4·√K·u·Σ|terms| through the network (DL4J graph, training mode)")));
         out.add(TensorResult.compare(g, "softmax", loss.softmax(), Tolerance.of(1e-9, 2 * tolE + 8 * U,
                 "an error ε in the logits moves each p by ≤ 2ε relative; plus exp/sum/divide ulps")));
-        out.add(TensorResult.compare(g, "per_example_info_nce", loss.perExampleInfoNce(), Tolerance.of(
+        out.add(TensorResult.compare(g, "per_example_info_nce", loss.perExampleEbmLoss(), Tolerance.of(
                 2 * tolE + 1e-6, 2e-6, "−log p_n: the logits' error twice, plus n+1 float32 terms of size ≤ 16")));
         boolean[] ambiguousExample = new boolean[b];
         for (int r = 0; r < ambiguous.length; r++) {
