@@ -68,7 +68,8 @@ FORMAT_VERSION = 1
 
 COMPONENT_ORDER = [
     'normalizer_stats', 'sampling_bounds', 'obs_flatten', 'mlp_ebm_forward',
-    'mlp_ebm_action_grad', 'info_nce', 'grad_penalty', 'langevin_chain',
+    'mlp_ebm_action_grad', 'info_nce', 'ebm_loss_types', 'grad_penalty',
+    'langevin_chain',
     'iterative_dfo', 'ibc_policy_inference', 'adam_schedule', 'train_step',
     'mlp_mse_forward', 'mse_train_step', 'mse_policy_action',
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows'
@@ -80,7 +81,7 @@ PRODUCE_ORDER = [
     'obs_flatten', 'normalizer_stats', 'sampling_bounds', 'iterative_dfo',
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows',
     # Last, so that they cannot shift any earlier component's state.
-    'mlp_mse_forward', 'mse_train_step', 'mse_policy_action'
+    'mlp_mse_forward', 'mse_train_step', 'mse_policy_action', 'ebm_loss_types'
 ]
 CASE_ORDER = ['particle2d', 'small3d']
 
@@ -288,7 +289,7 @@ NOISE_SEEDS = {
     'grad_penalty': 401, 'langevin_chain': 501, 'train_step': 601,
     'adam_schedule': 701, 'ibc_policy_inference': 801, 'iterative_dfo': 901,
     'sampling_bounds': 1001, 'particle_env': 1101, 'mlp_mse_forward': 1201,
-    'mse_train_step': 1301, 'mse_policy_action': 1401,
+    'mse_train_step': 1301, 'mse_policy_action': 1401, 'ebm_loss_types': 1501,
 }
 
 
@@ -1379,6 +1380,65 @@ def comp_info_nce(out, st):
   return c
 
 
+EBM_LOSS_TYPES = ['cd', 'clipped_cd', 'soft_clipped_cd']
+
+
+def comp_ebm_loss_types(out, st):
+  c = Component(out, 'ebm_loss_types', st.case,
+                'ibc/agents/ibc_agent.py:ImplicitBCAgent._compute_ebm_loss '
+                '(ibc/losses/ebm_loss.py:cd, clipped_cd)',
+                'the ebm_loss_types other than info_nce (cd_kl cannot be '
+                'built: ImplicitBCAgent.__init__ raises AttributeError), each '
+                'through an agent built with ImplicitBCAgent.ebm_loss_type, '
+                'with d(aggregate_losses total)/d predictions')
+  b, n, a = st.cfg.train_batch, st.num_counter, st.cfg.n_dim
+  rng = component_rng('ebm_loss_types', st.case)
+  scales = np.geomspace(1e-2, 10.0, b).astype(F32)
+  pred = (rng.standard_normal((b, n + 1), dtype=F32) * scales[:, None])
+  pred = pred.astype(F32)
+  _, true_act = st.normalized_batch(b)
+  true_act = np.asarray(true_act, F32)
+  # Counter examples at squared distances spread over [0, 0.5] from the true
+  # action, so that clipped_cd's 0.2 threshold splits them.
+  direction = rng.standard_normal((b, n, a), dtype=F32)
+  direction /= np.linalg.norm(direction, axis=-1, keepdims=True)
+  dist2 = rng.random((b, n), dtype=F32) * F32(0.5)
+  counter = (true_act[:, None, :] +
+             direction * np.sqrt(dist2)[..., None]).astype(F32)
+  expanded = tf.constant(true_act[:, None, :])
+  c.params(batch=b, num_counter_examples=n, action_dim=a,
+           loss_types=EBM_LOSS_TYPES, clipped_cd_threshold=0.2)
+  c.seeds(inputs=noise_seed('ebm_loss_types', st.case))
+  c.note('predictions: N(0,1) x geomspace(1e-2, 10) per row; counter '
+         'examples: the first %d normalized target actions plus a random '
+         'direction times sqrt(U[0, 0.5)), so their squared distances '
+         'straddle the 0.2 threshold' % b)
+  c.note('grad_predictions = d aggregate_losses(per_example).total_loss / '
+         'd predictions (upstream 1/B), by tf.GradientTape')
+  c.add('predictions', pred, 'input', note='[B, n+1], true action last')
+  c.add('counter_example_actions', counter, 'input', note='[B, n, A]')
+  c.add('true_actions', true_act, 'input', note='[B, A]')
+  for loss_type in EBM_LOSS_TYPES:
+    extra = ["ImplicitBCAgent.ebm_loss_type = '%s'" % loss_type]
+    with gin_case(st.case, extra):
+      agent = st._make_agent(train_utils.create_train_step())  # pylint: disable=protected-access
+    assert agent.ebm_loss_type == loss_type
+    p = tf.constant(pred)
+    with tf.GradientTape() as tape:
+      tape.watch(p)
+      per_example, debug = agent._compute_ebm_loss(  # pylint: disable=protected-access
+          b, p, tf.constant(counter), expanded, None)
+      total = _ORIG_AGGREGATE(per_example_loss=per_example).total_loss
+    grad = tape.gradient(total, p)
+    c.add(loss_type + '_per_example_loss', per_example, 'output')
+    c.add(loss_type + '_total_loss', total, 'output')
+    c.add(loss_type + '_grad_predictions', grad, 'output')
+    for key in debug:
+      c.add('%s_debug_%s' % (loss_type, key), debug[key], 'output',
+            note='debug_dict entry, logged as Losses/%s' % key)
+  return c
+
+
 def comp_grad_penalty(out, st):
   c = Component(out, 'grad_penalty', st.case,
                 'ibc/losses/gradient_loss.py:grad_penalty',
@@ -2377,6 +2437,7 @@ COMPONENTS = {
     'mlp_ebm_forward': comp_mlp_ebm_forward,
     'mlp_ebm_action_grad': comp_mlp_ebm_action_grad,
     'info_nce': comp_info_nce,
+    'ebm_loss_types': comp_ebm_loss_types,
     'grad_penalty': comp_grad_penalty,
     'langevin_chain': comp_langevin_chain,
     'train_step': comp_train_step,
