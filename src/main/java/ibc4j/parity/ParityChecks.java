@@ -24,6 +24,7 @@ public final class ParityChecks {
         IBC_SOURCES.put("mlp_ebm_forward", "ibc/networks/mlp_ebm.py:MLPEBM.call");
         IBC_SOURCES.put("mlp_ebm_action_grad", "ibc/agents/mcmc.py:gradient_wrt_act");
         IBC_SOURCES.put("info_nce", "ibc/losses/ebm_loss.py:info_nce");
+        IBC_SOURCES.put("ebm_loss_types", "ibc/losses/ebm_loss.py:cd, clipped_cd (ImplicitBCAgent._compute_ebm_loss)");
         IBC_SOURCES.put("grad_penalty", "ibc/losses/gradient_loss.py:grad_penalty");
         IBC_SOURCES.put("langevin_chain", "ibc/agents/mcmc.py:langevin_actions_given_obs");
         IBC_SOURCES.put("iterative_dfo", "ibc/agents/mcmc.py:iterative_dfo");
@@ -39,7 +40,7 @@ public final class ParityChecks {
         IBC_SOURCES.put("dataset_windows", "ibc/data/dataset.py");
     }
 
-    /** The 19 component names in report order (the exporter's COMPONENT_ORDER). */
+    /** The 20 component names in report order (the exporter's COMPONENT_ORDER). */
     public static final List<String> COMPONENTS = List.copyOf(IBC_SOURCES.keySet());
 
     /**
@@ -54,6 +55,7 @@ public final class ParityChecks {
                 new ibc4j.parity.checks.MlpEbmForwardCheck(),
                 new ibc4j.parity.checks.MlpEbmActionGradCheck(),
                 new ibc4j.parity.checks.InfoNceCheck(),
+                new ibc4j.parity.checks.EbmLossTypesCheck(),
                 new ibc4j.parity.checks.GradPenaltyCheck(),
                 new ibc4j.parity.checks.LangevinChainCheck(),
                 new ibc4j.parity.checks.IterativeDfoCheck(),
