@@ -37,7 +37,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       double backward; their sum goes to Keras Adam over the graph's flat parameters.</li>
  * </ol>
  * The chain runs on fixed weights and its output is stop-gradient'ed before use, so
- * {@code run_full_chain_under_gradient} changes nothing in the numbers (it only changes TF's memory use).
+ * {@code run_full_chain_under_gradient} changes nothing in the counter examples; it only decides whether the
+ * chain's gradient norms are functions of the weights, which matters to {@code grad_penalty} along the chain
+ * ({@code only_apply_final_grad_penalty=False}; with it False, IBC's penalty there has no gradient).
  *
  * <p>IBC's gin-configurable functions ({@code langevin_actions_given_obs}, {@code grad_penalty}) are called
  * through a {@link GinConfig}, so their bindings apply at call time as in Python: the config that built this
@@ -67,6 +69,7 @@ public final class ImplicitBCAgent implements BcAgent {
     private final boolean addGradPenalty;
     private final String gradNormType;
     private final String ebmLossType;
+    private final boolean runFullChainUnderGradient;
     private final float softmaxTemperature;
     private final float[] minActions;
     private final float[] maxActions;
@@ -108,7 +111,9 @@ public final class ImplicitBCAgent implements BcAgent {
             @Param(value = "compute_mse", dflt = "False", doc = "log the counter examples' MSE to the true action")
             boolean computeMse,
             @Param(value = "run_full_chain_under_gradient", dflt = "False",
-                    doc = "TF memory/time only: the chain is stop-gradient'ed either way") boolean runFullChain,
+                    doc = "the chain's grad norms become functions of the weights (read only by grad_penalty "
+                            + "along the chain); the counter examples are stop-gradient'ed either way")
+            boolean runFullChain,
             @Param(value = "return_full_chain", dflt = "True", doc = "keep the Langevin ChainData (summaries)")
             boolean returnFullChain,
             @Param(value = "add_grad_penalty", dflt = "True", doc = "add grad_penalty to the loss")
@@ -162,6 +167,7 @@ public final class ImplicitBCAgent implements BcAgent {
         this.addGradPenalty = addGradPenalty;
         this.gradNormType = gradNormType;
         this.ebmLossType = ebmLossType;
+        this.runFullChainUnderGradient = runFullChain;
         this.softmaxTemperature = (float) softmaxTemperature;
         float[][] mm = Specs.bounds(actionSamplingSpec, net.actionDim(), "action_sampling_spec");
         this.minActions = mm[0];
@@ -322,7 +328,7 @@ public final class ImplicitBCAgent implements BcAgent {
                     r = (Mcmc.Result) gin.call("langevin_actions_given_obs", args);
                 }
                 lang = r.actions();
-                chain = returnFullChain ? r.chain() : null;
+                chain = returnFullChain ? r.chain().withSource(obsN, runFullChainUnderGradient) : null;
             }
             counter = split(uniform, dfo, lang, b, n, a);
         }

@@ -218,4 +218,33 @@ class ImplicitBCAgentTest {
         }
         assertEquals(3, agent.trainStep());
     }
+
+    /** grad_penalty along the chain: the chain's norms, differentiated only when the chain ran under the gradient. */
+    @Test
+    void penaltyAlongTheChainFollowsRunFullChainUnderGradient() {
+        INDArray[] batch = toyBatch(4, 8);
+        INDArray[] grads = new INDArray[2];
+        float[] penalties = new float[2];
+        for (int i = 0; i < 2; i++) {
+            boolean underGradient = i == 1;
+            MLPEBM net = tinyNet(2);
+            net.graph().params().muli(8f); // norms above the margin
+            KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
+            ImplicitBCAgent agent = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 3, false,
+                    false, null, null, 0.0, 1.0, "info_nce", false, false, underGradient, true, true, "inf", 1.0);
+            agent.ginConfig().bind("langevin_actions_given_obs.num_iterations", 4);
+            agent.ginConfig().bind("grad_penalty.only_apply_final_grad_penalty", false);
+            ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
+                    NoiseSource.seeded(3));
+            assertEquals(underGradient, ce.chain().underGradient());
+            ImplicitBCAgent.Loss loss = agent.loss(batch[0], batch[1], ce);
+            assertEquals(12, loss.penalty().norms().size(1), "n·K = 3·4 terms per example");
+            penalties[i] = loss.summaries().get("Losses/grad_loss");
+            grads[i] = loss.penalty().paramGradient();
+        }
+        assertTrue(penalties[0] > 0, "the penalty is active");
+        assertEquals(penalties[0], penalties[1], "the value does not depend on the tape");
+        assertEquals(0.0, grads[0].amaxNumber().doubleValue(), "chain outside the tape: constants, no gradient");
+        assertTrue(grads[1].amaxNumber().doubleValue() > 0, "chain under the tape: the norms' gradient");
+    }
 }
