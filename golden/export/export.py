@@ -69,7 +69,7 @@ FORMAT_VERSION = 1
 COMPONENT_ORDER = [
     'normalizer_stats', 'sampling_bounds', 'obs_flatten', 'mlp_ebm_forward',
     'mlp_ebm_action_grad', 'info_nce', 'ebm_loss_types', 'grad_penalty',
-    'langevin_chain',
+    'grad_penalty_chain', 'langevin_chain',
     'iterative_dfo', 'ibc_policy_inference', 'adam_schedule', 'train_step',
     'mlp_mse_forward', 'mse_train_step', 'mse_policy_action',
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows'
@@ -81,7 +81,8 @@ PRODUCE_ORDER = [
     'obs_flatten', 'normalizer_stats', 'sampling_bounds', 'iterative_dfo',
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows',
     # Last, so that they cannot shift any earlier component's state.
-    'mlp_mse_forward', 'mse_train_step', 'mse_policy_action', 'ebm_loss_types'
+    'mlp_mse_forward', 'mse_train_step', 'mse_policy_action', 'ebm_loss_types',
+    'grad_penalty_chain'
 ]
 CASE_ORDER = ['particle2d', 'small3d']
 
@@ -290,6 +291,7 @@ NOISE_SEEDS = {
     'adam_schedule': 701, 'ibc_policy_inference': 801, 'iterative_dfo': 901,
     'sampling_bounds': 1001, 'particle_env': 1101, 'mlp_mse_forward': 1201,
     'mse_train_step': 1301, 'mse_policy_action': 1401, 'ebm_loss_types': 1501,
+    'grad_penalty_chain': 1601,
 }
 
 
@@ -1480,6 +1482,78 @@ def comp_grad_penalty(out, st):
   return c
 
 
+def comp_grad_penalty_chain(out, st):
+  c = Component(out, 'grad_penalty_chain', st.case,
+                'ibc/losses/gradient_loss.py:grad_penalty '
+                '(only_apply_final_grad_penalty=False)',
+                'the penalty on the gradient norms at the input of every '
+                'Langevin step, the chain run under the GradientTape '
+                '(run_full_chain_under_gradient=True, stop_chain_grad after '
+                'each step), and its gradient w.r.t. the weights')
+  st.set_weights(st.scaled_weights)
+  b, n = st.cfg.chain_batch, st.num_counter
+  obs, act = st.normalized_batch(b)
+  obs_n = nest_utils.tile_batch(obs, n)
+  obs_n1 = nest_utils.tile_batch(obs, n + 1)
+  seed = noise_seed('grad_penalty_chain', st.case)
+  extra = ['grad_penalty.only_apply_final_grad_penalty = False']
+  with gin_case(st.case, extra), RandomTape(seed) as tape_rng, \
+      Log.collect() as log:
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+      tape.watch(st.variables)
+      init = tensor_spec.sample_spec_nest(st.sampling_spec, outer_dims=(b, n))
+      init = tf.reshape(init, (b * n, -1))
+      final, chain = run_langevin(st, obs_n, init, n)
+      combined = combined_actions(
+          tf.reshape(final, (b, n, -1)).numpy(), act)
+      penalty = gradient_loss.grad_penalty(st.net, 'inf', b, chain, obs_n1,
+                                           tf.constant(combined), True)
+      total = _ORIG_AGGREGATE(per_example_loss=penalty).total_loss
+    records = list(log['langevin_step'])
+  grads = tape.gradient(total, st.variables)
+  k = len(records)
+  arr = {f: stack_records(records, f) for f in LANGEVIN_STEP_FIELDS}
+  check_equal('chain grad norms', arr['grad_norms'], chain.grad_norms)
+  check_equal('init', arr['actions_in'][0], init)
+  (u,) = tape_rng.of_kind('uniform')
+  with layer_taps({'projection': st.net._mlp._projection_layer}) as tlog:  # pylint: disable=protected-access
+    st.net((obs_n, init), training=False)
+  x = tlog['projection'][0].numpy()
+  obs_dim = x.shape[1] - st.cfg.n_dim
+  norms = chain.grad_norms.numpy()
+  c.params(batch=b, num_counter_examples=n, rows=b * n, num_iterations=k,
+           grad_norm_type='inf', only_apply_final_grad_penalty=False,
+           grad_margin=1.0, square_grad_penalty=True, grad_loss_weight=1.0,
+           run_full_chain_under_gradient=True,
+           norms_above_margin=int(np.sum(norms > 1.0)),
+           sampling_lo=float(st.sampling_lo),
+           sampling_hi=float(st.sampling_hi), **common_params(st))
+  c.seeds(weights=st.cfg.weights_seed, noise=seed)
+  c.note('weights are IBC\'s init x %g so that some norms exceed the margin'
+         % st.cfg.weight_scale)
+  c.note('IBC\'s chain stops the gradient of the actions after every step, so '
+         'each step\'s norm is a function of the weights at fixed input '
+         'actions (init_actions for step 0, chain_actions[k-1] for step k)')
+  c.note('grads: d aggregate_losses(per_example_penalty).total_loss / d '
+         'weights by the outer tf.GradientTape through the chain\'s '
+         'tf.function')
+  add_weights(c, out, st, 'scaled')
+  c.add('obs', x[:, :obs_dim], 'input', note='obs tiled n times [B*n, obs]')
+  c.add('init_uniform', u, 'noise', note='raw U[0,1) draw [B, n, A]')
+  c.add('step_noise', arr['noise'], 'noise', note='[K, B*n, A]')
+  c.add('init_actions', arr['actions_in'][0], 'output', note='[B*n, A]')
+  c.add('chain_actions', chain.actions, 'output',
+        note='ChainData.actions: after step k [K, B*n, A]')
+  c.add('chain_grad_norms', chain.grad_norms, 'output',
+        note='ChainData.grad_norms: at the input of step k [K, B*n]')
+  c.add('per_example_penalty', penalty, 'output', note='[B]')
+  c.add('total_penalty', total, 'output')
+  for short, gr in zip(WEIGHT_SHORT_NAMES, grads):
+    c.add('grad_' + short, gr, 'output')
+  st.set_weights(st.init_weights)
+  return c
+
+
 def run_langevin(st, obs_n, init, n, **extra):
   return mcmc.langevin_actions_given_obs(
       st.net, obs_n, init, policy_state=(),
@@ -2438,6 +2512,7 @@ COMPONENTS = {
     'mlp_ebm_action_grad': comp_mlp_ebm_action_grad,
     'info_nce': comp_info_nce,
     'ebm_loss_types': comp_ebm_loss_types,
+    'grad_penalty_chain': comp_grad_penalty_chain,
     'grad_penalty': comp_grad_penalty,
     'langevin_chain': comp_langevin_chain,
     'train_step': comp_train_step,
