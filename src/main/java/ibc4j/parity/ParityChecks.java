@@ -26,6 +26,7 @@ public final class ParityChecks {
         IBC_SOURCES.put("info_nce", "ibc/losses/ebm_loss.py:info_nce");
         IBC_SOURCES.put("ebm_loss_types", "ibc/losses/ebm_loss.py:cd, clipped_cd (ImplicitBCAgent._compute_ebm_loss)");
         IBC_SOURCES.put("grad_penalty", "ibc/losses/gradient_loss.py:grad_penalty");
+        IBC_SOURCES.put("grad_penalty_chain", "ibc/losses/gradient_loss.py:grad_penalty (along the chain)");
         IBC_SOURCES.put("langevin_chain", "ibc/agents/mcmc.py:langevin_actions_given_obs");
         IBC_SOURCES.put("iterative_dfo", "ibc/agents/mcmc.py:iterative_dfo");
         IBC_SOURCES.put("ibc_policy_inference", "ibc/agents/ibc_policy.py:IbcPolicy._distribution");
@@ -40,7 +41,7 @@ public final class ParityChecks {
         IBC_SOURCES.put("dataset_windows", "ibc/data/dataset.py");
     }
 
-    /** The 20 component names in report order (the exporter's COMPONENT_ORDER). */
+    /** The 21 component names in report order (the exporter's COMPONENT_ORDER). */
     public static final List<String> COMPONENTS = List.copyOf(IBC_SOURCES.keySet());
 
     /**
@@ -57,6 +58,7 @@ public final class ParityChecks {
                 new ibc4j.parity.checks.InfoNceCheck(),
                 new ibc4j.parity.checks.EbmLossTypesCheck(),
                 new ibc4j.parity.checks.GradPenaltyCheck(),
+                new ibc4j.parity.checks.GradPenaltyChainCheck(),
                 new ibc4j.parity.checks.LangevinChainCheck(),
                 new ibc4j.parity.checks.IterativeDfoCheck(),
                 new ibc4j.parity.checks.IbcPolicyInferenceCheck(),
