@@ -68,8 +68,10 @@ FORMAT_VERSION = 1
 
 COMPONENT_ORDER = [
     'normalizer_stats', 'sampling_bounds', 'obs_flatten', 'mlp_ebm_forward',
-    'mlp_ebm_action_grad', 'info_nce', 'grad_penalty', 'langevin_chain',
+    'mlp_ebm_action_grad', 'info_nce', 'ebm_loss_types', 'grad_penalty',
+    'grad_penalty_chain', 'langevin_chain',
     'iterative_dfo', 'ibc_policy_inference', 'adam_schedule', 'train_step',
+    'mlp_mse_forward', 'mse_train_step', 'mse_policy_action',
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows'
 ]
 # Order in which the exporter produces them (priority order).
@@ -77,7 +79,10 @@ PRODUCE_ORDER = [
     'mlp_ebm_forward', 'mlp_ebm_action_grad', 'info_nce', 'grad_penalty',
     'langevin_chain', 'train_step', 'adam_schedule', 'ibc_policy_inference',
     'obs_flatten', 'normalizer_stats', 'sampling_bounds', 'iterative_dfo',
-    'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows'
+    'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows',
+    # Last, so that they cannot shift any earlier component's state.
+    'mlp_mse_forward', 'mse_train_step', 'mse_policy_action', 'ebm_loss_types',
+    'grad_penalty_chain'
 ]
 CASE_ORDER = ['particle2d', 'small3d']
 
@@ -194,9 +199,14 @@ from ibc.ibc.train import get_normalizers as normalizers_module
 from ibc.ibc.train import get_sampling_spec as sampling_spec_module
 from ibc.ibc.train import stats as stats_module
 from ibc.networks import mlp_ebm  # pylint: disable=unused-import
+from ibc.networks import mlp_mse  # pylint: disable=unused-import
+from ibc.networks.layers import resnet
 
 GIN_FILE = os.path.join(IBC_ROOT, 'ibc', 'configs', 'particle',
                         'mlp_ebm_langevin.gin')
+# The MSE components use IBC's MSE config for the particle task instead.
+MSE_GIN_FILE = os.path.join(IBC_ROOT, 'ibc', 'configs', 'particle',
+                            'mlp_mse.gin')
 F32 = np.float32
 
 
@@ -259,13 +269,29 @@ CASES = {
             oracle_seeds=[0, 1, 2]),
 }
 
+# mlp_mse.gin (+ these bindings) for the MSE components: particle2d is the
+# config as run_mlp_mse.sh runs it (ResNetPreActivation, width 256, depth 2,
+# dropout 0.1); small3d has two residual blocks so that the block order of the
+# dropout draws and of the Keras variables is pinned too.
+MSE_CASE_GIN = {
+    'particle2d': ['ParticleEnv.n_dim = 2'],
+    'small3d': ['ParticleEnv.n_dim = 3', 'MLPMSE.width = 32',
+                'MLPMSE.depth = 4'],
+}
+# Weight scale for mse_policy_action, chosen so that some denormalized actions
+# leave the [0, 1] action spec and the policy's clip acts.
+MSE_POLICY_WEIGHT_SCALE = {'particle2d': 2.5, 'small3d': 4.0}
+MSE_WEIGHTS_SEED = 0
+
 # Base seeds for the injected randomness, one per component (the case index is
 # added so the two cases use different streams).
 NOISE_SEEDS = {
     'mlp_ebm_forward': 101, 'mlp_ebm_action_grad': 201, 'info_nce': 301,
     'grad_penalty': 401, 'langevin_chain': 501, 'train_step': 601,
     'adam_schedule': 701, 'ibc_policy_inference': 801, 'iterative_dfo': 901,
-    'sampling_bounds': 1001, 'particle_env': 1101,
+    'sampling_bounds': 1001, 'particle_env': 1101, 'mlp_mse_forward': 1201,
+    'mse_train_step': 1301, 'mse_policy_action': 1401, 'ebm_loss_types': 1501,
+    'grad_penalty_chain': 1601,
 }
 
 
@@ -275,6 +301,19 @@ def noise_seed(component, case):
 
 def gin_bindings_for(case, extra=()):
   return list(CASES[case].extra_gin) + list(extra)
+
+
+@contextlib.contextmanager
+def gin_mse_case(case):
+  """Parses mlp_mse.gin (+ the case's MSE bindings) as the only gin config."""
+  gin.clear_config()
+  gin.parse_config_files_and_bindings([MSE_GIN_FILE], MSE_CASE_GIN[case],
+                                      skip_unknown=True,
+                                      finalize_config=False)
+  try:
+    yield
+  finally:
+    gin.clear_config()
 
 
 @contextlib.contextmanager
@@ -908,6 +947,12 @@ class CaseState(object):
     for v, w in zip(self.variables, weights):
       v.assign(w)
 
+  def mse(self):
+    """The MSE agent's state for this case, built on first use."""
+    if getattr(self, '_mse', None) is None:
+      self._mse = MseState(self)
+    return self._mse
+
   def normalized_batch(self, batch_size):
     """First batch_size windows of the normalized, unshuffled stream."""
     with gin_case(self.case):
@@ -928,6 +973,140 @@ class CaseState(object):
       data, _ = fn()
       (obs, act), _ = next(iter(data))
     return obs, act
+
+
+class MseState(object):
+  """What the MSE components share: train_eval with mlp_mse.gin on the case's data.
+
+  Same shard as the EBM components; the normalizers are recomputed under
+  mlp_mse.gin, which (unlike mlp_ebm_langevin.gin) leaves
+  compute_dataset_statistics.min_max_actions False: actions are z-scored and
+  act_denorm_layer is a StdDenormalizationLayer.
+  """
+
+  def __init__(self, st):
+    self.st = st
+    self.case = st.case
+    with gin_mse_case(st.case):
+      raw_fn = data_module.get_data_fns(
+          st.tfrecord, sequence_length=2, replay_capacity=1,
+          batch_size=st.stats_batch, for_rnn=False,
+          dataset_eval_fraction=0.0, flatten_action=True)
+      raw_train_data, _ = raw_fn()
+      self.norm_info, self.norm_fn = normalizers_module.get_normalizers(
+          raw_train_data, st.stats_batch, 'Particle-v0',
+          num_samples=st.num_records)
+      self.sampling_spec = sampling_spec_module.get_sampling_spec(
+          st.act_spec,
+          min_actions=np.array(self.norm_info.min_actions, copy=True),
+          max_actions=np.array(self.norm_info.max_actions, copy=True),
+          uniform_boundary_buffer=0.05,
+          act_norm_layer=self.norm_info.act_norm_layer)
+      tf.keras.utils.set_random_seed(MSE_WEIGHTS_SEED)
+      tf.keras.backend.reset_uids()
+      self.net = cloning_network_module.get_cloning_network(
+          'MLPMSE', st.obs_spec, st.act_spec, self.norm_info.obs_norm_layer,
+          self.norm_info.act_norm_layer, 2, self.norm_info.act_denorm_layer)
+      self.agent = self._make_agent(train_utils.create_train_step())
+      self.width = int(gin.query_parameter('MLPMSE.width'))
+      self.depth = int(gin.query_parameter('MLPMSE.depth'))
+      self.rate = float(gin.query_parameter('MLPMSE.rate'))
+      self.layers = gin.query_parameter('MLPMSE.layers')
+    assert isinstance(self.norm_info.act_denorm_layer,
+                      stats_module.StdDenormalizationLayer)
+    self.variables = list(self.net.trainable_variables)
+    self.short_names = mse_weight_names(self.net)
+    self.init_weights = [v.numpy() for v in self.variables]
+
+  def fresh_agent(self):
+    with gin_mse_case(self.case):
+      return self._make_agent(train_utils.create_train_step())
+
+  def _make_agent(self, train_step):
+    new_adam = tf.keras.optimizers.Adam
+    tf.keras.optimizers.Adam = tf.keras.optimizers.legacy.Adam
+    try:
+      return get_agent_module.get_agent(
+          'mse', self.st.ts_spec, self.st.act_spec, self.sampling_spec,
+          self.norm_info.obs_norm_layer, self.norm_info.act_norm_layer,
+          self.norm_info.act_denorm_layer, learning_rate=1e-3,
+          use_warmup=False, cloning_network=self.net,
+          train_step=train_step, decay_steps=100)
+    finally:
+      tf.keras.optimizers.Adam = new_adam
+
+  def set_weights(self, weights):
+    for v, w in zip(self.variables, weights):
+      v.assign(w)
+
+  def normalized_batch(self, batch_size):
+    with gin_mse_case(self.case):
+      fn = data_module.get_data_fns(
+          self.st.tfrecord, sequence_length=2, replay_capacity=1,
+          batch_size=batch_size, for_rnn=False, dataset_eval_fraction=0.0,
+          flatten_action=True, norm_function=self.norm_fn)
+      data, _ = fn()
+      (obs, act), _ = next(iter(data))
+    return obs, act
+
+  def params(self):
+    return dict(
+        width=self.width, depth=self.depth, rate=self.rate,
+        layers=self.layers, activation='relu',
+        obs_dim=int(4 * 2 * self.st.cfg.n_dim),
+        action_dim=int(self.st.cfg.n_dim), sequence_length=2,
+        obs_keys=sorted(self.st.obs_spec.keys()),
+        gin_file='ibc/configs/particle/mlp_mse.gin',
+        gin_bindings=list(MSE_CASE_GIN[self.case]))
+
+  def add_weights(self, comp, out_dir, set_name, weights):
+    """The MLPMSE variables as shared files weights/<case>/<set_name>/."""
+    rel_dir = os.path.join('weights', self.case, set_name)
+    os.makedirs(os.path.join(out_dir, rel_dir), exist_ok=True)
+    for short, w, v in zip(self.short_names, weights, self.variables):
+      rel = os.path.join(rel_dir, short + '.npy')
+      np.save(os.path.join(out_dir, rel), le_array(w, '<f4'),
+              allow_pickle=False)
+      comp.add_shared(short, rel, 'weight', keras_name=v.name,
+                      weight_set=set_name)
+    comp.params(weight_set=set_name)
+
+  def add_act_norm(self, comp):
+    layer = self.norm_info.act_denorm_layer
+    comp.add('act_mean', layer._mean, 'input')  # pylint: disable=protected-access
+    comp.add('act_std', layer._std, 'input')  # pylint: disable=protected-access
+
+
+def mse_weight_names(net):
+  """ibc4j's short names of MLPMSE's variables, in Keras' variable order.
+
+  Keras tracks _mlp first (ResNet: the projection, every block's first dense,
+  then every block's second dense; MLPDropout: its dense layers) and the
+  action head last. Names: proj, block_dense1/2 (one block) or
+  block<l>_dense1/2, dense<l> (MLPDropout), head.
+  """
+  mlp = net._mlp  # pylint: disable=protected-access
+  layers = []
+  if isinstance(mlp, resnet.ResNetLayer):
+    nb = len(mlp._weight_layers)  # pylint: disable=protected-access
+    prefix = lambda l: 'block' if nb == 1 else 'block%d' % l
+    layers.append(('proj', mlp._projection_layer))  # pylint: disable=protected-access
+    for l, d in enumerate(mlp._weight_layers):  # pylint: disable=protected-access
+      layers.append((prefix(l) + '_dense1', d))
+    for l, d in enumerate(mlp._weight_layers_2):  # pylint: disable=protected-access
+      layers.append((prefix(l) + '_dense2', d))
+  else:
+    for l, d in enumerate(mlp._fc_layers):  # pylint: disable=protected-access
+      layers.append(('dense%d' % l, d))
+  layers.append(('head', net._project_action))  # pylint: disable=protected-access
+  by_ref = {}
+  for name, layer in layers:
+    by_ref[layer.kernel.ref()] = name + '_kernel'
+    by_ref[layer.bias.ref()] = name + '_bias'
+  names = [by_ref[v.ref()] for v in net.trainable_variables]
+  expected = [n + s for n, _ in layers for s in ('_kernel', '_bias')]
+  assert names == expected, (names, expected)
+  return names
 
 
 WEIGHT_SHORT_NAMES = [
@@ -1203,6 +1382,65 @@ def comp_info_nce(out, st):
   return c
 
 
+EBM_LOSS_TYPES = ['cd', 'clipped_cd', 'soft_clipped_cd']
+
+
+def comp_ebm_loss_types(out, st):
+  c = Component(out, 'ebm_loss_types', st.case,
+                'ibc/agents/ibc_agent.py:ImplicitBCAgent._compute_ebm_loss '
+                '(ibc/losses/ebm_loss.py:cd, clipped_cd)',
+                'the ebm_loss_types other than info_nce (cd_kl cannot be '
+                'built: ImplicitBCAgent.__init__ raises AttributeError), each '
+                'through an agent built with ImplicitBCAgent.ebm_loss_type, '
+                'with d(aggregate_losses total)/d predictions')
+  b, n, a = st.cfg.train_batch, st.num_counter, st.cfg.n_dim
+  rng = component_rng('ebm_loss_types', st.case)
+  scales = np.geomspace(1e-2, 10.0, b).astype(F32)
+  pred = (rng.standard_normal((b, n + 1), dtype=F32) * scales[:, None])
+  pred = pred.astype(F32)
+  _, true_act = st.normalized_batch(b)
+  true_act = np.asarray(true_act, F32)
+  # Counter examples at squared distances spread over [0, 0.5] from the true
+  # action, so that clipped_cd's 0.2 threshold splits them.
+  direction = rng.standard_normal((b, n, a), dtype=F32)
+  direction /= np.linalg.norm(direction, axis=-1, keepdims=True)
+  dist2 = rng.random((b, n), dtype=F32) * F32(0.5)
+  counter = (true_act[:, None, :] +
+             direction * np.sqrt(dist2)[..., None]).astype(F32)
+  expanded = tf.constant(true_act[:, None, :])
+  c.params(batch=b, num_counter_examples=n, action_dim=a,
+           loss_types=EBM_LOSS_TYPES, clipped_cd_threshold=0.2)
+  c.seeds(inputs=noise_seed('ebm_loss_types', st.case))
+  c.note('predictions: N(0,1) x geomspace(1e-2, 10) per row; counter '
+         'examples: the first %d normalized target actions plus a random '
+         'direction times sqrt(U[0, 0.5)), so their squared distances '
+         'straddle the 0.2 threshold' % b)
+  c.note('grad_predictions = d aggregate_losses(per_example).total_loss / '
+         'd predictions (upstream 1/B), by tf.GradientTape')
+  c.add('predictions', pred, 'input', note='[B, n+1], true action last')
+  c.add('counter_example_actions', counter, 'input', note='[B, n, A]')
+  c.add('true_actions', true_act, 'input', note='[B, A]')
+  for loss_type in EBM_LOSS_TYPES:
+    extra = ["ImplicitBCAgent.ebm_loss_type = '%s'" % loss_type]
+    with gin_case(st.case, extra):
+      agent = st._make_agent(train_utils.create_train_step())  # pylint: disable=protected-access
+    assert agent.ebm_loss_type == loss_type
+    p = tf.constant(pred)
+    with tf.GradientTape() as tape:
+      tape.watch(p)
+      per_example, debug = agent._compute_ebm_loss(  # pylint: disable=protected-access
+          b, p, tf.constant(counter), expanded, None)
+      total = _ORIG_AGGREGATE(per_example_loss=per_example).total_loss
+    grad = tape.gradient(total, p)
+    c.add(loss_type + '_per_example_loss', per_example, 'output')
+    c.add(loss_type + '_total_loss', total, 'output')
+    c.add(loss_type + '_grad_predictions', grad, 'output')
+    for key in debug:
+      c.add('%s_debug_%s' % (loss_type, key), debug[key], 'output',
+            note='debug_dict entry, logged as Losses/%s' % key)
+  return c
+
+
 def comp_grad_penalty(out, st):
   c = Component(out, 'grad_penalty', st.case,
                 'ibc/losses/gradient_loss.py:grad_penalty',
@@ -1241,6 +1479,78 @@ def comp_grad_penalty(out, st):
   c.add('de_dact', de_dact, 'output', note='= -df/da at combined actions')
   c.add('grad_norms', norms, 'output', note='[B, n+1]')
   c.add('per_example_penalty', penalty, 'output')
+  return c
+
+
+def comp_grad_penalty_chain(out, st):
+  c = Component(out, 'grad_penalty_chain', st.case,
+                'ibc/losses/gradient_loss.py:grad_penalty '
+                '(only_apply_final_grad_penalty=False)',
+                'the penalty on the gradient norms at the input of every '
+                'Langevin step, the chain run under the GradientTape '
+                '(run_full_chain_under_gradient=True, stop_chain_grad after '
+                'each step), and its gradient w.r.t. the weights')
+  st.set_weights(st.scaled_weights)
+  b, n = st.cfg.chain_batch, st.num_counter
+  obs, act = st.normalized_batch(b)
+  obs_n = nest_utils.tile_batch(obs, n)
+  obs_n1 = nest_utils.tile_batch(obs, n + 1)
+  seed = noise_seed('grad_penalty_chain', st.case)
+  extra = ['grad_penalty.only_apply_final_grad_penalty = False']
+  with gin_case(st.case, extra), RandomTape(seed) as tape_rng, \
+      Log.collect() as log:
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+      tape.watch(st.variables)
+      init = tensor_spec.sample_spec_nest(st.sampling_spec, outer_dims=(b, n))
+      init = tf.reshape(init, (b * n, -1))
+      final, chain = run_langevin(st, obs_n, init, n)
+      combined = combined_actions(
+          tf.reshape(final, (b, n, -1)).numpy(), act)
+      penalty = gradient_loss.grad_penalty(st.net, 'inf', b, chain, obs_n1,
+                                           tf.constant(combined), True)
+      total = _ORIG_AGGREGATE(per_example_loss=penalty).total_loss
+    records = list(log['langevin_step'])
+  grads = tape.gradient(total, st.variables)
+  k = len(records)
+  arr = {f: stack_records(records, f) for f in LANGEVIN_STEP_FIELDS}
+  check_equal('chain grad norms', arr['grad_norms'], chain.grad_norms)
+  check_equal('init', arr['actions_in'][0], init)
+  (u,) = tape_rng.of_kind('uniform')
+  with layer_taps({'projection': st.net._mlp._projection_layer}) as tlog:  # pylint: disable=protected-access
+    st.net((obs_n, init), training=False)
+  x = tlog['projection'][0].numpy()
+  obs_dim = x.shape[1] - st.cfg.n_dim
+  norms = chain.grad_norms.numpy()
+  c.params(batch=b, num_counter_examples=n, rows=b * n, num_iterations=k,
+           grad_norm_type='inf', only_apply_final_grad_penalty=False,
+           grad_margin=1.0, square_grad_penalty=True, grad_loss_weight=1.0,
+           run_full_chain_under_gradient=True,
+           norms_above_margin=int(np.sum(norms > 1.0)),
+           sampling_lo=float(st.sampling_lo),
+           sampling_hi=float(st.sampling_hi), **common_params(st))
+  c.seeds(weights=st.cfg.weights_seed, noise=seed)
+  c.note('weights are IBC\'s init x %g so that some norms exceed the margin'
+         % st.cfg.weight_scale)
+  c.note('IBC\'s chain stops the gradient of the actions after every step, so '
+         'each step\'s norm is a function of the weights at fixed input '
+         'actions (init_actions for step 0, chain_actions[k-1] for step k)')
+  c.note('grads: d aggregate_losses(per_example_penalty).total_loss / d '
+         'weights by the outer tf.GradientTape through the chain\'s '
+         'tf.function')
+  add_weights(c, out, st, 'scaled')
+  c.add('obs', x[:, :obs_dim], 'input', note='obs tiled n times [B*n, obs]')
+  c.add('init_uniform', u, 'noise', note='raw U[0,1) draw [B, n, A]')
+  c.add('step_noise', arr['noise'], 'noise', note='[K, B*n, A]')
+  c.add('init_actions', arr['actions_in'][0], 'output', note='[B*n, A]')
+  c.add('chain_actions', chain.actions, 'output',
+        note='ChainData.actions: after step k [K, B*n, A]')
+  c.add('chain_grad_norms', chain.grad_norms, 'output',
+        note='ChainData.grad_norms: at the input of step k [K, B*n]')
+  c.add('per_example_penalty', penalty, 'output', note='[B]')
+  c.add('total_penalty', total, 'output')
+  for short, gr in zip(WEIGHT_SHORT_NAMES, grads):
+    c.add('grad_' + short, gr, 'output')
+  st.set_weights(st.init_weights)
   return c
 
 
@@ -1642,10 +1952,10 @@ def comp_ibc_policy_inference(out, st):
   return c
 
 
-def obs_norm_layers(st):
+def obs_norm_layers(norm_info):
   """Per-key StdNormalizationLayer inside the NestMap (unwrapping Sequential)."""
   out = {}
-  for k, layer in st.norm_info.obs_norm_layer._nested_layers.items():  # pylint: disable=protected-access
+  for k, layer in norm_info.obs_norm_layer._nested_layers.items():  # pylint: disable=protected-access
     while not hasattr(layer, '_mean'):
       (layer,) = layer.layers
     out[k] = layer
@@ -1671,7 +1981,7 @@ def comp_obs_flatten(out, st):
            obs_dim=int(obs_dim), eps=float(stats_module.EPS))
   c.note('obs: the first %d windows of the unshuffled stream (see '
          'dataset_windows); mean/std from normalizer_stats' % b)
-  layers = obs_norm_layers(st)
+  layers = obs_norm_layers(st.norm_info)
   add_obs(c, 'raw_obs', raw_obs, 'input')
   for k in sorted(raw_obs.keys()):
     c.add('mean_' + k, layers[k]._mean, 'input')  # pylint: disable=protected-access
@@ -1694,7 +2004,7 @@ def comp_normalizer_stats(out, st):
   obs = {k: np.stack([o[k].numpy() for (o, _), _ in samples])
          for k in samples[0][0][0]}
   act = np.stack([a.numpy() for (_, a), _ in samples])
-  layers = obs_norm_layers(st)
+  layers = obs_norm_layers(st.norm_info)
   mm = st.norm_info.act_norm_layer
   c.params(num_samples=s, frames_per_key=2 * s, nested_obs=True,
            min_max_actions=True, use_sqrt_std=False,
@@ -1777,6 +2087,190 @@ def comp_iterative_dfo(out, st):
     c.add('iter%d_resampled' % i, rec['resampled'], 'output')
   c.add('probs', probs, 'output', note='[B*n]')
   c.add('final_samples', samples, 'output')
+  return c
+
+
+def mse_dropout_layers(net):
+  """MLPMSE's Keras Dropout layers in call order."""
+  mlp = net._mlp  # pylint: disable=protected-access
+  if isinstance(mlp, resnet.ResNetLayer):
+    out = []
+    for l in range(len(mlp._weight_layers)):  # pylint: disable=protected-access
+      out += [mlp._dropouts[l], mlp._dropouts_2[l]]  # pylint: disable=protected-access
+    return out
+  return list(mlp._dropouts)  # pylint: disable=protected-access
+
+
+def comp_mlp_mse_forward(out, st):
+  ms = st.mse()
+  c = Component(out, 'mlp_mse_forward', st.case,
+                'ibc/networks/mlp_mse.py:MLPMSE.call',
+                'MLPMSE forward on flattened normalized obs: training=False '
+                '(dropout off, act_denorm_layer applied) and training=True '
+                '(Keras dropout with injected U[0,1) draws, no denorm)')
+  ms.set_weights(ms.init_weights)
+  b = st.cfg.train_batch
+  obs, _ = ms.normalized_batch(b)
+  seed = noise_seed('mlp_mse_forward', st.case)
+  taps = {'mlp': ms.net._mlp, 'head': ms.net._project_action}  # pylint: disable=protected-access
+  with layer_taps(taps) as log:
+    eval_out, _ = ms.net(obs, training=False)
+  x = log['mlp'][0].numpy()
+  eval_head = log['head'][1].numpy()
+  drops = {'drop%d' % i: d for i, d in enumerate(mse_dropout_layers(ms.net))}
+  with RandomTape(seed) as tape, layer_taps(drops) as dlog:
+    train_out, _ = ms.net(obs, training=True)
+  draws = tape.of_kind('uniform')
+  assert len(draws) == len(drops) and len(tape.draws) == len(draws)
+  for i, u in enumerate(draws):
+    inp, outp = dlog['drop%d' % i]
+    # The draw each Dropout layer used: kept exactly where u >= rate.
+    check_equal('dropout %d mask' % i, (u >= F32(ms.rate)) | (inp.numpy() == 0),
+                (outp.numpy() != 0) | (inp.numpy() == 0))
+  c.params(rows=b, training_modes=['eval', 'train'], **ms.params())
+  c.seeds(weights=MSE_WEIGHTS_SEED, dropout=seed)
+  c.note('obs: the first %d windows of the normalized, unshuffled stream '
+         '(normalizers computed under mlp_mse.gin: z-scored actions)' % b)
+  c.note('training=True output is the raw Dense head (MLPMSE applies '
+         'act_denorm_layer only when training is False)')
+  ms.add_weights(c, out, 'mse_init', ms.init_weights)
+  ms.add_act_norm(c)
+  c.add('obs', x, 'input', note='flattened normalized obs [B, T*sum(d)]')
+  c.add('eval_head', eval_head, 'output',
+        note='Dense head output, training=False [B, A] (normalized units)')
+  c.add('eval_actions', eval_out, 'output',
+        note='act_denorm_layer(eval_head) = MLPMSE output, training=False')
+  for i, u in enumerate(draws):
+    c.add('dropout%d_uniform' % i, u, 'noise',
+          note='raw U[0,1) draw of Dropout layer %d in call order (ResNet: '
+          'block l before/after its first dense = 2l, 2l+1) [B, width]' % i)
+  c.add('train_actions', train_out, 'output',
+        note='MLPMSE output, training=True [B, A] (normalized units)')
+  return c
+
+
+def comp_mse_train_step(out, st):
+  ms = st.mse()
+  c = Component(out, 'mse_train_step', st.case,
+                'ibc/agents/mse_agent.py:MseBehavioralCloningAgent._loss + '
+                'ibc/agents/base_agent.py:BehavioralCloningAgent._train',
+                'one MSE behavioral cloning step: MLPMSE(training=True) with '
+                'dropout, tf.losses.mse per example, aggregate_losses, '
+                'gradients, legacy Adam update at iteration 0')
+  b = st.cfg.train_batch
+  seed = noise_seed('mse_train_step', st.case)
+  obs, act = ms.normalized_batch(b)
+  agent = ms.fresh_agent()
+  ms.set_weights(ms.init_weights)
+  opt = agent._optimizer  # pylint: disable=protected-access
+  applied = {}
+  orig_apply = opt.apply_gradients
+
+  def apply_gradients(grads_and_vars, *a, **k):
+    grads_and_vars = list(grads_and_vars)
+    applied['grads'] = [g.numpy() for g, _ in grads_and_vars]
+    applied['lr'] = opt._decayed_lr(tf.float32).numpy()  # pylint: disable=protected-access
+    applied['iterations'] = int(opt.iterations.numpy())
+    return orig_apply(grads_and_vars, *a, **k)
+
+  opt.apply_gradients = apply_gradients
+  taps = {'mlp': ms.net._mlp, 'head': ms.net._project_action}  # pylint: disable=protected-access
+  try:
+    with gin_mse_case(st.case), RandomTape(seed) as tape, \
+        Stash.scope() as s, layer_taps(taps) as log:
+      loss_info = agent.train((obs, act))
+  finally:
+    del opt.apply_gradients
+  assert applied['iterations'] == 0
+  updated = [v.numpy() for v in ms.variables]
+  m = [opt.get_slot(v, 'm').numpy() for v in ms.variables]
+  v_ = [opt.get_slot(v, 'v').numpy() for v in ms.variables]
+  ((_, agg_k, agg_out),) = s['aggregate']
+  check_equal('mse total loss', agg_out.total_loss, loss_info.loss)
+  draws = tape.of_kind('uniform')
+  assert len(draws) == len(tape.draws) == len(mse_dropout_layers(ms.net))
+  x = log['mlp'][0].numpy()
+  predictions = log['head'][1].numpy()
+  c.params(batch=b, learning_rate=1e-3, decay_steps=100, decay_rate=0.99,
+           adam_epsilon=1e-7, adam_beta_1=0.9, adam_beta_2=0.999,
+           optimizer='tf.keras.optimizers.legacy.Adam', **ms.params())
+  c.seeds(weights=MSE_WEIGHTS_SEED, dropout=seed)
+  c.note('weights before the step are IBC\'s init (MSE needs no scaling: '
+         'its loss is active everywhere); the optimizer is fresh')
+  c.note('agent.train ran eagerly, as TFAgent.train does in TF2 outside '
+         'the tf-agents Learner')
+  c.note('experience = the first %d normalized windows (obs per key [B,T,d], '
+         'target action [B,A])' % b)
+  ms.add_weights(c, out, 'mse_init', ms.init_weights)
+  add_obs(c, 'obs', obs, 'input')
+  c.add('obs_flat', x, 'input', note='network input [B, T*sum(d)]')
+  c.add('true_actions', act, 'input', note='normalized target actions')
+  for i, u in enumerate(draws):
+    c.add('dropout%d_uniform' % i, u, 'noise',
+          note='raw U[0,1) draw of Dropout layer %d in call order' % i)
+  c.add('predictions', predictions, 'output',
+        note='bc_action = MLPMSE(obs, training=True) [B, A]')
+  c.add('per_example_loss', agg_k['per_example_loss'], 'output',
+        note='tf.losses.mse(actions, bc_action): mean over A [B]')
+  c.add('total_loss', loss_info.loss, 'output',
+        note='aggregate_losses: sum / B (Losses/mse_total_loss)')
+  c.add('learning_rate', applied['lr'], 'output', note='lr at iteration 0')
+  for i, short in enumerate(ms.short_names):
+    c.add('grad_' + short, applied['grads'][i], 'output')
+  for i, short in enumerate(ms.short_names):
+    c.add('adam_m_' + short, m[i], 'output')
+  for i, short in enumerate(ms.short_names):
+    c.add('adam_v_' + short, v_[i], 'output')
+  for i, short in enumerate(ms.short_names):
+    c.add('updated_' + short, updated[i], 'output')
+  ms.set_weights(ms.init_weights)
+  return c
+
+
+def comp_mse_policy_action(out, st):
+  ms = st.mse()
+  c = Component(out, 'mse_policy_action', st.case,
+                'ibc/agents/mse_policy.py:MsePolicyWrapper + '
+                'tf_agents GreedyPolicy.action',
+                'agent.policy.action on raw observations: obs_norm_layer, '
+                'MLPMSE(training=False) with act_denorm_layer, greedy '
+                '(Deterministic mode), clip to the action spec')
+  scale = MSE_POLICY_WEIGHT_SCALE[st.case]
+  weights = [(w * F32(scale)).astype(F32) for w in ms.init_weights]
+  ms.set_weights(weights)
+  b = st.cfg.fwd_examples
+  raw_obs, _ = st.raw_batch(b)
+  time_step = ts_lib.restart(raw_obs, batch_size=b)
+  seed = noise_seed('mse_policy_action', st.case)
+  with RandomTape(seed) as tape:
+    action = ms.agent.policy.action(time_step).action.numpy()
+    mode = ms.agent.collect_policy.distribution(
+        time_step).action.mode().numpy()
+  assert not tape.draws  # nothing random at inference
+  lo, hi = F32(st.act_spec.minimum), F32(st.act_spec.maximum)
+  check_equal('policy clip', np.clip(mode, lo, hi), action)
+  norm_obs, _ = ms.norm_info.obs_norm_layer(raw_obs)
+  c.params(batch=b, weight_scale=scale,
+           action_min=float(lo), action_max=float(hi),
+           clipped_elements=int(np.sum((mode < lo) | (mode > hi))),
+           **ms.params())
+  c.seeds(weights=MSE_WEIGHTS_SEED)
+  c.note('weights are IBC\'s init x %g so that some actions leave the '
+         'action spec and the clip acts' % scale)
+  c.note('observations: the first %d windows of the raw (unnormalized) '
+         'stream, as a batched restart TimeStep' % b)
+  ms.add_weights(c, out, 'mse_policy', weights)
+  add_obs(c, 'raw_obs', raw_obs, 'input')
+  layers = obs_norm_layers(ms.norm_info)
+  for k in sorted(raw_obs.keys()):
+    c.add('obs_mean_' + k, layers[k]._mean, 'input')  # pylint: disable=protected-access
+    c.add('obs_std_' + k, layers[k]._std, 'input')  # pylint: disable=protected-access
+  ms.add_act_norm(c)
+  add_obs(c, 'norm_obs', norm_obs, 'output')
+  c.add('mode_action', mode, 'output',
+        note='MsePolicyWrapper distribution mode: denormalized, not clipped')
+  c.add('action', action, 'output', note='GreedyPolicy action, clipped')
+  ms.set_weights(ms.init_weights)
   return c
 
 
@@ -2017,6 +2511,8 @@ COMPONENTS = {
     'mlp_ebm_forward': comp_mlp_ebm_forward,
     'mlp_ebm_action_grad': comp_mlp_ebm_action_grad,
     'info_nce': comp_info_nce,
+    'ebm_loss_types': comp_ebm_loss_types,
+    'grad_penalty_chain': comp_grad_penalty_chain,
     'grad_penalty': comp_grad_penalty,
     'langevin_chain': comp_langevin_chain,
     'train_step': comp_train_step,
@@ -2030,6 +2526,9 @@ COMPONENTS = {
     'particle_oracle': comp_particle_oracle,
     'tfrecord_dataset': comp_tfrecord_dataset,
     'dataset_windows': comp_dataset_windows,
+    'mlp_mse_forward': comp_mlp_mse_forward,
+    'mse_train_step': comp_mse_train_step,
+    'mse_policy_action': comp_mse_policy_action,
 }
 assert sorted(COMPONENTS) == sorted(COMPONENT_ORDER) == sorted(PRODUCE_ORDER)
 

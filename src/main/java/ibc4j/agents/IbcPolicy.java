@@ -10,7 +10,6 @@ import ibc4j.train.Normalizers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * one that built this policy, else a fresh one; see {@link #ginConfig()}.
  */
 @Configurable("IbcPolicy")
-public final class IbcPolicy {
+public final class IbcPolicy implements BcPolicy {
     private final MLPEBM net;
     private final Object obsNormLayer;
     private final Object actDenormLayer;
@@ -167,6 +166,7 @@ public final class IbcPolicy {
                             INDArray modeActions, INDArray actions) {}
 
     /** The greedy actions {@code [B, A]} for raw observations (per key {@code [B, T, d]}). */
+    @Override
     public INDArray action(Map<String, INDArray> observations, NoiseSource noise) {
         return infer(observations, noise).actions();
     }
@@ -177,22 +177,8 @@ public final class IbcPolicy {
     }
 
     /** The observation path of {@code _distribution}: obs_norm_layer, then MLPEBM's flatten. */
-    @SuppressWarnings("unchecked")
     public INDArray normalizeAndFlatten(Map<String, INDArray> observations) {
-        if (obsNormLayer instanceof Map<?, ?> perKey) {
-            return Observations.flatten(Observations.normalize(observations,
-                    (Map<String, Normalizers.Std>) perKey));
-        }
-        INDArray flat = Observations.flatten(observations);
-        if (obsNormLayer instanceof Normalizers.Std std) {
-            long[] shape = flat.shape();
-            return Nd4j.create(std.normalize(flat.dup('c').data().asFloat()), shape, 'c');
-        }
-        if (obsNormLayer != null) {
-            throw new IllegalArgumentException("obs_norm_layer: expected a Map<String, Normalizers.Std>, a "
-                    + "Normalizers.Std or None, got " + obsNormLayer.getClass().getName());
-        }
-        return flat;
+        return Observations.normalizeAndFlatten(observations, obsNormLayer);
     }
 
     /** {@code _distribution} plus the greedy choice, for normalized, flattened observations {@code [B, obs]}. */
@@ -294,25 +280,8 @@ public final class IbcPolicy {
         return Nd4j.create(x, u.shape(), 'c');
     }
 
-    @SuppressWarnings("unchecked")
     private INDArray denormalize(INDArray samples) {
-        if (actDenormLayer == null) {
-            return samples.dup('c');
-        }
-        if (actDenormLayer instanceof UnaryOperator<?> op) {
-            return ((UnaryOperator<INDArray>) op).apply(samples.dup('c'));
-        }
-        float[] y = samples.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[] x;
-        if (actDenormLayer instanceof Normalizers.MinMax mm) {
-            x = mm.denormalize(y);
-        } else if (actDenormLayer instanceof Normalizers.Std std) {
-            x = std.denormalize(y);
-        } else {
-            throw new IllegalArgumentException("act_denorm_layer: expected Normalizers.MinMax / Std, a "
-                    + "UnaryOperator<INDArray> or None, got " + actDenormLayer.getClass().getName());
-        }
-        return Nd4j.create(x, samples.shape(), 'c');
+        return actDenormLayer == null ? samples.dup('c') : Normalizers.denormalizeActions(actDenormLayer, samples);
     }
 
     private EbmKernel kernel(int rows) {

@@ -21,7 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Implicit behavioral cloning's training step; mirrors {@code ibc/agents/ibc_agent.py} ImplicitBCAgent
  * ({@code _loss}, {@code _make_counter_example_actions}) and {@code ibc/agents/base_agent.py} {@code _train}
- * (IBC db89ddb), for the info_nce loss with the gradient penalty that every IBC EBM config uses.
+ * (IBC db89ddb): info_nce (every IBC EBM config), cd, clipped_cd or soft_clipped_cd ({@code ebm_loss_type}),
+ * plus the gradient penalty.
  *
  * <p>One step on a batch of normalized observations (flattened as the network sees them, {@code [B, obs]}) and
  * normalized actions {@code [B, A]}:
@@ -31,12 +32,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       tiled n times); the columns are split uniform | DFO | Langevin as IBC slices them;</li>
  *   <li>combined actions {@code [B·(n+1), A]}: each example's n counter examples, then its true action LAST;</li>
  *   <li>predictions {@code [B, n+1]} = f(obs tiled n+1 times, combined), training mode;</li>
- *   <li>per-example loss = info_nce + grad_penalty (final samples, positives included); total = Σ_b / B;</li>
- *   <li>∇θ: info_nce part by DL4J backprop of dL/df ({@link MLPEBM#paramGradient}), penalty part by the kernel's
+ *   <li>per-example loss = ebm loss + grad_penalty (final samples, positives included); total = Σ_b / B;</li>
+ *   <li>∇θ: ebm-loss part by DL4J backprop of dL/df ({@link MLPEBM#paramGradient}), penalty part by the kernel's
  *       double backward; their sum goes to Keras Adam over the graph's flat parameters.</li>
  * </ol>
  * The chain runs on fixed weights and its output is stop-gradient'ed before use, so
- * {@code run_full_chain_under_gradient} changes nothing in the numbers (it only changes TF's memory use).
+ * {@code run_full_chain_under_gradient} changes nothing in the counter examples; it only decides whether the
+ * chain's gradient norms are functions of the weights, which matters to {@code grad_penalty} along the chain
+ * ({@code only_apply_final_grad_penalty=False}; with it False, IBC's penalty there has no gradient).
  *
  * <p>IBC's gin-configurable functions ({@code langevin_actions_given_obs}, {@code grad_penalty}) are called
  * through a {@link GinConfig}, so their bindings apply at call time as in Python: the config that built this
@@ -46,7 +49,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * naming the step and the tensor (IBC: {@code tf.debugging.check_numerics} on the loss).
  */
 @Configurable("ImplicitBCAgent")
-public final class ImplicitBCAgent {
+public final class ImplicitBCAgent implements BcAgent {
+    /** The {@code ebm_loss_type} values implemented (IBC's {@code _compute_ebm_loss} minus the unbuildable cd_kl). */
+    public static final List<String> EBM_LOSS_TYPES = List.of("info_nce", "cd", "clipped_cd", "soft_clipped_cd");
+
     private final MLPEBM net;
     private final KerasAdam optimizer;
     private final Object timeStepSpec;
@@ -62,6 +68,8 @@ public final class ImplicitBCAgent {
     private final boolean returnFullChain;
     private final boolean addGradPenalty;
     private final String gradNormType;
+    private final String ebmLossType;
+    private final boolean runFullChainUnderGradient;
     private final float softmaxTemperature;
     private final float[] minActions;
     private final float[] maxActions;
@@ -96,13 +104,16 @@ public final class ImplicitBCAgent {
             double fractionDfoSamples,
             @Param(value = "fraction_langevin_samples", dflt = "1.0", doc = "share from Langevin; rest uniform")
             double fractionLangevinSamples,
-            @Param(value = "ebm_loss_type", dflt = "'info_nce'", doc = "only 'info_nce' is implemented")
+            @Param(value = "ebm_loss_type", dflt = "'info_nce'",
+                    doc = "info_nce, cd, clipped_cd or soft_clipped_cd (cd_kl fails in IBC's constructor)")
             String ebmLossType,
             @Param(value = "late_fusion", dflt = "False", doc = "PixelEBM only; not supported") boolean lateFusion,
             @Param(value = "compute_mse", dflt = "False", doc = "log the counter examples' MSE to the true action")
             boolean computeMse,
             @Param(value = "run_full_chain_under_gradient", dflt = "False",
-                    doc = "TF memory/time only: the chain is stop-gradient'ed either way") boolean runFullChain,
+                    doc = "the chain's grad norms become functions of the weights (read only by grad_penalty "
+                            + "along the chain); the counter examples are stop-gradient'ed either way")
+            boolean runFullChain,
             @Param(value = "return_full_chain", dflt = "True", doc = "keep the Langevin ChainData (summaries)")
             boolean returnFullChain,
             @Param(value = "add_grad_penalty", dflt = "True", doc = "add grad_penalty to the loss")
@@ -111,9 +122,15 @@ public final class ImplicitBCAgent {
             String gradNormType,
             @Param(value = "softmax_temperature", dflt = "1.0", doc = "info_nce temperature")
             double softmaxTemperature) {
-        if (!"info_nce".equals(ebmLossType)) {
-            throw new UnsupportedOperationException("ImplicitBCAgent.ebm_loss_type '" + ebmLossType
-                    + "' is not implemented; only 'info_nce' (every IBC EBM config)");
+        if ("cd_kl".equals(ebmLossType)) {
+            // ibc_agent.py asserts self._run_full_chain_under_gradient for cd_kl two lines before it sets it.
+            throw new UnsupportedOperationException("ImplicitBCAgent.ebm_loss_type 'cd_kl' cannot be built in IBC "
+                    + "either: its constructor reads _run_full_chain_under_gradient before setting it "
+                    + "(AttributeError); not implemented");
+        }
+        if (!EBM_LOSS_TYPES.contains(ebmLossType)) {
+            throw new IllegalArgumentException("ImplicitBCAgent.ebm_loss_type '" + ebmLossType + "' is not one of "
+                    + EBM_LOSS_TYPES + " (IBC: 'Unsupported EBM loss type.')");
         }
         if (lateFusion) {
             throw new UnsupportedOperationException("ImplicitBCAgent.late_fusion=True needs PixelEBM; not supported");
@@ -129,6 +146,12 @@ public final class ImplicitBCAgent {
             throw new IllegalArgumentException("num_counter_examples must be >= 1, got " + numCounterExamples);
         }
         this.net = java.util.Objects.requireNonNull(cloningNetwork, "cloning_network");
+        if (net.config().rate() > 0) {
+            // IBC draws fresh masks for the prediction pass and for the penalty's pass; the penalty's hand-derived
+            // double backward here has no dropout. Every IBC EBM config sets rate 0.
+            throw new UnsupportedOperationException("ImplicitBCAgent with MLPEBM.rate = " + net.config().rate()
+                    + " (dropout in training) is not implemented; every IBC EBM config uses rate 0.0");
+        }
         this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
         this.timeStepSpec = timeStepSpec;
         this.actionSpec = actionSpec;
@@ -143,6 +166,8 @@ public final class ImplicitBCAgent {
         this.returnFullChain = returnFullChain;
         this.addGradPenalty = addGradPenalty;
         this.gradNormType = gradNormType;
+        this.ebmLossType = ebmLossType;
+        this.runFullChainUnderGradient = runFullChain;
         this.softmaxTemperature = (float) softmaxTemperature;
         float[][] mm = Specs.bounds(actionSamplingSpec, net.actionDim(), "action_sampling_spec");
         this.minActions = mm[0];
@@ -183,13 +208,25 @@ public final class ImplicitBCAgent {
         this.timer = java.util.Objects.requireNonNull(t, "timer");
     }
 
+    @Override
     public KerasAdam optimizer() {
         return optimizer;
     }
 
     /** Training steps done (IBC's train_step_counter). */
+    @Override
     public long trainStep() {
         return trainStep;
+    }
+
+    @Override
+    public INDArray flatParams() {
+        return net.graph().params();
+    }
+
+    /** IBC's {@code ebm_loss_type}. */
+    public String ebmLossType() {
+        return ebmLossType;
     }
 
     public int numCounterExamples() {
@@ -214,6 +251,7 @@ public final class ImplicitBCAgent {
      * IBC's {@code agent.policy}: GreedyPolicy over the collect policy, an IbcPolicy on this agent's network,
      * specs and normalization layers (made through {@link #ginConfig()}, so IbcPolicy bindings apply).
      */
+    @Override
     public IbcPolicy policy() {
         if (policy == null) {
             Map<String, Object> args = new LinkedHashMap<>();
@@ -290,7 +328,7 @@ public final class ImplicitBCAgent {
                     r = (Mcmc.Result) gin.call("langevin_actions_given_obs", args);
                 }
                 lang = r.actions();
-                chain = returnFullChain ? r.chain() : null;
+                chain = returnFullChain ? r.chain().withSource(obsN, runFullChainUnderGradient) : null;
             }
             counter = split(uniform, dfo, lang, b, n, a);
         }
@@ -337,20 +375,20 @@ public final class ImplicitBCAgent {
      * Everything one step of {@code _loss} computes.
      *
      * @param predictions       f at the combined actions {@code [B, n+1]}
-     * @param softmax           info_nce's probabilities {@code [B, n+1]}
-     * @param perExampleInfoNce {@code [B]}
+     * @param softmax           info_nce's probabilities {@code [B, n+1]} (null for the other ebm_loss_types)
+     * @param perExampleEbmLoss the ebm_loss_type's per-example loss {@code [B]}
      * @param penalty           the grad penalty (per example, norms, ∂E/∂a, θ-gradient), or null without one
-     * @param perExampleLoss    info_nce + penalty {@code [B]}
+     * @param perExampleLoss    ebm loss + penalty {@code [B]}
      * @param totalLoss         Σ_b per-example / B (IBC's aggregate_losses; no regularization losses)
      * @param mseCounterExamples mean over B and n of the counter examples' MSE to the true action (NaN unless
      *                          compute_mse); monitoring only
-     * @param gradInfoNce       ∂(Σ_b info_nce_b / B)/∂θ, flat in the graph's layout
-     * @param gradTotal         the gradient Adam gets: info_nce part + penalty part
+     * @param gradEbmLoss       ∂(Σ_b ebm_loss_b / B)/∂θ, flat in the graph's layout
+     * @param gradTotal         the gradient Adam gets: ebm-loss part + penalty part
      * @param summaries         IBC's {@code Losses/} scalars
      */
-    public record Loss(INDArray predictions, INDArray softmax, INDArray perExampleInfoNce,
+    public record Loss(INDArray predictions, INDArray softmax, INDArray perExampleEbmLoss,
                        GradientLoss.PenaltyAndGradient penalty, INDArray perExampleLoss, float totalLoss,
-                       float mseCounterExamples, INDArray gradInfoNce, INDArray gradTotal,
+                       float mseCounterExamples, INDArray gradEbmLoss, INDArray gradTotal,
                        Map<String, Float> summaries) {}
 
     /** {@code _loss} (training=True) on given counter examples, with the parameter gradients. */
@@ -363,12 +401,28 @@ public final class ImplicitBCAgent {
         INDArray predictions = net.energiesTraining(tiled, ce.combined()).reshape(b, n + 1);
         timer.lap("forward");
         float upstream = 1.0f / b; // d(Σ_b loss_b / B)/d loss_b, as TF's RealDiv gradient computes it
-        EbmLoss.InfoNce nce = EbmLoss.infoNce(predictions, softmaxTemperature, upstream);
+        INDArray softmax = null;
+        INDArray perEbm;
+        INDArray gradPred;
+        Map<String, Float> debug = Map.of();
+        if (ebmLossType.equals("info_nce")) {
+            EbmLoss.InfoNce nce = EbmLoss.infoNce(predictions, softmaxTemperature, upstream);
+            softmax = nce.probabilities();
+            perEbm = nce.perExampleLoss();
+            gradPred = nce.gradPredictions();
+        } else {
+            EbmLoss.Contrastive c = ebmLossType.equals("cd") ? EbmLoss.cd(predictions, upstream)
+                    : EbmLoss.clippedCd(predictions, ce.counterExamples(), actions,
+                    ebmLossType.equals("soft_clipped_cd"), upstream);
+            perEbm = c.perExampleLoss();
+            gradPred = c.gradPredictions();
+            debug = c.debug();
+        }
         timer.lap("loss");
-        INDArray gradInfoNce = net.paramGradient(tiled, ce.combined(), nce.gradPredictions().reshape(b * (n + 1)));
+        INDArray gradEbm = net.paramGradient(tiled, ce.combined(), gradPred.reshape(b * (n + 1)));
         timer.lap("backward");
-        INDArray perExample = nce.perExampleLoss().dup();
-        INDArray gradTotal = gradInfoNce.dup();
+        INDArray perExample = perEbm.dup();
+        INDArray gradTotal = gradEbm.dup();
         GradientLoss.PenaltyAndGradient penalty = null;
         if (addGradPenalty) {
             Map<String, Object> args = new LinkedHashMap<>();
@@ -387,6 +441,7 @@ public final class ImplicitBCAgent {
         float total = meanOverBatch(perExample);
         Map<String, Float> summaries = new LinkedHashMap<>();
         summaries.put("Losses/ebm_total_loss", total);
+        debug.forEach((k, v) -> summaries.put("Losses/" + k, v));
         if (penalty != null) {
             summaries.put("Losses/grad_loss", meanOverBatch(penalty.perExample()));
         }
@@ -396,8 +451,8 @@ public final class ImplicitBCAgent {
         if (ce.chain() != null) {
             chainSummaries(ce.chain(), summaries);
         }
-        return new Loss(predictions, nce.probabilities(), nce.perExampleLoss(), penalty, perExample, total, mse,
-                gradInfoNce, gradTotal, summaries);
+        return new Loss(predictions, softmax, perEbm, penalty, perExample, total, mse, gradEbm, gradTotal,
+                summaries);
     }
 
     /** Keras MeanSquaredError(NONE) on [B, n, A] (mean over A), then aggregate_losses: mean over n, Σ_b / B. */
@@ -446,7 +501,17 @@ public final class ImplicitBCAgent {
     // -------------------------------------------------------------------------------------------------- train
 
     /** One training step's outcome: the counter examples, the loss with its gradients, and the step number done. */
-    public record TrainStep(long step, CounterExamples counterExamples, Loss loss) {}
+    public record TrainStep(long step, CounterExamples counterExamples, Loss loss) implements BcAgent.Step {
+        @Override
+        public float totalLoss() {
+            return loss.totalLoss();
+        }
+
+        @Override
+        public Map<String, Float> summaries() {
+            return loss.summaries();
+        }
+    }
 
     /**
      * IBC's {@code _train} on one batch: counter examples, loss and gradients, a check for NaN/Inf, one Adam
@@ -456,6 +521,7 @@ public final class ImplicitBCAgent {
      * @param actions      normalized target actions {@code [B, A]}
      * @throws NonFiniteException if the loss, a gradient or an updated weight is NaN or infinite
      */
+    @Override
     public TrainStep train(INDArray observations, INDArray actions, NoiseSource noise) {
         timer.begin();
         CounterExamples ce = makeCounterExampleActions(observations, actions, noise);

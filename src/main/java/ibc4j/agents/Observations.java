@@ -76,6 +76,27 @@ public final class Observations {
         return out;
     }
 
+    /**
+     * The observation path of IBC's policies: {@code obs_norm_layer} (a {@code Map<String, Normalizers.Std>} per
+     * key as IBC's NestMap, a single {@code Normalizers.Std} on the flattened values, or null for none), then the
+     * networks' flatten, {@code [B, T·Σd_k]}.
+     */
+    @SuppressWarnings("unchecked")
+    public static INDArray normalizeAndFlatten(Map<String, INDArray> observations, Object obsNormLayer) {
+        if (obsNormLayer instanceof Map<?, ?> perKey) {
+            return flatten(normalize(observations, (Map<String, Normalizers.Std>) perKey));
+        }
+        INDArray flat = flatten(observations);
+        if (obsNormLayer instanceof Normalizers.Std std) {
+            return Nd4j.create(std.normalize(flat.dup('c').data().asFloat()), flat.shape(), 'c');
+        }
+        if (obsNormLayer != null) {
+            throw new IllegalArgumentException("obs_norm_layer: expected a Map<String, Normalizers.Std>, a "
+                    + "Normalizers.Std or None, got " + obsNormLayer.getClass().getName());
+        }
+        return flat;
+    }
+
     /** {@code nest_utils.tile_batch(x, n)}: each row repeated n times consecutively, {@code [B, ...] → [B·n, ...]}. */
     public static INDArray tile(INDArray x, int n) {
         long b = x.size(0);

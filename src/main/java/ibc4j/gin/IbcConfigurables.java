@@ -20,6 +20,8 @@ public final class IbcConfigurables {
     public static final List<Class<?>> CLASSES = List.of(
             ibc4j.agents.ImplicitBCAgent.class,     // ibc/agents/ibc_agent.py
             ibc4j.agents.IbcPolicy.class,           // ibc/agents/ibc_policy.py
+            ibc4j.agents.MseAgent.class,            // MseBehavioralCloningAgent (ibc/agents/mse_agent.py)
+            ibc4j.networks.MLPMSE.class,            // networks/mlp_mse.py
             ibc4j.agents.Mcmc.class,                // langevin_actions_given_obs (ibc/agents/mcmc.py)
             ibc4j.losses.GradientLoss.class,        // grad_penalty (ibc/losses/gradient_loss.py)
             ibc4j.environments.particle.ParticleEnv.class,

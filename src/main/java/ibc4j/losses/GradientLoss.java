@@ -1,5 +1,6 @@
 package ibc4j.losses;
 
+import ibc4j.agents.Mcmc;
 import ibc4j.gin.Configurable;
 import ibc4j.gin.Param;
 import ibc4j.networks.EbmKernel;
@@ -72,8 +73,9 @@ public final class GradientLoss {
      * double)} returns: IBC's per-example penalty, and the parameter gradient TF's tape would get from it.
      *
      * @param perExample     {@code P_b} {@code [B]}, weight applied (IBC's return value)
-     * @param norms          the norms before the margin {@code [B, m]}
-     * @param deDact         IBC's {@code gradient_wrt_act} output {@code −∂f/∂a} {@code [B·m, A]}
+     * @param norms          the norms before the margin {@code [B, m]} ({@code [B, n·K]} along the chain)
+     * @param deDact         IBC's {@code gradient_wrt_act} output {@code −∂f/∂a} {@code [B·m, A]} (null along the
+     *                       chain: IBC takes the chain's norms)
      * @param paramGradient  {@code ∂(mean_b P_b)/∂θ}, flat in the graph's parameter layout: the penalty's share of
      *                       the gradient of IBC's batch-mean loss
      */
@@ -83,9 +85,14 @@ public final class GradientLoss {
      * IBC's gin-configurable {@code grad_penalty} (parameter names and defaults as in IBC), with the parameter
      * gradient of its batch mean by double backprop ({@link EbmKernel#gradPenaltyParamGradients}).
      *
-     * <p>Only {@code only_apply_final_grad_penalty=True} (every IBC config) with the squared inf-norm has a
-     * parameter gradient here; the penalty over the whole chain ({@code False}) would need the chain's norms as
-     * functions of the weights and is not implemented.
+     * <p>{@code only_apply_final_grad_penalty=True} (every IBC config): the norms at the final counter examples
+     * and the true actions. {@code False}: the chain's own norms {@code chain_data.grad_norms} {@code [K, B·n]}
+     * (at the input of every Langevin step), transposed and reshaped to {@code [B, n·K]} as IBC does; they are
+     * functions of the weights only when the chain ran under the gradient tape
+     * ({@link Mcmc.ChainData#underGradient()}, IBC's {@code run_full_chain_under_gradient}): then
+     * {@code ∂P/∂θ = (1/K)·Σ_k} of the final-sample formula at step k's input actions (held fixed: IBC stops the
+     * chain's gradient after every step); otherwise IBC's tape sees constants and the gradient is zero. The
+     * parameter gradient is derived for the squared inf-norm (IBC's defaults).
      *
      * @param energyNetwork an {@link MLPEBM}, or an {@link EbmKernel} over it bound to B·m rows (reused)
      * @param observations  {@code [B·m, obs]}, tiled as {@code combined_true_counter_actions}
@@ -111,8 +118,8 @@ public final class GradientLoss {
             @Param(value = "square_grad_penalty", dflt = "True", doc = "square the hinge") boolean squareGradPenalty,
             @Param(value = "grad_loss_weight", dflt = "1.0", doc = "multiplies the penalty") double gradLossWeight) {
         if (!onlyApplyFinalGradPenalty) {
-            throw new UnsupportedOperationException("grad_penalty.only_apply_final_grad_penalty=False (the penalty "
-                    + "along the whole Langevin chain) is not implemented; every IBC config uses True");
+            return alongTheChain(energyNetwork, gradNormType, batchSize, chainData, training, gradMargin,
+                    squareGradPenalty, gradLossWeight);
         }
         if (!"inf".equals(gradNormType) || !squareGradPenalty) {
             throw new UnsupportedOperationException("grad_penalty's parameter gradient is derived for the squared "
@@ -130,6 +137,85 @@ public final class GradientLoss {
         Penalty p = gradPenalty(dfda, batchSize, gradNormType, gradMargin == null ? null : gradMargin.floatValue(),
                 squareGradPenalty, (float) gradLossWeight, 1f);
         return new PenaltyAndGradient(p.perExample(), p.norms(), dfda.mul(-1.0f), grad);
+    }
+
+    /** Case 2 of IBC's grad_penalty: the norms of the whole chain (see {@link #gradPenalty}). */
+    private static PenaltyAndGradient alongTheChain(Object energyNetwork, String gradNormType, int batchSize,
+                                                    Object chainData, boolean training, Double gradMargin,
+                                                    boolean square, double weight) {
+        if (!(chainData instanceof Mcmc.ChainData chain) || chain.gradNorms() == null) {
+            // gradient_loss.py: assert chain_data.grad_norms is not None
+            throw new IllegalArgumentException("grad_penalty.only_apply_final_grad_penalty=False needs the Langevin "
+                    + "chain's grad norms (ImplicitBCAgent.return_full_chain=True and Langevin counter examples), got "
+                    + (chainData == null ? "None" : chainData.getClass().getSimpleName()));
+        }
+        INDArray norms = chain.gradNorms(); // [K, B·n]
+        int k = (int) norms.size(0);
+        int rows = (int) norms.size(1);
+        int perExample = rows / batchSize; // n
+        if (perExample * batchSize != rows) {
+            throw new IllegalArgumentException("chain grad norms: " + rows + " chains do not split into batch_size "
+                    + batchSize);
+        }
+        // tf.transpose → [B·n, K], reshape → [B, n·K]: example b holds chain j's K norms for j = 0..n−1.
+        // Float32 in TF's order for float32 norms; float64 for float64 ones (finite-difference checks).
+        boolean f32 = norms.dataType() != DataType.DOUBLE;
+        double[] kn = norms.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        int cols = perExample * k;
+        double[] byExample = new double[batchSize * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int s = 0; s < k; s++) {
+                byExample[r * k + s] = kn[s * rows + r];
+            }
+        }
+        double[] per = new double[batchSize];
+        double w = f32 ? (float) weight : weight;
+        double m = gradMargin == null ? 0 : f32 ? gradMargin.floatValue() : gradMargin;
+        for (int b = 0; b < batchSize; b++) {
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                double x = byExample[b * cols + c];
+                if (gradMargin != null) {
+                    x = Math.min(Math.max(fl(f32, x - m), 0), CLIP_MAX);
+                }
+                sum = fl(f32, sum + (square ? fl(f32, x * x) : x));
+            }
+            per[b] = fl(f32, fl(f32, sum / cols) * w);
+        }
+        EbmKernel kernel = chainKernel(energyNetwork, rows, training);
+        MLPEBM net = kernel.net();
+        INDArray grad = Nd4j.zeros(net.dataType(), net.graph().numParams());
+        if (chain.underGradient()) {
+            if (!"inf".equals(gradNormType) || !square) {
+                throw new UnsupportedOperationException("grad_penalty's parameter gradient is derived for the "
+                        + "squared inf-norm (IBC's defaults); got grad_norm_type='" + gradNormType
+                        + "', square_grad_penalty=" + square);
+            }
+            if (chain.observations() == null) {
+                throw new IllegalArgumentException("grad_penalty along a chain under the gradient needs the chain's "
+                        + "observations (Mcmc.ChainData.withSource)");
+            }
+            for (int s = 0; s < k; s++) {
+                // P = mean over steps of the final-sample penalty at each step's (fixed) input actions.
+                kernel.gradPenaltyParamGradients(chain.observations(), chain.stepInput(s),
+                        gradMargin == null ? 0.0 : gradMargin, weight / k, grad);
+            }
+        }
+        DataType dt = f32 ? DataType.FLOAT : DataType.DOUBLE;
+        return new PenaltyAndGradient(Nd4j.create(per, new long[] {batchSize}, 'c').castTo(dt),
+                Nd4j.create(byExample, new long[] {batchSize, cols}, 'c').castTo(dt), null, grad);
+    }
+
+    private static double fl(boolean f32, double x) {
+        return f32 ? (double) (float) x : x;
+    }
+
+    /** A kernel over the chain's rows: the given one when it fits, else a new one over its network. */
+    private static EbmKernel chainKernel(Object energyNetwork, int rows, boolean training) {
+        if (energyNetwork instanceof EbmKernel k && k.rows() != rows) {
+            return kernelFor(k.net(), rows, training);
+        }
+        return kernelFor(energyNetwork, rows, training);
     }
 
     private static EbmKernel kernelFor(Object energyNetwork, int rows, boolean training) {

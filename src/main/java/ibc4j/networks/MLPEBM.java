@@ -5,7 +5,6 @@ import ibc4j.gin.Param;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +27,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
@@ -106,8 +104,7 @@ public final class MLPEBM {
     private final TrunkLayer trunk;
     private final ComputationGraph graph;
     private final List<String> denseNames; // Keras order, head last
-    private final Map<String, long[]> segments = new LinkedHashMap<>(); // name → {offset, length}
-    private final Map<String, INDArray> params;
+    private final DenseParams params;
 
     private MLPEBM(Config config, int obsDim, int actionDim, TrunkLayer trunk, ComputationGraph graph) {
         this.config = config;
@@ -118,18 +115,7 @@ public final class MLPEBM {
         List<String> names = new ArrayList<>(trunk.denseNames());
         names.add("head");
         this.denseNames = Collections.unmodifiableList(names);
-        INDArray flat = graph.params();
-        Map<String, INDArray> views = new LinkedHashMap<>();
-        for (String d : denseNames) {
-            INDArray w = graph.getLayer(d).getParam("W");
-            INDArray b = graph.getLayer(d).getParam("b");
-            // Record where DL4J put each view so that viewsOf() can lay the same names over a gradient array.
-            segments.put(d + "_kernel", new long[] {w.offset() - flat.offset(), w.length()});
-            segments.put(d + "_bias", new long[] {b.offset() - flat.offset(), b.length()});
-            views.put(d + "_kernel", w);
-            views.put(d + "_bias", b.reshape(b.length()));
-        }
-        this.params = Collections.unmodifiableMap(views);
+        this.params = new DenseParams(graph, denseNames);
     }
 
     /** Builds and initialises the network with DL4J's default updater and workspaces on. */
@@ -272,20 +258,16 @@ public final class MLPEBM {
 
     /** Parameter names in Keras' trainable-variable order: {@code <dense>_kernel, <dense>_bias, …}. */
     public List<String> paramNames() {
-        return List.copyOf(params.keySet());
+        return List.copyOf(params.views().keySet());
     }
 
     /** Named views into the graph's parameters (writes go to the model). */
     public Map<String, INDArray> params() {
-        return params;
+        return params.views();
     }
 
     public INDArray param(String name) {
-        INDArray p = params.get(name);
-        if (p == null) {
-            throw new IllegalArgumentException("no parameter '" + name + "'; known: " + params.keySet());
-        }
-        return p;
+        return params.param(name);
     }
 
     /**
@@ -294,18 +276,7 @@ public final class MLPEBM {
      * @param flat {@code [numParams]} or {@code [1, numParams]}, contiguous
      */
     public Map<String, INDArray> viewsOf(INDArray flat) {
-        long n = graph.numParams();
-        Preconditions.checkArgument(flat.length() == n && flat.isVectorOrScalar(),
-                "expected a flat array of %s parameters, got shape %s", n, flat.shapeInfoToString());
-        INDArray v = flat.reshape(n);
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        for (Map.Entry<String, INDArray> e : params.entrySet()) {
-            long[] seg = segments.get(e.getKey());
-            INDArray part = v.get(NDArrayIndex.interval(seg[0], seg[0] + seg[1]));
-            INDArray p = e.getValue();
-            out.put(e.getKey(), p.rank() == 1 ? part : part.reshape(p.ordering(), p.shape()));
-        }
-        return out;
+        return params.viewsOf(flat);
     }
 
     /**
@@ -314,18 +285,7 @@ public final class MLPEBM {
      * @throws IllegalArgumentException if a name is missing or unknown, or a shape differs
      */
     public void setParams(Map<String, INDArray> values) {
-        for (String k : values.keySet()) {
-            param(k); // rejects unknown names
-        }
-        for (Map.Entry<String, INDArray> e : params.entrySet()) {
-            INDArray v = values.get(e.getKey());
-            if (v == null) {
-                throw new IllegalArgumentException("missing parameter '" + e.getKey() + "'");
-            }
-            Preconditions.checkArgument(java.util.Arrays.equals(v.shape(), e.getValue().shape()),
-                    "%s: expected shape %s, got %s", e.getKey(), e.getValue().shape(), v.shape());
-            e.getValue().assign(v); // assign copies by index, so C-order goldens land right in 'f'-order views
-        }
+        params.set(values);
     }
 
     /** f(obs, act) through the graph in inference mode (dropout off), as {@code MLPEBM.call(training=False)}. */

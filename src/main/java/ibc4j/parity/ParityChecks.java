@@ -24,19 +24,24 @@ public final class ParityChecks {
         IBC_SOURCES.put("mlp_ebm_forward", "ibc/networks/mlp_ebm.py:MLPEBM.call");
         IBC_SOURCES.put("mlp_ebm_action_grad", "ibc/agents/mcmc.py:gradient_wrt_act");
         IBC_SOURCES.put("info_nce", "ibc/losses/ebm_loss.py:info_nce");
+        IBC_SOURCES.put("ebm_loss_types", "ibc/losses/ebm_loss.py:cd, clipped_cd (ImplicitBCAgent._compute_ebm_loss)");
         IBC_SOURCES.put("grad_penalty", "ibc/losses/gradient_loss.py:grad_penalty");
+        IBC_SOURCES.put("grad_penalty_chain", "ibc/losses/gradient_loss.py:grad_penalty (along the chain)");
         IBC_SOURCES.put("langevin_chain", "ibc/agents/mcmc.py:langevin_actions_given_obs");
         IBC_SOURCES.put("iterative_dfo", "ibc/agents/mcmc.py:iterative_dfo");
         IBC_SOURCES.put("ibc_policy_inference", "ibc/agents/ibc_policy.py:IbcPolicy._distribution");
         IBC_SOURCES.put("adam_schedule", "ibc/train/get_agent.py (Keras Adam + ExponentialDecay)");
         IBC_SOURCES.put("train_step", "ibc/agents/ibc_agent.py:ImplicitBCAgent._loss");
+        IBC_SOURCES.put("mlp_mse_forward", "ibc/networks/mlp_mse.py:MLPMSE.call");
+        IBC_SOURCES.put("mse_train_step", "ibc/agents/mse_agent.py:MseBehavioralCloningAgent._loss");
+        IBC_SOURCES.put("mse_policy_action", "ibc/agents/mse_policy.py:MsePolicyWrapper (GreedyPolicy.action)");
         IBC_SOURCES.put("particle_env", "ibc/environments/particle/particle.py:ParticleEnv");
         IBC_SOURCES.put("particle_oracle", "ibc/environments/particle/particle_oracles.py:ParticleOracle");
         IBC_SOURCES.put("tfrecord_dataset", "ibc/data/policy_eval.py + TFRecordObserver");
         IBC_SOURCES.put("dataset_windows", "ibc/data/dataset.py");
     }
 
-    /** The 16 component names in report order (the exporter's COMPONENT_ORDER). */
+    /** The 21 component names in report order (the exporter's COMPONENT_ORDER). */
     public static final List<String> COMPONENTS = List.copyOf(IBC_SOURCES.keySet());
 
     /**
@@ -51,12 +56,17 @@ public final class ParityChecks {
                 new ibc4j.parity.checks.MlpEbmForwardCheck(),
                 new ibc4j.parity.checks.MlpEbmActionGradCheck(),
                 new ibc4j.parity.checks.InfoNceCheck(),
+                new ibc4j.parity.checks.EbmLossTypesCheck(),
                 new ibc4j.parity.checks.GradPenaltyCheck(),
+                new ibc4j.parity.checks.GradPenaltyChainCheck(),
                 new ibc4j.parity.checks.LangevinChainCheck(),
                 new ibc4j.parity.checks.IterativeDfoCheck(),
                 new ibc4j.parity.checks.IbcPolicyInferenceCheck(),
                 new ibc4j.parity.checks.AdamScheduleCheck(),
                 new ibc4j.parity.checks.TrainStepCheck(),
+                new ibc4j.parity.checks.MlpMseForwardCheck(),
+                new ibc4j.parity.checks.MseTrainStepCheck(),
+                new ibc4j.parity.checks.MsePolicyActionCheck(),
                 new ibc4j.parity.checks.ParticleEnvCheck(),
                 new ibc4j.parity.checks.ParticleOracleCheck(),
                 new ibc4j.parity.checks.TfrecordDatasetCheck(),

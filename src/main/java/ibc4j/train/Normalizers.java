@@ -1,5 +1,10 @@
 package ibc4j.train;
 
+import java.util.function.UnaryOperator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
 /**
  * The normalization layers of {@code ibc/train/stats.py}: z-scoring with IBC's floor on the std, and min-max to
  * [-1, 1]. All float32, in IBC's operation order ({@code (x − mean) / max(std, EPS)}, a true division).
@@ -58,5 +63,29 @@ public final class Normalizers {
             }
             return out;
         }
+    }
+
+    /**
+     * An {@code act_denorm_layer} on normalized actions {@code [..., A]}: a {@link Std} (IBC's
+     * StdDenormalizationLayer), a {@link MinMax} (MinMaxDenormalizationLayer), or any
+     * {@code UnaryOperator<INDArray>}; float32 in IBC's operation order.
+     */
+    @SuppressWarnings("unchecked")
+    public static INDArray denormalizeActions(Object actDenormLayer, INDArray y) {
+        if (actDenormLayer instanceof UnaryOperator<?> op) {
+            return ((UnaryOperator<INDArray>) op).apply(y.dup('c'));
+        }
+        float[] v = y.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] x;
+        if (actDenormLayer instanceof Std std) {
+            x = std.denormalize(v);
+        } else if (actDenormLayer instanceof MinMax mm) {
+            x = mm.denormalize(v);
+        } else {
+            throw new IllegalArgumentException("act_denorm_layer: expected Normalizers.Std / MinMax or a "
+                    + "UnaryOperator<INDArray>, got " + (actDenormLayer == null ? "None"
+                    : actDenormLayer.getClass().getName()));
+        }
+        return Nd4j.create(x, y.shape(), 'c');
     }
 }

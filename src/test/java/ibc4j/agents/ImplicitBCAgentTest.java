@@ -163,9 +163,16 @@ class ImplicitBCAgentTest {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> dfoWithChain.makeCounterExampleActions(batch[0], batch[1], NoiseSource.seeded(1)));
         assertTrue(e.getMessage().contains("Not implemented to return dfo chain"), e.getMessage());
+        // cd_kl: IBC's constructor raises AttributeError; an unknown name: IBC's ValueError at the first loss.
         assertThrows(UnsupportedOperationException.class, () -> new ImplicitBCAgent(null, null, SPEC, net, adam,
-                null, null, null, 8, false, false, null, null, 0.0, 1.0, "cd", false, false, false, true, true,
+                null, null, null, 8, false, false, null, null, 0.0, 1.0, "cd_kl", false, false, false, true, true,
                 "inf", 1.0));
+        assertThrows(IllegalArgumentException.class, () -> new ImplicitBCAgent(null, null, SPEC, net, adam,
+                null, null, null, 8, false, false, null, null, 0.0, 1.0, "nce", false, false, false, true, true,
+                "inf", 1.0));
+        // Dropout in the EBM's training step: IBC's penalty pass draws its own masks; not implemented.
+        MLPEBM dropout = MLPEBM.create(MLPEBM.Config.particle().withWidth(8).withRate(0.1), 2, 1, 1);
+        assertThrows(UnsupportedOperationException.class, () -> ImplicitBCAgent.create(dropout, adam, SPEC, 4));
     }
 
     @Test
@@ -179,5 +186,65 @@ class ImplicitBCAgentTest {
         assertEquals(null, s.counterExamples().chain());
         assertEquals(DataType.FLOAT, s.counterExamples().combined().dataType());
         assertTrue(Float.isFinite(s.loss().totalLoss()));
+    }
+
+    /** The other ebm_loss_types go through the same backprop path as info_nce, with IBC's debug summaries. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"cd", "clipped_cd", "soft_clipped_cd"})
+    void contrastiveLossTypesTrainThroughTheSamePath(String type) {
+        MLPEBM net = tinyNet(4);
+        KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
+        ImplicitBCAgent agent = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 4, false, false,
+                null, null, 0.0, 1.0, type, false, false, false, true, true, "inf", 1.0);
+        agent.ginConfig().bind("langevin_actions_given_obs.num_iterations", 3);
+        assertEquals(type, agent.ebmLossType());
+        INDArray[] batch = toyBatch(6, 3);
+        ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
+                NoiseSource.seeded(2));
+        ImplicitBCAgent.Loss loss = agent.loss(batch[0], batch[1], ce);
+        ibc4j.losses.EbmLoss.Contrastive expected = type.equals("cd")
+                ? ibc4j.losses.EbmLoss.cd(loss.predictions(), 1f / 6)
+                : ibc4j.losses.EbmLoss.clippedCd(loss.predictions(), ce.counterExamples(), batch[1],
+                type.equals("soft_clipped_cd"), 1f / 6);
+        assertEquals(expected.perExampleLoss(), loss.perExampleEbmLoss());
+        assertEquals(null, loss.softmax());
+        INDArray tiled = Observations.tile(batch[0], 5);
+        assertEquals(net.paramGradient(tiled, ce.combined(), expected.gradPredictions().reshape(30)),
+                loss.gradEbmLoss(), "dL/df through MLPEBM.paramGradient, as info_nce");
+        expected.debug().forEach((k, v) -> assertEquals(v, loss.summaries().get("Losses/" + k), k));
+        assertTrue(loss.summaries().containsKey("Losses/grad_loss"));
+        for (int i = 0; i < 3; i++) {
+            agent.train(batch[0], batch[1], NoiseSource.seeded(10 + i));
+        }
+        assertEquals(3, agent.trainStep());
+    }
+
+    /** grad_penalty along the chain: the chain's norms, differentiated only when the chain ran under the gradient. */
+    @Test
+    void penaltyAlongTheChainFollowsRunFullChainUnderGradient() {
+        INDArray[] batch = toyBatch(4, 8);
+        INDArray[] grads = new INDArray[2];
+        float[] penalties = new float[2];
+        for (int i = 0; i < 2; i++) {
+            boolean underGradient = i == 1;
+            MLPEBM net = tinyNet(2);
+            net.graph().params().muli(8f); // norms above the margin
+            KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
+            ImplicitBCAgent agent = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 3, false,
+                    false, null, null, 0.0, 1.0, "info_nce", false, false, underGradient, true, true, "inf", 1.0);
+            agent.ginConfig().bind("langevin_actions_given_obs.num_iterations", 4);
+            agent.ginConfig().bind("grad_penalty.only_apply_final_grad_penalty", false);
+            ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
+                    NoiseSource.seeded(3));
+            assertEquals(underGradient, ce.chain().underGradient());
+            ImplicitBCAgent.Loss loss = agent.loss(batch[0], batch[1], ce);
+            assertEquals(12, loss.penalty().norms().size(1), "n·K = 3·4 terms per example");
+            penalties[i] = loss.summaries().get("Losses/grad_loss");
+            grads[i] = loss.penalty().paramGradient();
+        }
+        assertTrue(penalties[0] > 0, "the penalty is active");
+        assertEquals(penalties[0], penalties[1], "the value does not depend on the tape");
+        assertEquals(0.0, grads[0].amaxNumber().doubleValue(), "chain outside the tape: constants, no gradient");
+        assertTrue(grads[1].amaxNumber().doubleValue() > 0, "chain under the tape: the norms' gradient");
     }
 }

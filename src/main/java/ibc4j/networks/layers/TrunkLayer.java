@@ -72,15 +72,16 @@ public abstract class TrunkLayer {
     }
 
     /**
-     * Adds Keras {@code Dropout(rate)} after {@code input} when {@code rate > 0}; returns the vertex to read next.
-     * A separate layer (not DL4J's per-layer input dropout) so that the mask sits exactly where Keras puts it.
+     * Adds Keras {@code Dropout(rate)} ({@link KerasDropout}) after {@code input} when {@code rate > 0}; returns
+     * the vertex to read next. A separate layer (not DL4J's per-layer input dropout) so that the mask sits exactly
+     * where Keras puts it.
      */
     protected final String dropout(GraphBuilder gb, String name, String input) {
         if (rate == 0.0) {
             return input; // Keras Dropout(0.0) is the identity, in training too.
         }
-        // DL4J's dropOut argument is the RETAIN probability; both are inverted dropout (scale 1/(1-rate)).
-        gb.addLayer(name, new DropoutLayer.Builder(1.0 - rate).build(), input);
+        // TF's dropout (keep where u >= rate, x·float32(1/(1−rate))), its draws from NoiseSource.current().
+        gb.addLayer(name, new DropoutLayer.Builder(new KerasDropout(rate)).build(), input);
         return name;
     }
 }

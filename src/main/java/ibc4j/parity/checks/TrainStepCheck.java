@@ -135,7 +135,7 @@ public final class TrainStepCheck implements ParityCheck {
         } finally {
             Nd4j.setDefaultDataTypes(saveDt, saveDt);
         }
-        Map<String, INDArray> mineNce = net.viewsOf(loss.gradInfoNce());
+        Map<String, INDArray> mineNce = net.viewsOf(loss.gradEbmLoss());
         Map<String, INDArray> minePen = net.viewsOf(loss.penalty().paramGradient());
         Map<String, INDArray> mineTot = net.viewsOf(loss.gradTotal());
         Map<String, Double> tolTotal = new HashMap<>();
@@ -304,7 +304,7 @@ public final class TrainStepCheck implements ParityCheck {
                 "4·√K·u·Σ|terms| through the network (DL4J graph, training mode)")));
         out.add(TensorResult.compare(g, "softmax", loss.softmax(), Tolerance.of(1e-9, 2 * tolE + 8 * U,
                 "an error ε in the logits moves each p by ≤ 2ε relative; plus exp/sum/divide ulps")));
-        out.add(TensorResult.compare(g, "per_example_info_nce", loss.perExampleInfoNce(), Tolerance.of(
+        out.add(TensorResult.compare(g, "per_example_info_nce", loss.perExampleEbmLoss(), Tolerance.of(
                 2 * tolE + 1e-6, 2e-6, "−log p_n: the logits' error twice, plus n+1 float32 terms of size ≤ 16")));
         boolean[] ambiguousExample = new boolean[b];
         for (int r = 0; r < ambiguous.length; r++) {
@@ -383,58 +383,10 @@ public final class TrainStepCheck implements ParityCheck {
         return Nd4j.create(gr, new long[] {b, cols}, 'c');
     }
 
-    /**
-     * Adam's slots and the updated weights after the first step. With TF's gradient ({@code tolGrad} null) the
-     * optimizer alone is checked: the same float32 formula as TF's fused kernel. With ibc4j's gradient each
-     * slot inherits the gradient's tolerance; the weights too, except where Adam's first step is sensitive to it:
-     * u(g) = α·(1−β1)g/(√(1−β2)|g| + ε) has du/dg = α(1−β1)ε/(√(1−β2)|g| + ε)², up to α(1−β1)/ε ≈ 316 at g ≈ 0
-     * (the first step is sign-like). Elements with √(1−β2)(|g| − tol_g) < 30ε are left out (their Adam math is
-     * checked exactly by the optimizer-alone rows, their gradient by the grad rows); the others get
-     * tol_g·α(1−β1)/(31²ε) plus the rounding of θ − u.
-     */
     private static List<TensorResult> adamResults(Golden g, MLPEBM net, KerasAdam adam, Map<String, Double> tolGrad,
                                                   float lr) {
-        List<TensorResult> out = new ArrayList<>();
-        Map<String, INDArray> mv = net.viewsOf(adam.m());
-        Map<String, INDArray> vv = net.viewsOf(adam.v());
-        String what = tolGrad == null ? "TF's total gradient (the optimizer alone)"
-                : "ibc4j's gradients (the agent's step)";
-        double c = Math.sqrt(1 - KerasAdam.BETA_2);
-        double alpha = lr * Math.sqrt(1 - KerasAdam.BETA_2) / (1 - KerasAdam.BETA_1);
-        double eps = KerasAdam.EPSILON;
-        for (String name : net.paramNames()) {
-            INDArray gtf = g.tensor("grad_total_" + name);
-            if (tolGrad == null) {
-                Tolerance same = Tolerance.of(0, 2 * U, "the same float32 formula as TF's fused ResourceApplyAdam: "
-                        + "≤ 1 ulp (observed 0)");
-                out.add(TensorResult.compare(g, "adam_m_" + name, mv.get(name), same).withNote(what));
-                out.add(TensorResult.compare(g, "adam_v_" + name, vv.get(name), same).withNote(what));
-                out.add(TensorResult.compare(g, "updated_" + name, net.param(name), same).withNote(what));
-                continue;
-            }
-            double tg = tolGrad.get(name);
-            out.add(TensorResult.compare(g, "adam_m_" + name, mv.get(name), Tolerance.of((1 - KerasAdam.BETA_1) * tg,
-                    2 * U, "m = 0.1·g: a tenth of g's tolerance, plus an ulp")).withNote(what));
-            out.add(TensorResult.compare(g, "adam_v_" + name, vv.get(name), Tolerance.of(
-                    2 * (1 - KerasAdam.BETA_2) * gtf.amaxNumber().doubleValue() * tg + tg * tg, 4 * U,
-                    "v = 0.001·g²: 0.002·|g|·tol(g), plus an ulp or two")).withNote(what));
-            double[] gv = gtf.dup('c').castTo(DataType.DOUBLE).data().asDouble();
-            boolean[] sensitive = new boolean[gv.length];
-            for (int i = 0; i < gv.length; i++) {
-                sensitive[i] = c * (Math.abs(gv[i]) - tg) < 30 * eps;
-            }
-            if (GoldenNetworks.count(sensitive) == gv.length) {
-                continue; // nothing insensitive to compare; the optimizer-alone row covers it
-            }
-            INDArray tfW = g.tensor("updated_" + name);
-            out.add(TensorResult.of(g, "updated_" + name, GoldenNetworks.keepRows(tfW.reshape(gv.length, 1),
-                    sensitive), GoldenNetworks.keepRows(net.param(name).dup('c').reshape(gv.length, 1), sensitive),
-                    Tolerance.of(tg * alpha * (1 - KerasAdam.BETA_1) / (31 * 31 * eps), 2 * U,
-                            "tol(g)·du/dg with du/dg ≤ α(1−β1)/(31²ε) where √(1−β2)(|g|−tol) ≥ 30ε, plus θ−u's ulp"))
-                    .withNote(what + "; " + GoldenNetworks.count(sensitive) + " of " + gv.length + " elements with "
-                            + "|g| within tol(g) + 30ε/√(1−β2) of 0 not compared (first step sign-like)"));
-        }
-        return out;
+        return AdamChecks.results(g, net.paramNames(), "grad_total_", net.params(), net.viewsOf(adam.m()),
+                net.viewsOf(adam.v()), tolGrad, lr);
     }
 
     private static INDArray[] snapshot(MLPEBM net) {
