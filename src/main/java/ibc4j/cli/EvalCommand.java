@@ -1,17 +1,16 @@
 package ibc4j.cli;
 
-import ibc4j.agents.IbcPolicy;
-import ibc4j.data.TensorSpec;
+import ibc4j.agents.BcPolicy;
 import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.GinException;
-import ibc4j.networks.MLPEBM;
 import ibc4j.train.CheckpointStore;
 import ibc4j.train.EvalActor;
 import ibc4j.train.ExponentialDecay;
 import ibc4j.train.GlobalSeed;
 import ibc4j.train.RunInvocation;
 import ibc4j.train.TrainCheckpoint;
+import ibc4j.train.TrainEval;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -82,24 +81,12 @@ public final class EvalCommand {
             int episodes = cl.hasOption("eval_episodes") ? Integer.parseInt(cl.getOptionValue("eval_episodes"))
                     : intBinding(gin, "train_eval", "eval_episodes", 1);
             int seqLen = intBinding(gin, "train_eval", "sequence_length", 2);
-            int actionDim = s.norm().minActions().length;
             int obsDim = 0;
-            for (Map.Entry<String, ibc4j.train.Normalizers.Std> e : s.norm().obsNorm().entrySet()) {
-                obsDim += e.getValue().mean().length * seqLen;
+            for (ibc4j.train.Normalizers.Std n : s.norm().obsNorm().values()) {
+                obsDim += n.mean().length * seqLen;
             }
-            Map<String, Object> netArgs = new LinkedHashMap<>();
-            netArgs.put("obs_spec", new MLPEBM.InputSpec(obsDim, actionDim));
-            netArgs.put("action_spec", null);
-            MLPEBM net = (MLPEBM) gin.call("MLPEBM", netArgs);
-            TrainCheckpoint.loadInto(net, s.params());
-            Map<String, Object> policyArgs = new LinkedHashMap<>();
-            policyArgs.put("time_step_spec", null);
-            policyArgs.put("action_spec", TensorSpec.bounded("action", 0f, 1f, actionDim));
-            policyArgs.put("action_sampling_spec", s.sampling());
-            policyArgs.put("actor_network", net);
-            policyArgs.put("obs_norm_layer", s.norm().obsNorm());
-            policyArgs.put("act_denorm_layer", s.norm().actNorm());
-            IbcPolicy policy = gin.make(IbcPolicy.class, policyArgs);
+            String lossType = String.valueOf(gin.queryParameter("train_eval.loss_type"));
+            BcPolicy policy = TrainEval.policyFor(gin, lossType, obsDim, s);
             ParticleEnv env = gin.make(ParticleEnv.class);
             EvalActor actor = new EvalActor(env, seqLen, policy::action);
             boolean vizImg = TrainCommand.flag(cl, "viz_img");

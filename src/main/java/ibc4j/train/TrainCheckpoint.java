@@ -1,6 +1,5 @@
 package ibc4j.train;
 
-import ibc4j.networks.MLPEBM;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,9 +87,8 @@ public final class TrainCheckpoint {
                 sampling);
     }
 
-    /** Copies checkpointed parameters into {@code net} (same architecture, checked by length). */
-    public static void loadInto(MLPEBM net, INDArray params) throws IOException {
-        INDArray dst = net.graph().params();
+    /** Copies checkpointed parameters into a network's flat parameter view (same architecture, by length). */
+    public static void loadInto(INDArray dst, INDArray params) throws IOException {
         if (dst.length() != params.length()) {
             throw new IOException("checkpoint has " + params.length() + " parameters, the configured network "
                     + dst.length() + ": was the run's config changed?");

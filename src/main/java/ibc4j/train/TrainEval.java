@@ -1,6 +1,10 @@
 package ibc4j.train;
 
+import ibc4j.agents.BcAgent;
+import ibc4j.agents.BcPolicy;
 import ibc4j.agents.IbcPolicy;
+import ibc4j.agents.MseAgent;
+import ibc4j.agents.MsePolicy;
 import ibc4j.agents.ImplicitBCAgent;
 import ibc4j.agents.NoiseSource;
 import ibc4j.agents.NonFiniteException;
@@ -14,6 +18,7 @@ import ibc4j.gin.Configurable;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
 import ibc4j.networks.MLPEBM;
+import ibc4j.networks.MLPMSE;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -132,13 +137,11 @@ public final class TrainEval {
                     + "shared_memory_eval, image_obs and use_warmup are not supported (no IBC particle config sets "
                     + "them)");
         }
-        if (!"ebm".equals(lossType)) {
+        if (!("ebm".equals(lossType) && "MLPEBM".equals(network))
+                && !("mse".equals(lossType) && "MLPMSE".equals(network))) {
             throw new UnsupportedOperationException("train_eval.loss_type = " + pyRepr(lossType)
-                    + " is not supported yet; ibc4j trains 'ebm' (MLPEBM)");
-        }
-        if (!"MLPEBM".equals(network)) {
-            throw new UnsupportedOperationException("train_eval.network = " + pyRepr(network)
-                    + " is not supported; ibc4j has 'MLPEBM'");
+                    + " with train_eval.network = " + pyRepr(network) + " is not supported; ibc4j trains 'ebm' "
+                    + "with 'MLPEBM' and 'mse' with 'MLPMSE' ('mdn' and the pixel networks are not ported)");
         }
         if (datasetPath == null) {
             throw new IllegalArgumentException("train_eval.dataset_path is not set: bind it, e.g. --gin_bindings="
@@ -153,7 +156,7 @@ public final class TrainEval {
         }
         GinConfig gin = GinConfig.current();
         try {
-            return new Run(gin, root, datasetPath, batchSize, numIterations, learningRate, decaySteps,
+            return new Run(gin, root, lossType, datasetPath, batchSize, numIterations, learningRate, decaySteps,
                     replayCapacity, evalInterval, evalLossInterval, evalEpisodes, fusedTrainSteps, sequenceLength,
                     uniformBoundaryBuffer, datasetEvalFraction, seed, vizImg, skipEval || !particle, maxDataShards,
                     opt).run();
@@ -216,6 +219,7 @@ public final class TrainEval {
     private static final class Run {
         private final GinConfig gin;
         private final Path root;
+        private final String lossType;
         private final String datasetPath;
         private final int batchSize;
         private final int numIterations;
@@ -234,7 +238,7 @@ public final class TrainEval {
         private final int maxDataShards;
         private final Options opt;
 
-        Run(GinConfig gin, Path root, String datasetPath, int batchSize, int numIterations, double learningRate,
+        Run(GinConfig gin, Path root, String lossType, String datasetPath, int batchSize, int numIterations, double learningRate,
             int decaySteps, int replayCapacity, int evalInterval, int evalLossInterval, int evalEpisodes,
             int fusedTrainSteps, int sequenceLength, double uniformBoundaryBuffer, double datasetEvalFraction,
             long seed, boolean vizImg, boolean skipEval, int maxDataShards, Options opt) {
@@ -248,6 +252,7 @@ public final class TrainEval {
             }
             this.gin = gin;
             this.root = root;
+            this.lossType = lossType;
             this.datasetPath = datasetPath;
             this.batchSize = batchSize;
             this.numIterations = numIterations;
@@ -327,36 +332,14 @@ public final class TrainEval {
                     sampling.normalizedMin(), sampling.normalizedMax(),
                     java.util.Arrays.toString(sampling.bufferedMin()), java.util.Arrays.toString(sampling.bufferedMax()));
 
-            Map<String, Object> netArgs = new LinkedHashMap<>();
-            netArgs.put("obs_spec", new MLPEBM.InputSpec(obsDim, actionDim));
-            netArgs.put("action_spec", null);
-            MLPEBM net = (MLPEBM) gin.call("MLPEBM", netArgs);
-            KerasAdam adam;
-            long step = 0;
-            if (resumed != null) {
-                TrainCheckpoint.loadInto(net, resumed.params());
-                adam = resumed.adam();
-                step = resumed.step();
-            } else {
-                adam = new KerasAdam(schedule, net.graph().params().length());
-            }
-            TensorSpec actionSpec = TensorSpec.bounded("action", 0f, 1f, actionDim);
-            Map<String, Object> agentArgs = new LinkedHashMap<>();
-            agentArgs.put("time_step_spec", null);
-            agentArgs.put("action_spec", env != null ? actionSpec : null);
-            agentArgs.put("action_sampling_spec", sampling);
-            agentArgs.put("obs_norm_layer", norm.obsNorm());
-            agentArgs.put("act_norm_layer", norm.actNorm());
-            agentArgs.put("act_denorm_layer", norm.actNorm());
-            agentArgs.put("cloning_network", net);
-            agentArgs.put("optimizer", adam);
-            agentArgs.put("train_step_counter", step);
-            ImplicitBCAgent agent = gin.make(ImplicitBCAgent.class, agentArgs);
+            BcAgent agent = buildAgent(gin, lossType, obsDim, actionDim, env != null, norm, sampling,
+                    resumed, schedule);
+            long step = agent.trainStep();
 
             Files.writeString(root.resolve("operative-gin-config.txt"), gin.operativeConfigString());
             LOG.info("Saving operative-gin-config.");
 
-            Loop loop = new Loop(this, root, data, norm, sampling, net, agent, adam, checkpoints, policies, env);
+            Loop loop = new Loop(this, root, data, norm, sampling, agent, checkpoints, policies, env);
             return loop.run(step);
         }
     }
@@ -368,25 +351,20 @@ public final class TrainEval {
         private final TrajectoryDataset data;
         private final GetNormalizers.NormalizationInfo norm;
         private final SamplingSpec sampling;
-        private final MLPEBM net;
-        private final ImplicitBCAgent agent;
-        private final KerasAdam adam;
+        private final BcAgent agent;
         private final CheckpointStore checkpoints;
         private final CheckpointStore policies;
         private final ParticleEnv env;
         private final List<EvalRecord> evals = new java.util.ArrayList<>();
 
         Loop(Run r, Path root, TrajectoryDataset data, GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
-             MLPEBM net, ImplicitBCAgent agent, KerasAdam adam, CheckpointStore checkpoints, CheckpointStore policies,
-             ParticleEnv env) {
+             BcAgent agent, CheckpointStore checkpoints, CheckpointStore policies, ParticleEnv env) {
             this.r = r;
             this.root = root;
             this.data = data;
             this.norm = norm;
             this.sampling = sampling;
-            this.net = net;
             this.agent = agent;
-            this.adam = adam;
             this.checkpoints = checkpoints;
             this.policies = policies;
             this.env = env;
@@ -414,7 +392,7 @@ public final class TrainEval {
                 long ranHere = 0;
                 long blockStart = System.nanoTime();
                 while (step < r.numIterations) {
-                    ImplicitBCAgent.TrainStep ts = null;
+                    BcAgent.Step ts = null;
                     for (int i = 0; i < r.fusedTrainSteps; i++) {
                         Batch b = batches.next();
                         try (NoiseSource.Scope s = NoiseSource.use(
@@ -429,12 +407,12 @@ public final class TrainEval {
                         }
                         step = agent.trainStep();
                         ranHere++;
-                        progress.step(step, ts.loss().totalLoss());
+                        progress.step(step, ts.totalLoss());
                     }
                     double secs = (System.nanoTime() - blockStart) / 1e9;
                     blockStart = System.nanoTime();
                     writeTrainSummaries(trainTb, step, ts, r.fusedTrainSteps / secs);
-                    progress.block(step, ts.loss().totalLoss(), r.fusedTrainSteps / secs);
+                    progress.block(step, ts.totalLoss(), r.fusedTrainSteps / secs);
                     if (evalBatches.isPresent() && step % r.evalLossInterval == 0) {
                         validationStep(trainTb, evalBatches.get().next(), step);
                     }
@@ -473,26 +451,29 @@ public final class TrainEval {
             return Nd4j.create(norm.normalizeActions(b.targets()), new long[] {b.batchSize(), b.actionSize()}, 'c');
         }
 
-        private void writeTrainSummaries(TensorBoardWriter tb, long step, ImplicitBCAgent.TrainStep ts,
+        private void writeTrainSummaries(TensorBoardWriter tb, long step, BcAgent.Step ts,
                                          double stepsPerSec) throws IOException {
-            float loss = ts.loss().totalLoss();
+            float loss = ts.totalLoss();
             tb.scalar("Losses/loss", step, loss);
             tb.scalar("Losses/total_loss", step, loss);
-            for (Map.Entry<String, Float> e : ts.loss().summaries().entrySet()) {
+            for (Map.Entry<String, Float> e : ts.summaries().entrySet()) {
                 tb.scalar(e.getKey(), step, e.getValue());
             }
             tb.scalar("reduced_loss", step, loss);
             tb.scalar("RunTime/train_steps_per_sec", step, stepsPerSec);
-            tb.scalar("Learning/learning_rate", step, adam.currentLearningRate());
+            tb.scalar("Learning/learning_rate", step, agent.optimizer().currentLearningRate());
         }
 
         /** {@code validation_step}: the loss on one held-out batch, no update ({@code Eval_Losses/}). */
         private void validationStep(TensorBoardWriter tb, Batch b, long step) throws IOException {
+            if (!(agent instanceof ImplicitBCAgent ebm)) {
+                return; // IBC's MSE agent has a get_eval_loss too; no particle config holds out shards
+            }
             INDArray obs = observations(b);
             INDArray act = actions(b);
             try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.seeded(GlobalSeed.derive("eval_loss", step)))) {
-                ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(obs, act, NoiseSource.current());
-                ImplicitBCAgent.Loss loss = agent.loss(obs, act, ce);
+                ImplicitBCAgent.CounterExamples ce = ebm.makeCounterExampleActions(obs, act, NoiseSource.current());
+                ImplicitBCAgent.Loss loss = ebm.loss(obs, act, ce);
                 for (Map.Entry<String, Float> e : loss.summaries().entrySet()) {
                     tb.scalar("Eval_Losses/" + e.getKey().replace("Losses/", ""), step, e.getValue());
                 }
@@ -524,7 +505,7 @@ public final class TrainEval {
         }
 
         private EvalActor evalActor() {
-            IbcPolicy policy = agent.policy();
+            BcPolicy policy = agent.policy();
             return new EvalActor(env, r.sequenceLength, policy::action);
         }
 
@@ -537,7 +518,7 @@ public final class TrainEval {
         }
 
         private TrainCheckpoint.State state(long step) {
-            return new TrainCheckpoint.State(step, r.seed, net.graph().params(), adam, norm, sampling);
+            return new TrainCheckpoint.State(step, r.seed, agent.flatParams(), agent.optimizer(), norm, sampling);
         }
 
         private void saveCheckpoint(long step) throws IOException {
@@ -548,6 +529,78 @@ public final class TrainEval {
         private void savePolicy(long step) throws IOException {
             policies.save(TrainCheckpoint.toCheckpoint(state(step), false));
         }
+    }
+
+    /**
+     * {@code get_cloning_network} + {@code get_agent}: the network through gin (its initial weights from
+     * {@link GlobalSeed}), Keras Adam with ExponentialDecay, and ImplicitBCAgent or MseBehavioralCloningAgent;
+     * restored from {@code resumed} when given.
+     */
+    static BcAgent buildAgent(GinConfig gin, String lossType, int obsDim, int actionDim, boolean hasEnv,
+                              GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
+                              TrainCheckpoint.State resumed, ExponentialDecay schedule) throws IOException {
+        Object net = network(gin, lossType, obsDim, actionDim, norm);
+        INDArray params = "ebm".equals(lossType) ? ((MLPEBM) net).graph().params() : ((MLPMSE) net).graph().params();
+        KerasAdam adam = new KerasAdam(schedule, params.length());
+        long step = 0;
+        if (resumed != null) {
+            TrainCheckpoint.loadInto(params, resumed.params());
+            adam = resumed.adam();
+            step = resumed.step();
+        }
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("time_step_spec", null);
+        args.put("action_spec", hasEnv ? TensorSpec.bounded("action", 0f, 1f, actionDim) : null);
+        args.put("action_sampling_spec", sampling);
+        args.put("obs_norm_layer", norm.obsNorm());
+        args.put("act_norm_layer", norm.actNorm());
+        args.put("act_denorm_layer", norm.actNorm());
+        args.put("cloning_network", net);
+        args.put("optimizer", adam);
+        args.put("train_step_counter", step);
+        return "ebm".equals(lossType) ? gin.make(ImplicitBCAgent.class, args) : gin.make(MseAgent.class, args);
+    }
+
+    /** The evaluation policy of a saved step: the network rebuilt through gin, the saved weights loaded. */
+    public static BcPolicy policyFor(GinConfig gin, String lossType, int obsDim, TrainCheckpoint.State s)
+            throws IOException {
+        int actionDim = s.norm().minActions().length;
+        Object net = network(gin, lossType, obsDim, actionDim, s.norm());
+        TensorSpec actionSpec = TensorSpec.bounded("action", 0f, 1f, actionDim);
+        if ("ebm".equals(lossType)) {
+            MLPEBM ebm = (MLPEBM) net;
+            TrainCheckpoint.loadInto(ebm.graph().params(), s.params());
+            Map<String, Object> args = new LinkedHashMap<>();
+            args.put("time_step_spec", null);
+            args.put("action_spec", actionSpec);
+            args.put("action_sampling_spec", s.sampling());
+            args.put("actor_network", ebm);
+            args.put("obs_norm_layer", s.norm().obsNorm());
+            args.put("act_denorm_layer", s.norm().actNorm());
+            return gin.make(IbcPolicy.class, args);
+        }
+        MLPMSE mse = (MLPMSE) net;
+        TrainCheckpoint.loadInto(mse.graph().params(), s.params());
+        return new MsePolicy(actionSpec, mse, s.norm().obsNorm());
+    }
+
+    private static Object network(GinConfig gin, String lossType, int obsDim, int actionDim,
+                                  GetNormalizers.NormalizationInfo norm) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        if ("ebm".equals(lossType)) {
+            args.put("obs_spec", new MLPEBM.InputSpec(obsDim, actionDim));
+            args.put("action_spec", null);
+            return gin.call("MLPEBM", args);
+        }
+        if (!"mse".equals(lossType)) {
+            throw new UnsupportedOperationException("train_eval.loss_type = " + pyRepr(lossType));
+        }
+        // MLPMSE draws its initial weights from ND4J's global generator (Keras: TF's global seed).
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(GlobalSeed.derive("MLPMSE", 0));
+        args.put("obs_spec", obsDim);
+        args.put("action_spec", actionDim);
+        args.put("act_denorm_layer", norm.actNorm());
+        return gin.call("MLPMSE", args);
     }
 
     static void appendJsonLine(Path file, long step, Map<String, Float> metrics, double seconds) throws IOException {

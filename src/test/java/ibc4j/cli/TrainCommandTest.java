@@ -118,6 +118,38 @@ class TrainCommandTest {
     }
 
     @Test
+    void theMseBaselineTrainsAndEvaluatesTheSameWay(@TempDir Path dir) throws Exception {
+        Path mse = dir.resolve("mse.gin");
+        Files.writeString(mse, String.join("\n",
+                "train_eval.loss_type = 'mse'",
+                "train_eval.network = 'MLPMSE'",
+                "train_eval.batch_size = 8",
+                "train_eval.num_iterations = 4",
+                "train_eval.replay_capacity = 64",
+                "train_eval.eval_interval = 4",
+                "train_eval.eval_episodes = 2",
+                "train_eval.fused_train_steps = 2",
+                "get_normalizers.num_samples = 200",
+                "get_normalizers.nested_obs = True",
+                "MLPMSE.layers = 'ResNetPreActivation'",
+                "MLPMSE.width = 16",
+                "MLPMSE.rate = 0.1",
+                "ParticleEnv.n_steps = 5", ""));
+        assertEquals(0, run("--gin_file=" + mse, "--task=PARTICLE", "--tag=mse", "--progress=log",
+                "--gin_bindings=train_eval.dataset_path='" + dataset + "'",
+                "--gin_bindings=train_eval.root_dir='" + dir + "'"), err.toString());
+        Path run = dir.resolve("mse");
+        Map<String, List<TensorBoardReader.Scalar>> train = TensorBoardReader.readScalars(run.resolve("train"));
+        assertTrue(train.containsKey("Losses/mse_total_loss"), "" + train.keySet());
+        assertEquals(2f, TensorBoardReader.readScalars(run.resolve("eval"))
+                .get("AggregatedMetrics/AverageSuccessMetric").size() * 2f, "one eval at step 4");
+        assertEquals(0, EvalCommand.run(new String[] {"--root_dir=" + run, "--eval_episodes=1"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                        StandardCharsets.UTF_8)), err.toString());
+        assertTrue(out.toString().contains("AverageSuccessMetric"), out.toString());
+    }
+
+    @Test
     void nStepsEqualHalfThenResumeThenHalf(@TempDir Path dir) throws Exception {
         assertEquals(0, train(dir, "--tag=straight", "--skip_eval"), err.toString());
         assertEquals(0, train(dir, "--tag=resumed", "--skip_eval", "--stop_after=4"), err.toString());
