@@ -5,12 +5,18 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import ibc4j.bench.BenchRunner;
 import ibc4j.bench.BenchShapes;
+import ibc4j.bench.Comparison;
+import ibc4j.bench.MachineInfo;
+import ibc4j.bench.Summary;
+import ibc4j.bench.TfBench;
 import ibc4j.bench.Workload;
 import ibc4j.bench.Workloads;
 import org.apache.commons.cli.CommandLine;
@@ -26,7 +32,12 @@ import org.apache.commons.cli.ParseException;
  * machine. Shapes default to IBC's particle config ({@link BenchShapes#ibcParticle()}); the shape options exist
  * for quick runs. Speed lives here only: no test asserts a time.
  *
- * <p>Exit codes: 0 on success, 2 for a usage error, 1 if the run or the JSON write failed.
+ * <p>{@code ibc4j bench compare --tf-json FILE}: runs gemm, langevin, train-step (with phases) and inference in
+ * this process and prints one table against TF IBC's figures from {@code golden/export/bench_tf.py}
+ * ({@link Comparison}).
+ *
+ * <p>Exit codes: 0 on success, 2 for a usage error (a missing or unusable tf-json included), 1 if the run or the
+ * JSON write failed.
  */
 public final class BenchCommand {
     static final int DEFAULT_WARMUP = 3;
@@ -35,7 +46,9 @@ public final class BenchCommand {
     private BenchCommand() {}
 
     /** The parsed command line. */
-    record Args(String bench, int warmup, int repeats, Path json, boolean phases, BenchShapes shapes) {}
+    record Args(String bench, int warmup, int repeats, Path json, boolean phases, BenchShapes shapes, Path tfJson) {}
+
+    static final String COMPARE = "compare";
 
     static Options options() {
         Options o = new Options();
@@ -56,6 +69,8 @@ public final class BenchCommand {
         o.addOption(intOpt("obs-dim", "D", "observation width. Default " + d.obsDim() + "."));
         o.addOption(intOpt("action-dim", "A", "action width. Default " + d.actDim() + "."));
         o.addOption(intOpt("samples", "N", "inference: action samples. Default " + d.inferenceSamples() + "."));
+        o.addOption(Option.builder().longOpt("tf-json").hasArg().argName("FILE")
+                .desc("compare: TF IBC's figures, written by golden/export/bench_tf.py --out FILE.").build());
         o.addOption(Option.builder("h").longOpt("help").desc("print this help.").build());
         return o;
     }
@@ -69,12 +84,20 @@ public final class BenchCommand {
         CommandLine cl = new DefaultParser().parse(options(), args);
         List<String> rest = cl.getArgList();
         if (rest.size() != 1) {
-            throw new ParseException(rest.isEmpty() ? "which benchmark? one of " + Workloads.NAMES
-                    : "expected one benchmark, got " + rest);
+            throw new ParseException(rest.isEmpty() ? "which benchmark? one of " + Workloads.NAMES + " or "
+                    + COMPARE : "expected one benchmark, got " + rest);
         }
         String bench = rest.get(0);
-        if (!Workloads.NAMES.contains(bench)) {
-            throw new ParseException("unknown benchmark '" + bench + "'; expected one of " + Workloads.NAMES);
+        if (!Workloads.NAMES.contains(bench) && !bench.equals(COMPARE)) {
+            throw new ParseException("unknown benchmark '" + bench + "'; expected one of " + Workloads.NAMES + " or "
+                    + COMPARE);
+        }
+        Path tfJson = cl.hasOption("tf-json") ? Path.of(cl.getOptionValue("tf-json")) : null;
+        if (bench.equals(COMPARE) && tfJson == null) {
+            throw new ParseException("compare needs --tf-json FILE (written by golden/export/bench_tf.py --out FILE)");
+        }
+        if (!bench.equals(COMPARE) && tfJson != null) {
+            throw new ParseException("--tf-json applies to compare only");
         }
         BenchShapes d = BenchShapes.ibcParticle();
         BenchShapes shapes;
@@ -87,7 +110,7 @@ public final class BenchCommand {
         }
         Path json = cl.hasOption("json") ? Path.of(cl.getOptionValue("json")) : null;
         return new Args(bench, num(cl, "warmup", DEFAULT_WARMUP, 0), num(cl, "repeats", DEFAULT_REPEATS, 1), json,
-                cl.hasOption("phases"), shapes);
+                cl.hasOption("phases") || bench.equals(COMPARE), shapes, tfJson);
     }
 
     private static int num(CommandLine cl, String name, int dflt, int min) throws ParseException {
@@ -133,6 +156,9 @@ public final class BenchCommand {
             usage(err);
             return 2;
         }
+        if (a.bench().equals(COMPARE)) {
+            return compare(a, out, err);
+        }
         if (a.phases() && !a.bench().equals("train-step")) {
             err.println("bench: --phases applies to train-step only; ignored");
         }
@@ -162,19 +188,108 @@ public final class BenchCommand {
     }
 
     static void writeJson(BenchRunner.Result r, Path file) throws IOException {
+        writeJson(r.toMap(), file);
+    }
+
+    static void writeJson(Map<String, Object> m, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), r.toMap());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), m);
+    }
+
+    /** What compare times, in this order: the sgemm first (quickest), then the three IBC figures. */
+    static final List<String> COMPARE_ORDER = List.of("gemm", "langevin", "train-step", "inference");
+
+    /**
+     * {@code bench compare}: reads and checks the tf-json first (exit 2 before anything is timed), then runs
+     * ibc4j's benchmarks one after the other in this JVM and prints the table.
+     */
+    static int compare(Args a, PrintStream out, PrintStream err) {
+        TfBench tf;
+        try {
+            tf = TfBench.read(a.tfJson());
+        } catch (TfBench.FormatException e) {
+            err.println("bench compare: " + e.getMessage());
+            return 2;
+        }
+        List<String> mismatches = tf.shapeMismatches(a.shapes());
+        if (!mismatches.isEmpty()) {
+            err.println("bench compare: " + a.tfJson() + " timed other shapes than ibc4j would: "
+                    + String.join("; ", mismatches));
+            return 2;
+        }
+        if (a.repeats() < DEFAULT_REPEATS) {
+            err.println("bench: " + a.repeats() + " repeats: fewer than " + DEFAULT_REPEATS
+                    + ", fine for a smoke run, not for reported figures");
+        }
+        String loadStart = MachineInfo.loadAverage();
+        Map<String, BenchRunner.Result> results = new LinkedHashMap<>();
+        for (String name : COMPARE_ORDER) {
+            // The sgemm is short: as many repeats as bench_tf.py gives TF's matmul.
+            int repeats = name.equals("gemm") ? Math.max(a.repeats(), GEMM_MIN_REPEATS) : a.repeats();
+            err.println("bench compare: timing " + name + " (" + a.warmup() + " warm-up, " + repeats + " repeats)");
+            try {
+                results.put(name, BenchRunner.run(Workloads.create(name, a.shapes(), name.equals("train-step")),
+                        a.warmup(), repeats));
+            } catch (RuntimeException e) {
+                err.println("bench compare " + name + ": failed: " + e);
+                return 1;
+            }
+        }
+        Map<String, Object> machine = MachineInfo.detect();
+        machine.remove("load_average");
+        machine.put("load_average_start", loadStart);
+        machine.put("load_average_end", MachineInfo.loadAverage());
+        Map<String, Summary> ms = new LinkedHashMap<>();
+        results.forEach((k, r) -> ms.put(k, r.callMs()));
+        Comparison c = Comparison.of(ms, a.shapes(), machine, tf);
+        out.print(c.format());
+        out.print(phases(results.get("train-step")));
+        if (a.json() != null) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("comparison", c.toMap());
+            Map<String, Object> runs = new LinkedHashMap<>();
+            results.forEach((k, r) -> runs.put(k, r.toMap()));
+            j.put("ibc4j", runs);
+            try {
+                writeJson(j, a.json());
+            } catch (IOException e) {
+                err.println("bench: cannot write " + a.json() + ": " + e.getMessage());
+                return 1;
+            }
+            out.println("json: " + a.json());
+        }
+        return 0;
+    }
+
+    /** bench_tf.py times its matmul at least this often; compare gives Nd4j.gemm the same. */
+    static final int GEMM_MIN_REPEATS = 30;
+
+    /** The ibc4j training step's phases as a Markdown table (ms per call, share of their sum). */
+    static String phases(BenchRunner.Result r) {
+        if (r.phases().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("\nibc4j training step by phase (ms per call):\n\n");
+        b.append("| phase | median | min–max | share |\n|---|---|---|---|\n");
+        double total = r.phases().values().stream().mapToDouble(Summary::median).sum();
+        r.phases().forEach((k, v) -> b.append(String.format("| %s | %.1f | %.1f–%.1f | %.1f %% |%n", k, v.median(),
+                v.min(), v.max(), 100 * v.median() / total)));
+        b.append(String.format("| (sum of phases) | %.1f | | |%n| (whole step) | %.1f | %.1f–%.1f | |%n", total,
+                r.callMs().median(), r.callMs().min(), r.callMs().max()));
+        return b.toString();
     }
 
     private static void usage(PrintStream s) {
         HelpFormatter f = new HelpFormatter();
         java.io.PrintWriter pw = new java.io.PrintWriter(s, true, StandardCharsets.UTF_8);
-        f.printHelp(pw, 100, "ibc4j bench langevin|train-step|inference|gemm [options]",
-                "Times one IBC workload against its GEMM floor, measured in the same run. Run with "
-                        + "OMP_WAIT_POLICY=PASSIVE (the ./ibc4j launcher sets it).", options(), 2, 2, "", false);
+        f.printHelp(pw, 100, "ibc4j bench langevin|train-step|inference|gemm|compare [options]",
+                "Times one IBC workload against its GEMM floor, measured in the same run; compare runs "
+                        + "gemm, langevin, train-step and inference and sets them beside TF IBC's figures "
+                        + "(--tf-json, from golden/export/bench_tf.py). Run with OMP_WAIT_POLICY=PASSIVE (the "
+                        + "./ibc4j launcher sets it).", options(), 2, 2, "", false);
         pw.flush();
     }
 }

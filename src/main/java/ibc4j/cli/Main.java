@@ -14,6 +14,7 @@ public final class Main {
             "  describe NAME                     a configurable's parameters, defaults, and status",
             "  parity [--golden DIR] [--format md|json|html] [--out FILE]   checklist report against TF goldens",
             "  bench langevin|train-step|inference|gemm [--warmup N] [--repeats N] [--json FILE]   speed vs GEMM floor",
+            "  bench compare --tf-json FILE [--repeats N] [--json FILE]   ibc4j beside TF IBC (bench_tf.py)",
             "  collect --dataset_path=F [--num_episodes=N --replicas=R ...]   IBC's oracle data collection",
             "  train --gin_file=F --task=PARTICLE [--tag T --add_time --gin_bindings B ...]   IBC's train_eval",
             "  eval --root_dir=RUN [--step N] [--eval_episodes N] [--video] [--viz_img]   evaluate a run's policy",

@@ -112,4 +112,40 @@ class BenchCommandTest {
             assertTrue(j.get("parts_ms").size() > 0);
         }
     }
+
+    @Test
+    void compareNeedsAUsableTfJsonAndFailsBeforeTimingAnything(@TempDir Path dir) throws Exception {
+        BenchCommand.Args a = BenchCommand.parse(new String[] {"compare", "--tf-json", "t.json", "--repeats", "12"});
+        assertEquals("compare", a.bench());
+        assertEquals(Path.of("t.json"), a.tfJson());
+        assertEquals(12, a.repeats());
+        assertTrue(a.phases()); // compare always profiles the training step
+        assertEquals(BenchShapes.ibcParticle(), a.shapes());
+        assertThrows(ParseException.class, () -> BenchCommand.parse(new String[] {"compare"}));
+        assertThrows(ParseException.class, () -> BenchCommand.parse(new String[] {"gemm", "--tf-json", "t.json"}));
+
+        Path missing = dir.resolve("missing.json");
+        assertCompareFails(new String[] {"compare", "--tf-json", missing.toString()}, missing + ": no such file");
+        Path bad = dir.resolve("bad.json");
+        java.nio.file.Files.writeString(bad, ibc4j.bench.BenchCompareTest.tfJson().replace(
+                "\"inference\": {\"ms\"", "\"inference\": {\"wall\""));
+        assertCompareFails(new String[] {"compare", "--tf-json", bad.toString()},
+                bad + ": missing field 'figures.inference.ms'");
+        Path good = dir.resolve("good.json");
+        java.nio.file.Files.writeString(good, ibc4j.bench.BenchCompareTest.tfJson());
+        assertCompareFails(new String[] {"compare", "--tf-json", good.toString(), "--steps", "3"},
+                "shape.langevin_steps: TF 100, ibc4j 3");
+        assertCompareFails(new String[] {"compare"}, "compare needs --tf-json FILE");
+    }
+
+    private static void assertCompareFails(String[] args, String message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = BenchCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, rc, e);
+        assertTrue(e.contains(message), e);
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
 }
