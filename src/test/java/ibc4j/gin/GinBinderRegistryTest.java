@@ -67,12 +67,13 @@ class GinBinderRegistryTest {
     @Test
     void ibcConfigurablesAreRegisteredButNotImplemented() {
         GinRegistry r = GinRegistry.defaultRegistry();
-        ConfigurableSpec mlp = r.lookup("MLPEBM");
-        assertEquals("ibc.networks.mlp_ebm.MLPEBM", mlp.selector());
+        ConfigurableSpec mlp = r.lookup("MLPMDN"); // IBC's mixture-density net: registered, not ported
+        assertEquals("ibc.networks.mlp_mdn.MLPMDN", mlp.selector());
         assertFalse(mlp.implemented());
-        assertEquals("networks/mlp_ebm.py", mlp.ibcFile());
+        assertEquals("networks/mlp_mdn.py", mlp.ibcFile());
         assertEquals(BigInteger.valueOf(512), mlp.param("width").orElseThrow().defaultValue());
         assertEquals("(required)", mlp.param("obs_spec").orElseThrow().defaultText());
+        assertTrue(r.lookup("MLPEBM").implemented(), "ported: IBC's name, Java's constructor");
         assertEquals("ibc.environments.particle.particle.__init__", r.lookup("__init__").selector());
         assertEquals("ibc.environments.particle.particle.ParticleEnv", r.lookup("ParticleEnv").selector());
         assertTrue(r.lookup("ResNetLayer").varkw());
