@@ -183,9 +183,28 @@ public final class MLPEBM {
             @Param(value = "bias_initializer", dflt = "'normal'", doc = "only 'normal'") String biasInitializer,
             @Param(value = "dense_layer_type", dflt = "'regular'", doc = "'regular' (spectral_norm: not yet)")
             String denseLayerType) {
+        requireNoResNetNormalizer();
         Config c = new Config(width, depth, rate, activation, layers, kernelInitializer, biasInitializer,
                 denseLayerType);
         return create(c, obsSpec.obsDim(), obsSpec.actionDim(), ibc4j.train.GlobalSeed.derive("MLPEBM", 0));
+    }
+
+    /**
+     * IBC's ResNet layers take {@code ResNetLayer.normalizer} from gin ('layer' or 'batch' norm); ibc4j's do not
+     * have one, so a binding other than None must fail instead of being ignored.
+     */
+    static void requireNoResNetNormalizer() {
+        Object bound;
+        try {
+            bound = ibc4j.gin.GinConfig.current().queryParameter("ResNetLayer.normalizer");
+        } catch (IllegalStateException | ibc4j.gin.GinException notInGinOrUnbound) {
+            return; // no gin call, or nothing bound: IBC's default None
+        }
+        if (bound != null) {
+            throw new UnsupportedOperationException("ResNetLayer.normalizer = " + ibc4j.gin.PyValues.repr(bound)
+                    + " is not implemented; ibc4j's ResNet layers have no normalization (IBC's particle and "
+                    + "pushing configs bind None)");
+        }
     }
 
     /** What MLPEBM needs from IBC's {@code (obs_tensor_spec, action_tensor_spec)}: the flattened widths. */

@@ -199,6 +199,9 @@ class TrainCommandTest {
                 "--gin_bindings=train_eval.dataset_path='" + dataset + "'"));
         assertTrue(err.toString().contains("needs its simulator"), err.toString());
         err.reset();
+        assertEquals(2, train(dir, "--gin_bindings=ResNetLayer.normalizer = 'layer'"));
+        assertTrue(err.toString().contains("ResNetLayer.normalizer = 'layer' is not implemented"), err.toString());
+        err.reset();
         assertEquals(2, train(dir, "--add_time=maybe"));
         assertTrue(err.toString().contains("--add_time takes True or False"), err.toString());
     }
