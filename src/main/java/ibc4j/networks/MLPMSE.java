@@ -113,8 +113,14 @@ public final class MLPMSE {
             @Param(value = "name", dflt = "'MLPMSE'", doc = "unused") String name,
             @Param(value = "layers", dflt = "'MLPDropout'", doc = "one of MLPDropout, ResNetOrig, ResNetPreActivation")
             String layers) {
-        this(new Config(width, depth, rate, layers), obsDimOf(obsSpec), actionDimOf(actionSpec),
+        this(ginConfig(width, depth, rate, layers), obsDimOf(obsSpec), actionDimOf(actionSpec),
                 Nd4j.getRandom().nextLong(), actDenormLayer, WorkspaceMode.ENABLED);
+    }
+
+    /** The gin constructor's Config, after refusing a ResNetLayer.normalizer ibc4j does not have. */
+    private static Config ginConfig(int width, int depth, double rate, String layers) {
+        MLPEBM.requireNoResNetNormalizer();
+        return new Config(width, depth, rate, layers);
     }
 
     private MLPMSE(Config config, int obsDim, int actionDim, long seed, Object actDenormLayer,
