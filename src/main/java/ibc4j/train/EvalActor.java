@@ -74,6 +74,7 @@ public final class EvalActor {
             if (imgDir != null) {
                 images.addAll(ParticleViz.saveImages(env, imgDir));
             }
+            System.gc(); // an episode's 50 inferences leave native buffers only a collection frees (TrainEval)
             onEpisode.accept(i + 1);
         }
         Map<String, Float> out = new LinkedHashMap<>();
