@@ -117,7 +117,7 @@ public final class IbcPolicy implements BcPolicy {
             throw new IllegalArgumentException("IbcPolicy: clip=True needs the env's bounded action_spec (give "
                     + "one, e.g. to ImplicitBCAgent, or bind IbcPolicy.clip = False)");
         }
-        this.gin = ImplicitBCAgent.currentGinOrFresh();
+        this.gin = GinConfig.currentOrFresh();
     }
 
     /**

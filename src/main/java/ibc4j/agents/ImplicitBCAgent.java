@@ -173,16 +173,7 @@ public final class ImplicitBCAgent implements BcAgent {
         this.minActions = mm[0];
         this.maxActions = mm[1];
         this.trainStep = trainStepCounter instanceof Number n ? n.longValue() : 0L;
-        this.gin = currentGinOrFresh();
-    }
-
-    /** The config that is building this object, when gin is; else a fresh one with no bindings. */
-    static GinConfig currentGinOrFresh() {
-        try {
-            return GinConfig.current();
-        } catch (IllegalStateException notInAGinCall) {
-            return new GinConfig();
-        }
+        this.gin = GinConfig.currentOrFresh();
     }
 
     /**

@@ -216,6 +216,15 @@ public final class GinConfig {
         return c;
     }
 
+    /**
+     * {@link #current()}, or a fresh config with no bindings (code defaults) when no gin call is in progress:
+     * what a gin-visible function called directly from Java should read its bindings from.
+     */
+    public static GinConfig currentOrFresh() {
+        GinConfig c = CURRENT.get().peek();
+        return c != null ? c : new GinConfig();
+    }
+
     void enter(List<String> scope) {
         scopes.get().push(List.copyOf(scope));
         CURRENT.get().push(this);

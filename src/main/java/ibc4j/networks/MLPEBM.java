@@ -196,9 +196,9 @@ public final class MLPEBM {
     static void requireNoResNetNormalizer() {
         Object bound;
         try {
-            bound = ibc4j.gin.GinConfig.current().queryParameter("ResNetLayer.normalizer");
-        } catch (IllegalStateException | ibc4j.gin.GinException notInGinOrUnbound) {
-            return; // no gin call, or nothing bound: IBC's default None
+            bound = ibc4j.gin.GinConfig.currentOrFresh().queryParameter("ResNetLayer.normalizer");
+        } catch (ibc4j.gin.GinException unbound) {
+            return; // IBC's default None
         }
         if (bound != null) {
             throw new UnsupportedOperationException("ResNetLayer.normalizer = " + ibc4j.gin.PyValues.repr(bound)

@@ -56,13 +56,7 @@ public final class GetNormalizers {
         args.put("num_samples", n);
         args.put("nested_obs", nestedObs);
         args.put("nested_actions", nestedActions);
-        ibc4j.gin.GinConfig gin;
-        try {
-            gin = ibc4j.gin.GinConfig.current();
-        } catch (IllegalStateException notInAGinCall) {
-            gin = new ibc4j.gin.GinConfig();
-        }
-        return (NormalizationInfo) gin.call("compute_dataset_statistics", args);
+        return (NormalizationInfo) ibc4j.gin.GinConfig.currentOrFresh().call("compute_dataset_statistics", args);
     }
 
     /**
