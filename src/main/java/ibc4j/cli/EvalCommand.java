@@ -108,10 +108,7 @@ public final class EvalCommand {
             line.put("bindings", TrainCommand.list(cl.getOptionValues("gin_bindings")));
             line.put("seconds", secs);
             line.put("metrics", r.metrics());
-            Files.createDirectories(root.resolve("eval"));
-            Files.writeString(root.resolve("eval").resolve("offline.jsonl"),
-                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(line) + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            TrainEval.appendJsonLine(root.resolve("eval").resolve("offline.jsonl"), line);
             if (TrainCommand.flag(cl, "video")) {
                 out.println("  video: " + actor.writeVideo(root, s.step(), 42L, GlobalSeed.derive("video_noise",
                         s.step())));
@@ -145,7 +142,7 @@ public final class EvalCommand {
         long bestStep = -1;
         for (List<Path> l : List.of(policies, ckpts)) {
             for (Path p : l) {
-                long st = Long.parseLong(p.getFileName().toString().replaceAll("\\D", ""));
+                long st = CheckpointStore.stepOf(p);
                 if (st > bestStep) {
                     bestStep = st;
                     best = p;

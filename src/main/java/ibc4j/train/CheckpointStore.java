@@ -151,7 +151,8 @@ public final class CheckpointStore {
         }
     }
 
-    private static long stepOf(Path p) {
+    /** The step in a checkpoint's file name ({@code ckpt-<step>.zip}), or -1 for any other name. */
+    public static long stepOf(Path p) {
         Matcher m = NAME.matcher(p.getFileName().toString());
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }

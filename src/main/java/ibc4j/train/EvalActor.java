@@ -108,7 +108,7 @@ public final class EvalActor {
         for (int t = 0; t < sequenceLength; t++) {
             history.addLast(obs); // tile_first_step_obs
         }
-        NoiseSource noise = NoiseSource.seeded(mix(noiseSeed, episode));
+        NoiseSource noise = NoiseSource.seeded(GlobalSeed.derive(noiseSeed, episode));
         boolean done = false;
         while (!done) {
             INDArray action = policy.apply(stack(history), noise);
@@ -135,12 +135,5 @@ public final class EvalActor {
             out.put(key, Nd4j.create(v, new long[] {1, t, d}, 'c'));
         }
         return out;
-    }
-
-    private static long mix(long seed, long episode) {
-        long z = seed * 0x9E3779B97F4A7C15L + episode + 1;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

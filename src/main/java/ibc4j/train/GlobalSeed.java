@@ -25,6 +25,11 @@ public final class GlobalSeed {
         return mix(h ^ index);
     }
 
+    /** A seed for item {@code index} of a stream seeded with {@code base} (e.g. one episode of an evaluation). */
+    public static long derive(long base, long index) {
+        return mix(base * 0x9E3779B97F4A7C15L + index + 1);
+    }
+
     /** SplitMix64's finaliser. */
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

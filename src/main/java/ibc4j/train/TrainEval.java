@@ -504,7 +504,11 @@ public final class TrainEval {
             StringBuilder line = new StringBuilder();
             res.metrics().forEach((k, v) -> line.append("\n\t\t ").append(k).append(" = ").append(v));
             LOG.info("eval at step {} ({} s):{}", step, String.format(Locale.ROOT, "%.1f", secs), line);
-            appendJsonLine(root.resolve("eval").resolve("metrics.jsonl"), step, res.metrics(), secs);
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("step", step);
+            record.put("seconds", secs);
+            record.put("metrics", res.metrics());
+            appendJsonLine(root.resolve("eval").resolve("metrics.jsonl"), record);
             evals.add(new EvalRecord(step, res.metrics()));
             if (r.opt.video()) {
                 Path gif = evalActor().writeVideo(root, step, 42L, GlobalSeed.derive("video_noise", step));
@@ -612,13 +616,10 @@ public final class TrainEval {
         return gin.call("MLPMSE", args);
     }
 
-    static void appendJsonLine(Path file, long step, Map<String, Float> metrics, double seconds) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("step", step);
-        m.put("seconds", seconds);
-        m.put("metrics", metrics);
+    /** Appends one JSON object as a line to {@code file} (an eval log: {@code metrics.jsonl}, {@code offline.jsonl}). */
+    public static void appendJsonLine(Path file, Map<String, Object> line) throws IOException {
         Files.createDirectories(file.getParent());
-        Files.writeString(file, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m) + "\n",
+        Files.writeString(file, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(line) + "\n",
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 }
