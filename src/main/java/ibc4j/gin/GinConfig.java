@@ -112,6 +112,14 @@ public final class GinConfig {
         return parseBindings(ginBindings);
     }
 
+    /**
+     * The jar resource holding IBC's shipped config {@code path} ({@code configs/...}, or {@code ibc/configs/...}
+     * as IBC's run scripts spell it), the fallback gin's file lookup uses here; null for any other path.
+     */
+    public static String shippedConfigResource(String path) {
+        return GinFiles.shippedConfig(path);
+    }
+
     /** gin.parse_config_file: found through the search paths (working directory first). */
     public GinConfig parseFile(String path) {
         bindings.include(path, null, null, new ArrayDeque<>());

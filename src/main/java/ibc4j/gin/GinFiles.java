@@ -74,7 +74,8 @@ final class GinFiles {
     }
 
     /** The classpath resource for an IBC config shipped in the jar, or null. */
-    private static String shippedConfig(String name) {
+    /** The jar resource of IBC's shipped config {@code name} ({@code configs/...} or {@code ibc/configs/...}), or null. */
+    static String shippedConfig(String name) {
         String n = name.replace('\\', '/');
         n = n.startsWith("./") ? n.substring(2) : n;
         n = n.startsWith("ibc/") ? n.substring(4) : n;

@@ -33,10 +33,8 @@ public record RunInvocation(List<GinFile> ginFiles, List<String> ginBindings, Li
             if (Files.isRegularFile(f)) {
                 out.add(new GinFile(p, Files.readString(f)));
             } else {
-                // As gin's file lookup: IBC's configs ship in the jar under ibc4j/configs/.
-                String n = p.replace('\\', '/').replaceFirst("^\\./", "").replaceFirst("^ibc/", "");
-                try (var in = n.startsWith("configs/") ? RunInvocation.class.getResourceAsStream("/ibc4j/" + n)
-                        : null) {
+                String resource = GinConfig.shippedConfigResource(p);
+                try (var in = resource == null ? null : RunInvocation.class.getResourceAsStream(resource)) {
                     if (in == null) {
                         throw new IOException("Unable to open file: " + p);
                     }
