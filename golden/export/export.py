@@ -71,7 +71,7 @@ COMPONENT_ORDER = [
     'mlp_ebm_action_grad', 'info_nce', 'ebm_loss_types', 'grad_penalty',
     'grad_penalty_chain', 'langevin_chain',
     'iterative_dfo', 'ibc_policy_inference', 'adam_schedule', 'train_step',
-    'mlp_mse_forward', 'mse_train_step', 'mse_policy_action',
+    'spectral_norm', 'mlp_mse_forward', 'mse_train_step', 'mse_policy_action',
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows'
 ]
 # Order in which the exporter produces them (priority order).
@@ -82,7 +82,7 @@ PRODUCE_ORDER = [
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows',
     # Last, so that they cannot shift any earlier component's state.
     'mlp_mse_forward', 'mse_train_step', 'mse_policy_action', 'ebm_loss_types',
-    'grad_penalty_chain'
+    'grad_penalty_chain', 'spectral_norm'
 ]
 CASE_ORDER = ['particle2d', 'small3d']
 
@@ -201,6 +201,7 @@ from ibc.ibc.train import stats as stats_module
 from ibc.networks import mlp_ebm  # pylint: disable=unused-import
 from ibc.networks import mlp_mse  # pylint: disable=unused-import
 from ibc.networks.layers import resnet
+from ibc.networks.layers import spectral_norm
 
 GIN_FILE = os.path.join(IBC_ROOT, 'ibc', 'configs', 'particle',
                         'mlp_ebm_langevin.gin')
@@ -291,7 +292,7 @@ NOISE_SEEDS = {
     'adam_schedule': 701, 'ibc_policy_inference': 801, 'iterative_dfo': 901,
     'sampling_bounds': 1001, 'particle_env': 1101, 'mlp_mse_forward': 1201,
     'mse_train_step': 1301, 'mse_policy_action': 1401, 'ebm_loss_types': 1501,
-    'grad_penalty_chain': 1601,
+    'grad_penalty_chain': 1601, 'spectral_norm': 1701,
 }
 
 
@@ -929,7 +930,7 @@ class CaseState(object):
     with gin_case(self.case):
       return self._make_agent(train_utils.create_train_step())
 
-  def _make_agent(self, train_step):
+  def _make_agent(self, train_step, net=None):
     # Runtime fix: legacy Adam (see RUNTIME_FIXES).
     new_adam = tf.keras.optimizers.Adam
     tf.keras.optimizers.Adam = tf.keras.optimizers.legacy.Adam
@@ -938,7 +939,8 @@ class CaseState(object):
           'ebm', self.ts_spec, self.act_spec, self.sampling_spec,
           self.norm_info.obs_norm_layer, self.norm_info.act_norm_layer,
           self.norm_info.act_denorm_layer, learning_rate=1e-3,
-          use_warmup=False, cloning_network=self.net,
+          use_warmup=False,
+          cloning_network=self.net if net is None else net,
           train_step=train_step, decay_steps=100)
     finally:
       tf.keras.optimizers.Adam = new_adam
@@ -1030,7 +1032,8 @@ class MseState(object):
           'mse', self.st.ts_spec, self.st.act_spec, self.sampling_spec,
           self.norm_info.obs_norm_layer, self.norm_info.act_norm_layer,
           self.norm_info.act_denorm_layer, learning_rate=1e-3,
-          use_warmup=False, cloning_network=self.net,
+          use_warmup=False,
+          cloning_network=self.net if net is None else net,
           train_step=train_step, decay_steps=100)
     finally:
       tf.keras.optimizers.Adam = new_adam
@@ -1816,6 +1819,178 @@ def comp_train_step(out, st):
   return c
 
 
+
+SN_GIN = ["MLPEBM.dense_layer_type = 'spectral_norm'"]
+SN_LAYER_NAMES = ['proj', 'block_dense1', 'block_dense2', 'head']
+
+
+def sn_layers(net):
+  """MLPEBM's DenseSN layers by ibc4j's short names."""
+  mlp = net._mlp  # pylint: disable=protected-access
+  layers = collections.OrderedDict([
+      ('proj', mlp._projection_layer),  # pylint: disable=protected-access
+      ('block_dense1', mlp._weight_layers[0]),  # pylint: disable=protected-access
+      ('block_dense2', mlp._weight_layers_2[0]),  # pylint: disable=protected-access
+      ('head', net._project_energy),  # pylint: disable=protected-access
+  ])
+  for layer in layers.values():
+    assert isinstance(layer, spectral_norm.DenseSN), type(layer)
+  return layers
+
+
+def sn_u(layers):
+  return collections.OrderedDict((k, l.u.numpy()) for k, l in layers.items())
+
+
+def power_iteration64(w, u):
+  """One DenseSN power iteration in float64 (exporter self-check only)."""
+  w, u = np.asarray(w, np.float64), np.asarray(u, np.float64)
+  v = u @ w.T
+  v = v / (np.sqrt(np.sum(v * v)) + 1e-12)
+  u2 = v @ w
+  return u2 / (np.sqrt(np.sum(u2 * u2)) + 1e-12)
+
+
+def comp_spectral_norm(out, st):
+  c = Component(out, 'spectral_norm', st.case,
+                'ibc/networks/layers/spectral_norm.py:DenseSN via '
+                'ibc/networks/mlp_ebm.py (dense_layer_type=spectral_norm); '
+                'ibc/agents/ibc_agent.py:ImplicitBCAgent._loss + '
+                'ibc/agents/base_agent.py:BehavioralCloningAgent._train',
+                'MLPEBM with spectral-norm dense layers: forward with '
+                'training=False and True (the power iteration and its update '
+                'of u), then one complete training step')
+  with gin_case(st.case, SN_GIN):
+    tf.keras.utils.set_random_seed(st.cfg.weights_seed)
+    tf.keras.backend.reset_uids()
+    net = cloning_network_module.get_cloning_network(
+        'MLPEBM', st.obs_spec, st.act_spec, st.norm_info.obs_norm_layer,
+        st.norm_info.act_norm_layer, 2, st.norm_info.act_denorm_layer)
+    agent = st._make_agent(train_utils.create_train_step(), net=net)  # pylint: disable=protected-access
+  layers = sn_layers(net)
+  variables = list(net.trainable_variables)
+  assert len(variables) == len(WEIGHT_SHORT_NAMES)
+  weights0 = [v.numpy() for v in variables]
+  u0 = sn_u(layers)
+  b, n = st.cfg.train_batch, agent._num_counter_examples  # pylint: disable=protected-access
+  seed = noise_seed('spectral_norm', st.case)
+  obs, act = st.normalized_batch(b)
+  tiled = nest_utils.tile_batch(obs, n + 1)
+
+  # (1) single calls on fixed inputs: training=False leaves u, True sets it.
+  probe = combined_actions(
+      uniform_counter_actions(component_rng('spectral_norm', st.case), st, b,
+                              n), act)
+  e_eval = net((tiled, probe), training=False)[0].numpy()
+  for k, l in layers.items():
+    check_equal('training=False keeps u of ' + k, l.u.numpy(), u0[k])
+  e_train = net((tiled, probe), training=True)[0].numpy()
+  u1 = sn_u(layers)
+  check_equal('training=True pass, same weights', e_train, e_eval)
+  for k, l in layers.items():
+    w = l.kernel.numpy()
+    np.testing.assert_allclose(u1[k], power_iteration64(w, u0[k]), atol=1e-5)
+    l.u.assign(u0[k])
+
+  # (2) agent.train, as comp_train_step runs it.
+  opt = agent._optimizer  # pylint: disable=protected-access
+  applied = {}
+  orig_apply = opt.apply_gradients
+
+  def apply_gradients(grads_and_vars, *a, **k):
+    grads_and_vars = list(grads_and_vars)
+    applied['grads'] = [g.numpy() for g, _ in grads_and_vars]
+    applied['u_at_apply'] = sn_u(layers)
+    return orig_apply(grads_and_vars, *a, **k)
+
+  opt.apply_gradients = apply_gradients
+  try:
+    with gin_case(st.case, SN_GIN), RandomTape(seed) as tape_rng, \
+        Log.collect() as log, Stash.scope() as s, counter_example_tap(agent, s):
+      loss_info = agent.train((obs, act))
+      records = list(log['langevin_step'])
+  finally:
+    del opt.apply_gradients
+  updated = [v.numpy() for v in variables]
+  u2 = applied['u_at_apply']
+  # Two training=True calls per step (the prediction pass and grad_penalty's
+  # gradient_wrt_act), both before the update: u is iterated twice.
+  for k, l in layers.items():
+    w = weights0[WEIGHT_SHORT_NAMES.index(k + '_kernel')]
+    np.testing.assert_allclose(
+        u2[k], power_iteration64(w, power_iteration64(w, u0[k])), atol=1e-5)
+    check_equal('u unchanged by apply_gradients ' + k, l.u.numpy(), u2[k])
+
+  counter, combined, chain = s['counter_examples']
+  predictions, probs, info = s['info_nce']
+  pen_inner, penalty = s['grad_penalty']
+  (_, pen_norms), = pen_inner['grad_norms']
+  (_, tot_k, tot_out) = s['aggregate'][1]
+  arr = {f: stack_records(records, f) for f in LANGEVIN_STEP_FIELDS}
+  (u_draw,) = tape_rng.of_kind('uniform')
+  check_equal('sn chain energies', arr['energies'], chain.energies)
+  check_equal('sn total loss', tot_out.total_loss, loss_info.loss)
+
+  c.params(batch=b, num_counter_examples=n, num_iterations=len(records),
+           learning_rate=1e-3, decay_steps=100, decay_rate=0.99,
+           adam_epsilon=1e-7, adam_beta_1=0.9, adam_beta_2=0.999,
+           optimizer='tf.keras.optimizers.legacy.Adam',
+           run_full_chain_under_gradient=True, compute_mse=True,
+           add_grad_penalty=True, grad_margin=1.0,
+           dense_layer_type='spectral_norm',
+           sampling_lo=float(st.sampling_lo),
+           sampling_hi=float(st.sampling_hi),
+           rows_above_margin=int(np.sum(pen_norms.numpy() > 1.0)),
+           **common_params(st))
+  c.seeds(weights=st.cfg.weights_seed, noise=seed,
+          probe_actions=noise_seed('spectral_norm', st.case))
+  c.note('the network is built as the case builds MLPEBM, with '
+         'MLPEBM.dense_layer_type=\'spectral_norm\' added; its weights are '
+         'DenseSN\'s own init (no scaling: W/sigma does not change with it)')
+  c.note('sn_u_<layer> is DenseSN.u before anything runs (RandomNormal(0,1) '
+         'from the weights seed); sn_u_after_call_<layer> after one '
+         'training=True call; sn_u_after_step_<layer> after agent.train, '
+         'read inside apply_gradients (= the value after the step). The '
+         'exporter checks, against a float64 power iteration to 1e-5, that '
+         'training=False leaves u and that a step iterates u twice')
+  c.note('energies_eval / energies_train: net((obs tiled n+1, '
+         'probe_actions), training=False / True) from u = sn_u; probe '
+         'actions are uniform counter examples + the true action')
+  c.note('agent.train ran eagerly; the chain (training=False) and '
+         'gradient_wrt_act run as tf.function graphs')
+  for short, w in zip(WEIGHT_SHORT_NAMES, weights0):
+    c.add(short, w, 'weight')
+  for k in SN_LAYER_NAMES:
+    c.add('sn_u_' + k, u0[k], 'input', note='[1, units]')
+  add_obs(c, 'obs', obs, 'input')
+  c.add('true_actions', act, 'input')
+  c.add('probe_actions', probe, 'input', note='[B*(n+1), A]')
+  c.add('energies_eval', e_eval, 'output')
+  c.add('energies_train', e_train, 'output')
+  for k in SN_LAYER_NAMES:
+    c.add('sn_u_after_call_' + k, u1[k], 'output')
+  c.add('init_uniform', u_draw, 'noise', note='raw U[0,1) draw [B, n, A]')
+  c.add('step_noise', arr['noise'], 'noise', note='[K, B*n, A]')
+  c.add('init_actions', arr['actions_in'][0], 'output')
+  c.add('chain_energies', arr['energies'], 'output')
+  c.add('chain_grad_norms', arr['grad_norms'], 'output')
+  c.add('counter_example_actions', counter, 'output', note='[B, n, A]')
+  c.add('combined_actions', combined, 'output', note='[B*(n+1), A]')
+  c.add('predictions', predictions, 'output', note='[B, n+1]')
+  c.add('per_example_info_nce', info, 'output')
+  c.add('penalty_grad_norms', tf.reshape(pen_norms, (b, n + 1)), 'output')
+  c.add('per_example_penalty', penalty, 'output')
+  c.add('per_example_loss', tot_k['per_example_loss'], 'output')
+  c.add('total_loss', loss_info.loss, 'output')
+  for i, short in enumerate(WEIGHT_SHORT_NAMES):
+    c.add('grad_total_' + short, applied['grads'][i], 'output')
+  for i, short in enumerate(WEIGHT_SHORT_NAMES):
+    c.add('updated_' + short, updated[i], 'output')
+  for k in SN_LAYER_NAMES:
+    c.add('sn_u_after_step_' + k, u2[k], 'output')
+  return c
+
+
 def comp_adam_schedule(out, st):
   c = Component(out, 'adam_schedule', st.case,
                 'ibc/train/get_agent.py:get_agent (Keras legacy Adam + '
@@ -2516,6 +2691,7 @@ COMPONENTS = {
     'grad_penalty': comp_grad_penalty,
     'langevin_chain': comp_langevin_chain,
     'train_step': comp_train_step,
+    'spectral_norm': comp_spectral_norm,
     'adam_schedule': comp_adam_schedule,
     'ibc_policy_inference': comp_ibc_policy_inference,
     'obs_flatten': comp_obs_flatten,
