@@ -1916,6 +1916,8 @@ def comp_spectral_norm(out, st):
   finally:
     del opt.apply_gradients
   updated = [v.numpy() for v in variables]
+  m = [opt.get_slot(v, 'm').numpy() for v in variables]
+  v_ = [opt.get_slot(v, 'v').numpy() for v in variables]
   u2 = applied['u_at_apply']
   # Two training=True calls per step (the prediction pass and grad_penalty's
   # gradient_wrt_act), both before the update: u is iterated twice.
@@ -1991,6 +1993,10 @@ def comp_spectral_norm(out, st):
   c.add('total_loss', loss_info.loss, 'output')
   for i, short in enumerate(WEIGHT_SHORT_NAMES):
     c.add('grad_total_' + short, applied['grads'][i], 'output')
+  for i, short in enumerate(WEIGHT_SHORT_NAMES):
+    c.add('adam_m_' + short, m[i], 'output')
+  for i, short in enumerate(WEIGHT_SHORT_NAMES):
+    c.add('adam_v_' + short, v_[i], 'output')
   for i, short in enumerate(WEIGHT_SHORT_NAMES):
     c.add('updated_' + short, updated[i], 'output')
   for k in SN_LAYER_NAMES:
