@@ -31,6 +31,11 @@ public interface BcAgent {
     /** The network's parameters as the one flat array that is trained and checkpointed (a live view). */
     INDArray flatParams();
 
+    /** The network's non-trainable state by name (live arrays), checkpointed with the parameters; maybe empty. */
+    default Map<String, INDArray> networkState() {
+        return Map.of();
+    }
+
     /** IBC's {@code agent.policy}: the greedy evaluation policy on this agent's network. */
     BcPolicy policy();
 

@@ -98,6 +98,10 @@ public final class IbcPolicy implements BcPolicy {
             throw new UnsupportedOperationException("IbcPolicy.training=True with dropout rate "
                     + net.config().rate() + " is not implemented");
         }
+        if (training && net.spectralNorm()) {
+            throw new UnsupportedOperationException("IbcPolicy.training=True with dense_layer_type='spectral_norm' "
+                    + "is not implemented (DenseSN would advance u at every Langevin step)");
+        }
         this.obsNormLayer = obsNormLayer;
         this.actDenormLayer = actDenormLayer;
         this.numActionSamples = numActionSamples;
@@ -196,6 +200,7 @@ public final class IbcPolicy implements BcPolicy {
         INDArray init = uniform(u);
         INDArray samples = init;
         INDArray probs = null;
+        net.call(false); // DenseSN: this call's W̄ from the current u and weights (every network call is training=False)
         EbmKernel k = kernel(b * n);
         if (useDfo) {
             k.prepareObservations(tiled);

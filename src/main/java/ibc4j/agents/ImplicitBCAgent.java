@@ -215,6 +215,12 @@ public final class ImplicitBCAgent implements BcAgent {
         return net.graph().params();
     }
 
+    /** DenseSN's u vectors (empty for 'regular' dense layers). */
+    @Override
+    public Map<String, INDArray> networkState() {
+        return net.spectralNormState();
+    }
+
     /** IBC's {@code ebm_loss_type}. */
     public String ebmLossType() {
         return ebmLossType;
@@ -289,6 +295,7 @@ public final class ImplicitBCAgent implements BcAgent {
             counter = uniform.reshape(b, n, a);
         } else {
             INDArray obsN = Observations.tile(observations, n);
+            net.call(false); // DenseSN: the chains call the network with training=False (u unchanged)
             INDArray dfo = null;
             if (fractionDfoSamples > 0.) {
                 if (returnFullChain) {
@@ -389,6 +396,7 @@ public final class ImplicitBCAgent implements BcAgent {
         int a = net.actionDim();
         INDArray tiled = Observations.tile(observations, n + 1);
         float mse = computeMse ? mse(ce.counterExamples(), actions, b, n, a) : Float.NaN;
+        MLPEBM.Call predictionCall = net.call(true); // DenseSN: u advances once for the prediction pass
         INDArray predictions = net.energiesTraining(tiled, ce.combined()).reshape(b, n + 1);
         timer.lap("forward");
         float upstream = 1.0f / b; // d(Σ_b loss_b / B)/d loss_b, as TF's RealDiv gradient computes it
@@ -410,12 +418,14 @@ public final class ImplicitBCAgent implements BcAgent {
             debug = c.debug();
         }
         timer.lap("loss");
-        INDArray gradEbm = net.paramGradient(tiled, ce.combined(), gradPred.reshape(b * (n + 1)));
+        INDArray gradEbm = predictionCall.toParamGradient(
+                net.paramGradient(tiled, ce.combined(), gradPred.reshape(b * (n + 1))));
         timer.lap("backward");
         INDArray perExample = perEbm.dup();
         INDArray gradTotal = gradEbm.dup();
         GradientLoss.PenaltyAndGradient penalty = null;
         if (addGradPenalty) {
+            MLPEBM.Call penaltyCall = net.call(true); // and once more for grad_penalty's network call
             Map<String, Object> args = new LinkedHashMap<>();
             args.put("energy_network", penaltyKernel(b * (n + 1)));
             args.put("grad_norm_type", gradNormType);
@@ -426,7 +436,7 @@ public final class ImplicitBCAgent implements BcAgent {
             args.put("training", true);
             penalty = (GradientLoss.PenaltyAndGradient) gin.call("grad_penalty", args);
             perExample.addi(penalty.perExample());
-            gradTotal.addi(penalty.paramGradient().reshape(gradTotal.shape()));
+            gradTotal.addi(penaltyCall.toParamGradient(penalty.paramGradient()).reshape(gradTotal.shape()));
             timer.lap("penalty");
         }
         float total = meanOverBatch(perExample);

@@ -143,6 +143,13 @@ public final class GradientLoss {
     private static PenaltyAndGradient alongTheChain(Object energyNetwork, String gradNormType, int batchSize,
                                                     Object chainData, boolean training, Double gradMargin,
                                                     boolean square, double weight) {
+        MLPEBM spectral = energyNetwork instanceof EbmKernel k ? k.net() : (MLPEBM) energyNetwork;
+        if (spectral.spectralNorm()) {
+            // IBC's penalty then makes no network call (u advances once per step, not twice) and its gradient
+            // flows through the chain's W̄; not derived here. No IBC config combines the two.
+            throw new UnsupportedOperationException("grad_penalty.only_apply_final_grad_penalty=False with "
+                    + "MLPEBM.dense_layer_type='spectral_norm' is not implemented");
+        }
         if (!(chainData instanceof Mcmc.ChainData chain) || chain.gradNorms() == null) {
             // gradient_loss.py: assert chain_data.grad_norms is not None
             throw new IllegalArgumentException("grad_penalty.only_apply_final_grad_penalty=False needs the Langevin "

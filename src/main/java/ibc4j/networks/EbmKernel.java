@@ -78,15 +78,15 @@ public abstract class EbmKernel {
         this.inDim = net.inputDim();
         this.dt = net.dataType();
         String first = net.denseNames().get(0);
-        this.wIn = net.param(first + "_kernel");
-        this.bIn = net.param(first + "_bias");
+        this.wIn = net.forwardParam(first + "_kernel");
+        this.bIn = net.forwardParam(first + "_bias");
         this.firstWidth = (int) wIn.size(1);
         this.wInObs = wIn.get(NDArrayIndex.interval(0, obsDim), NDArrayIndex.all());
         this.wInAct = wIn.get(NDArrayIndex.interval(obsDim, inDim), NDArrayIndex.all());
         this.wInActC = Nd4j.create(dt, actDim, firstWidth);
-        this.wo = net.param("head_kernel");
+        this.wo = net.forwardParam("head_kernel");
         this.woRow = wo.transpose(); // [W, 1] 'f' → [1, W] c-order view
-        this.bo = net.param("head_bias");
+        this.bo = net.forwardParam("head_bias");
         Preconditions.checkState(sameMemory(woRow, wo), "head_kernel row is not a view");
 
         this.x = buf(rows, inDim);

@@ -39,8 +39,8 @@ public final class Float32ErrorBounds {
         dense1 = dot(k.a1[0], k.w1[0], k.b1[0]) + projection * colNorm(k.w1[0]);
         dense2 = dot(k.a2[0], k.w2[0], k.b2[0]) + dense1 * colNorm(k.w2[0]);
         residual = projection + dense2 + U * k.h[1].amaxNumber().doubleValue();
-        head = dot(k.h[1], k.net.param("head_kernel"), k.net.param("head_bias"))
-                + residual * colNorm(k.net.param("head_kernel"));
+        head = dot(k.h[1], k.net.forwardParam("head_kernel"), k.net.forwardParam("head_bias"))
+                + residual * colNorm(k.net.forwardParam("head_kernel"));
     }
 
     /**

@@ -46,14 +46,14 @@ final class LayeredKernel extends EbmKernel {
         for (int l = 0; l < n; l++) {
             if (resnet) {
                 String p = ResNetLayer.blockPrefix(l, n);
-                w1[l] = net.param(p + "_dense1_kernel");
-                b1[l] = net.param(p + "_dense1_bias");
-                w2[l] = net.param(p + "_dense2_kernel");
-                b2[l] = net.param(p + "_dense2_bias");
+                w1[l] = net.forwardParam(p + "_dense1_kernel");
+                b1[l] = net.forwardParam(p + "_dense1_bias");
+                w2[l] = net.forwardParam(p + "_dense2_kernel");
+                b2[l] = net.forwardParam(p + "_dense2_bias");
                 sum[l] = buf(rows, w);
             } else {
-                w1[l] = net.param("dense" + (l + 1) + "_kernel");
-                b1[l] = net.param("dense" + (l + 1) + "_bias");
+                w1[l] = net.forwardParam("dense" + (l + 1) + "_kernel");
+                b1[l] = net.forwardParam("dense" + (l + 1) + "_bias");
             }
             pre[l + 1] = buf(rows, w);
             act[l + 1] = buf(rows, w);

@@ -5,6 +5,7 @@ import ibc4j.gin.Param;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import ibc4j.networks.layers.MLPDropoutLayer;
 import ibc4j.networks.layers.ResNetLayer;
 import ibc4j.networks.layers.ResNetOrigLayer;
 import ibc4j.networks.layers.ResNetPreActivationLayer;
+import ibc4j.networks.layers.SpectralNorm;
 import ibc4j.networks.layers.TrunkLayer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -46,6 +48,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * {@code proj_bias [width]}, …, {@code head_kernel [width, 1]}, {@code head_bias [1]}); kernels are DL4J's
  * 'f'-order [in, out] views. {@link EbmKernel} reads the same views, so there is one copy of the weights.
  *
+ * <p>{@code dense_layer_type='spectral_norm'} (IBC's DenseSN, {@link SpectralNorm}): the graph holds the raw kernels
+ * W, which are trained and checkpointed, and each dense layer has a non-trainable vector {@code u}
+ * ({@link #spectralNormState()}). A second graph of the same configuration holds the weights a call runs with,
+ * W̄ = W/σ and the same biases; {@link #call(boolean)} recomputes them (and, on training calls, advances u) as every
+ * DenseSN call does, and the kernels read them ({@link #forwardParam}). For 'regular' both are the one graph.
+ *
  * <p>Initialisation: Keras' {@code 'normal'} is RandomNormal(mean 0, stddev 0.05) for kernels AND biases. DL4J's
  * biasInit is a constant, so the whole flat array is drawn from N(0, 0.05) with a seeded ND4J generator (the
  * global ND4J RNG is not touched). TF's random stream cannot be reproduced; parity tests load TF's weights
@@ -67,7 +75,7 @@ public final class MLPEBM {
      * @param layers            one of {@link #LAYERS}. Default 'MLPDropout'; every EBM config: 'ResNetPreActivation'.
      * @param kernelInitializer only 'normal' (the default) is supported.
      * @param biasInitializer   only 'normal' (the default) is supported.
-     * @param denseLayerType    'regular' (default); 'spectral_norm' (d4rl) is not implemented yet.
+     * @param denseLayerType    'regular' (default) or 'spectral_norm' (the d4rl config; see {@link SpectralNorm}).
      */
     public record Config(int width, int depth, double rate, String activation, String layers,
                          String kernelInitializer, String biasInitializer, String denseLayerType) {
@@ -105,8 +113,10 @@ public final class MLPEBM {
     private final ComputationGraph graph;
     private final List<String> denseNames; // Keras order, head last
     private final DenseParams params;
+    private final SpectralNormWeights spectralNorm; // null for 'regular'
 
-    private MLPEBM(Config config, int obsDim, int actionDim, TrunkLayer trunk, ComputationGraph graph) {
+    private MLPEBM(Config config, int obsDim, int actionDim, TrunkLayer trunk, ComputationGraph graph,
+                   Map<String, INDArray> initialU) {
         this.config = config;
         this.obsDim = obsDim;
         this.actionDim = actionDim;
@@ -116,6 +126,7 @@ public final class MLPEBM {
         names.add("head");
         this.denseNames = Collections.unmodifiableList(names);
         this.params = new DenseParams(graph, denseNames);
+        this.spectralNorm = initialU == null ? null : new SpectralNormWeights(graph, params, denseNames, initialU);
     }
 
     /** Builds and initialises the network with DL4J's default updater and workspaces on. */
@@ -159,7 +170,20 @@ public final class MLPEBM {
         Nd4j.getExecutioner().exec(new GaussianDistribution(flat, 0.0, NORMAL_INIT_STDDEV),
                 Nd4j.getRandomFactory().getNewRandomInstance(seed));
         graph.init(flat, false); // given parameters are used as is: no DL4J initialiser runs
-        return new MLPEBM(config, obsDim, actionDim, trunk, graph);
+        Map<String, INDArray> u = null;
+        if (config.denseLayerType().equals("spectral_norm")) {
+            // DenseSN's u: RandomNormal(0, 1) [1, units] per dense layer, drawn after the weights.
+            u = new LinkedHashMap<>();
+            org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);
+            List<String> dense = new ArrayList<>(trunk.denseNames());
+            dense.add("head");
+            for (String d : dense) {
+                INDArray ud = Nd4j.create(dt, 1, graph.getLayer(d).getParam("b").length());
+                Nd4j.getExecutioner().exec(new GaussianDistribution(ud, 0.0, 1.0), rng);
+                u.put(d, ud);
+            }
+        }
+        return new MLPEBM(config, obsDim, actionDim, trunk, graph, u);
     }
 
     /**
@@ -181,7 +205,7 @@ public final class MLPEBM {
             String layers,
             @Param(value = "kernel_initializer", dflt = "'normal'", doc = "only 'normal'") String kernelInitializer,
             @Param(value = "bias_initializer", dflt = "'normal'", doc = "only 'normal'") String biasInitializer,
-            @Param(value = "dense_layer_type", dflt = "'regular'", doc = "'regular' (spectral_norm: not yet)")
+            @Param(value = "dense_layer_type", dflt = "'regular'", doc = "'regular' or 'spectral_norm'")
             String denseLayerType) {
         requireNoResNetNormalizer();
         Config c = new Config(width, depth, rate, activation, layers, kernelInitializer, biasInitializer,
@@ -211,12 +235,7 @@ public final class MLPEBM {
     public record InputSpec(int obsDim, int actionDim) {}
 
     private static TrunkLayer trunkFor(Config c) {
-        if (c.denseLayerType().equals("spectral_norm")) {
-            throw new UnsupportedOperationException(
-                    "MLPEBM.dense_layer_type='spectral_norm' (networks/layers/spectral_norm.py DenseSN) is not "
-                            + "implemented yet; only 'regular' is");
-        }
-        if (!c.denseLayerType().equals("regular")) {
+        if (!c.denseLayerType().equals("regular") && !c.denseLayerType().equals("spectral_norm")) {
             throw new IllegalArgumentException("MLPEBM.dense_layer_type must be 'regular' or 'spectral_norm', got '"
                     + c.denseLayerType() + "'");
         }
@@ -307,32 +326,95 @@ public final class MLPEBM {
         params.set(values);
     }
 
-    /** f(obs, act) through the graph in inference mode (dropout off), as {@code MLPEBM.call(training=False)}. */
+    // ------------------------------------------------------------------------------- spectral norm
+
+    /** Whether the dense layers are IBC's DenseSN. */
+    public boolean spectralNorm() {
+        return spectralNorm != null;
+    }
+
+    /**
+     * DenseSN's non-trainable {@code u} per dense layer ([1, units], live arrays: assign to restore a checkpoint);
+     * empty for 'regular'.
+     */
+    public Map<String, INDArray> spectralNormState() {
+        return spectralNorm == null ? Map.of() : spectralNorm.u();
+    }
+
+    /**
+     * The weights one call of the network runs with, as IBC's layers compute them at the start of every call:
+     * for DenseSN, W̄ = W/σ from one power iteration from u, and {@code u ← u'} when {@code training}; for
+     * 'regular', the parameters themselves (nothing to do). The result maps gradients with respect to those
+     * weights back to the parameters.
+     */
+    public Call call(boolean training) {
+        return spectralNorm == null ? Call.IDENTITY : spectralNorm.call(training);
+    }
+
+    /** One call's weights; see {@link #call(boolean)}. */
+    public interface Call {
+        /** The parameters themselves: gradients pass unchanged. */
+        Call IDENTITY = g -> g;
+
+        /**
+         * @param forwardGradient dL/d(the call's weights), flat in the graph's layout
+         * @return dL/dθ, flat in the graph's layout ({@code forwardGradient} itself for 'regular')
+         */
+        INDArray toParamGradient(INDArray forwardGradient);
+    }
+
+    /** The graph the forward passes run on: {@link #graph()}, or for DenseSN the one holding the last call's W̄. */
+    public ComputationGraph forwardGraph() {
+        return spectralNorm == null ? graph : spectralNorm.normalized();
+    }
+
+    /** The weights of the last {@link #call} by parameter name: {@link #params()} unless DenseSN. */
+    public Map<String, INDArray> forwardParams() {
+        return spectralNorm == null ? params.views() : spectralNorm.normalizedParams().views();
+    }
+
+    /** A weight of the last {@link #call}, by parameter name (the kernels read these). */
+    public INDArray forwardParam(String name) {
+        return spectralNorm == null ? params.param(name) : spectralNorm.normalizedParams().param(name);
+    }
+
+    // ------------------------------------------------------------------------------- forward
+
+    /**
+     * f(obs, act) in inference mode (dropout off), as {@code MLPEBM.call(training=False)}: includes the
+     * {@link #call(boolean) call(false)} that DenseSN makes (u unchanged).
+     */
     public INDArray energies(INDArray obs, INDArray act) {
+        call(false);
         return output(false, obs, act);
     }
 
-    /** f(obs, act) through the graph in training mode (dropout on when rate > 0). */
+    /**
+     * f(obs, act) in training mode (dropout on when rate > 0) with the weights of the last {@link #call}: the
+     * agent calls {@code call(true)} first, as IBC's prediction pass advances DenseSN's u once.
+     */
     public INDArray energiesTraining(INDArray obs, INDArray act) {
         return output(true, obs, act);
     }
 
     private INDArray output(boolean training, INDArray obs, INDArray act) {
-        INDArray head = graph.output(training, obs, act)[0]; // [R, 1]
+        INDArray head = forwardGraph().output(training, obs, act)[0]; // [R, 1]
         return head.reshape(head.size(0)); // tf.squeeze(x, axis=-1)
     }
 
     /**
-     * Gradient of {@code L = Σ_r dLdf[r]·f(obs_r, act_r)} with respect to every parameter, by DL4J backprop in
-     * training mode: the first-order path of the training loss (info_nce).
+     * Gradient of {@code L = Σ_r dLdf[r]·f(obs_r, act_r)} with respect to every weight of the last {@link #call}
+     * (the parameters themselves unless DenseSN: then map it with that call), by DL4J backprop in training mode:
+     * the first-order path of the training loss (info_nce).
      *
      * @param dLdf {@code [R]} or {@code [R, 1]}
      * @return a new flat array in the graph's parameter layout (use {@link #viewsOf} for names)
      */
     public INDArray paramGradient(INDArray obs, INDArray act, INDArray dLdf) {
-        graph.feedForward(new INDArray[] {obs, act}, true, false);
-        INDArray flat = graph.backpropGradient(dLdf.reshape(dLdf.length(), 1)).gradient().dup();
-        graph.clearLayersStates();
+        ComputationGraph g = forwardGraph();
+        g.feedForward(new INDArray[] {obs, act}, true, false);
+        INDArray flat = g.backpropGradient(dLdf.reshape(dLdf.length(), 1)).gradient().dup();
+        g.clearLayersStates();
         return flat;
     }
 }

@@ -79,10 +79,10 @@ public final class PreActivationKernel extends EbmKernel {
         gam[0] = gz0;
         for (int l = 0; l < numBlocks; l++) {
             String p = ResNetLayer.blockPrefix(l, numBlocks);
-            w1[l] = net.param(p + "_dense1_kernel");
-            b1[l] = net.param(p + "_dense1_bias");
-            w2[l] = net.param(p + "_dense2_kernel");
-            b2[l] = net.param(p + "_dense2_bias");
+            w1[l] = net.forwardParam(p + "_dense1_kernel");
+            b1[l] = net.forwardParam(p + "_dense1_bias");
+            w2[l] = net.forwardParam(p + "_dense2_kernel");
+            b2[l] = net.forwardParam(p + "_dense2_bias");
             h[l + 1] = buf(rows, width);
             a1[l] = buf(rows, width);
             z[l] = buf(rows, width);
@@ -120,7 +120,7 @@ public final class PreActivationKernel extends EbmKernel {
         super.refreshDerived();
         gemm(woRow, w2[numBlocks - 1], cq, false, true, 0.0);
         if (fused != null) {
-            fused.snapshot(wInActC, b1[0], cq, woRow, b2[0], net.param("head_bias"));
+            fused.snapshot(wInActC, b1[0], cq, woRow, b2[0], net.forwardParam("head_bias"));
         }
     }
 

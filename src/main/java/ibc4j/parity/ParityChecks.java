@@ -32,6 +32,7 @@ public final class ParityChecks {
         IBC_SOURCES.put("ibc_policy_inference", "ibc/agents/ibc_policy.py:IbcPolicy._distribution");
         IBC_SOURCES.put("adam_schedule", "ibc/train/get_agent.py (Keras Adam + ExponentialDecay)");
         IBC_SOURCES.put("train_step", "ibc/agents/ibc_agent.py:ImplicitBCAgent._loss");
+        IBC_SOURCES.put("spectral_norm", "ibc/networks/layers/spectral_norm.py:DenseSN (MLPEBM + training step)");
         IBC_SOURCES.put("mlp_mse_forward", "ibc/networks/mlp_mse.py:MLPMSE.call");
         IBC_SOURCES.put("mse_train_step", "ibc/agents/mse_agent.py:MseBehavioralCloningAgent._loss");
         IBC_SOURCES.put("mse_policy_action", "ibc/agents/mse_policy.py:MsePolicyWrapper (GreedyPolicy.action)");
@@ -41,7 +42,7 @@ public final class ParityChecks {
         IBC_SOURCES.put("dataset_windows", "ibc/data/dataset.py");
     }
 
-    /** The 21 component names in report order (the exporter's COMPONENT_ORDER). */
+    /** The 22 component names in report order (the exporter's COMPONENT_ORDER). */
     public static final List<String> COMPONENTS = List.copyOf(IBC_SOURCES.keySet());
 
     /**
@@ -64,6 +65,7 @@ public final class ParityChecks {
                 new ibc4j.parity.checks.IbcPolicyInferenceCheck(),
                 new ibc4j.parity.checks.AdamScheduleCheck(),
                 new ibc4j.parity.checks.TrainStepCheck(),
+                new ibc4j.parity.checks.SpectralNormCheck(),
                 new ibc4j.parity.checks.MlpMseForwardCheck(),
                 new ibc4j.parity.checks.MseTrainStepCheck(),
                 new ibc4j.parity.checks.MsePolicyActionCheck(),

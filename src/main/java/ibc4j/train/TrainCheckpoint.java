@@ -11,20 +11,27 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What a {@code train_eval} checkpoint holds, to and from {@link CheckpointStore.Checkpoint}: the network's flat
- * parameters, Adam's slots and iteration count, the step, the seed, the normalizers and the sampling bounds.
+ * parameters and its non-trainable state (DenseSN's u vectors, if any), Adam's slots and iteration count, the step, the seed, the normalizers and the sampling bounds.
  * The data stream and every step's noise are functions of (seed, step) ({@link GlobalSeed}), so step and seed are
  * all the RNG state a resumed run needs. A policy snapshot is the same without Adam's slots.
  */
 public final class TrainCheckpoint {
     private TrainCheckpoint() {}
 
-    /** The restorable state of a run at {@code step}. */
-    public record State(long step, long seed, INDArray params, KerasAdam adam,
+    /**
+     * The restorable state of a run at {@code step}.
+     *
+     * @param networkState the network's non-trainable arrays by name (MLPEBM's spectral-norm u), maybe empty
+     */
+    public record State(long step, long seed, INDArray params, Map<String, INDArray> networkState, KerasAdam adam,
                         GetNormalizers.NormalizationInfo norm, SamplingSpec sampling) {}
+
+    private static final String NETWORK_STATE = "network_state.";
 
     public static CheckpointStore.Checkpoint toCheckpoint(State s, boolean withOptimizer) {
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         arrays.put("params", s.params().dup('c').reshape(s.params().length()));
+        s.networkState().forEach((k, v) -> arrays.put(NETWORK_STATE + k, v.dup('c')));
         if (withOptimizer) {
             arrays.put("adam_m", s.adam().m());
             arrays.put("adam_v", s.adam().v());
@@ -83,8 +90,14 @@ public final class TrainCheckpoint {
                 ((Number) meta.get("sampling.normalized_max")).floatValue());
         KerasAdam adam = a.containsKey("adam_m") ? new KerasAdam(schedule, a.get("adam_m"), a.get("adam_v"),
                 ((Number) meta.get("adam_iterations")).longValue()) : null;
-        return new State(c.step(), ((Number) meta.get("seed")).longValue(), array(a, "params"), adam, norm,
-                sampling);
+        Map<String, INDArray> networkState = new LinkedHashMap<>();
+        a.forEach((k, v) -> {
+            if (k.startsWith(NETWORK_STATE)) {
+                networkState.put(k.substring(NETWORK_STATE.length()), v);
+            }
+        });
+        return new State(c.step(), ((Number) meta.get("seed")).longValue(), array(a, "params"), networkState, adam,
+                norm, sampling);
     }
 
     /** Copies checkpointed parameters into a network's flat parameter view (same architecture, by length). */
@@ -94,6 +107,22 @@ public final class TrainCheckpoint {
                     + dst.length() + ": was the run's config changed?");
         }
         dst.assign(params.reshape(dst.shape()));
+    }
+
+    /** Restores a network's non-trainable state (same names and shapes; both empty for most networks). */
+    public static void loadStateInto(Map<String, INDArray> dst, Map<String, INDArray> saved) throws IOException {
+        if (!dst.keySet().equals(saved.keySet())) {
+            throw new IOException("checkpoint has network state " + saved.keySet() + ", the configured network "
+                    + dst.keySet() + ": was MLPEBM.dense_layer_type changed?");
+        }
+        for (Map.Entry<String, INDArray> e : dst.entrySet()) {
+            INDArray v = saved.get(e.getKey());
+            if (v.length() != e.getValue().length()) {
+                throw new IOException("checkpoint's network state '" + e.getKey() + "' has " + v.length()
+                        + " values, the configured network " + e.getValue().length());
+            }
+            e.getValue().assign(v.castTo(e.getValue().dataType()).reshape(e.getValue().shape()));
+        }
     }
 
     private static INDArray array(Map<String, INDArray> a, String name) throws IOException {

@@ -531,7 +531,8 @@ public final class TrainEval {
         }
 
         private TrainCheckpoint.State state(long step) {
-            return new TrainCheckpoint.State(step, r.seed, agent.flatParams(), agent.optimizer(), norm, sampling);
+            return new TrainCheckpoint.State(step, r.seed, agent.flatParams(), agent.networkState(),
+                    agent.optimizer(), norm, sampling);
         }
 
         private void saveCheckpoint(long step) throws IOException {
@@ -558,6 +559,7 @@ public final class TrainEval {
         long step = 0;
         if (resumed != null) {
             TrainCheckpoint.loadInto(params, resumed.params());
+            TrainCheckpoint.loadStateInto(networkState(net), resumed.networkState());
             adam = resumed.adam();
             step = resumed.step();
         }
@@ -583,6 +585,7 @@ public final class TrainEval {
         if ("ebm".equals(lossType)) {
             MLPEBM ebm = (MLPEBM) net;
             TrainCheckpoint.loadInto(ebm.graph().params(), s.params());
+            TrainCheckpoint.loadStateInto(ebm.spectralNormState(), s.networkState());
             Map<String, Object> args = new LinkedHashMap<>();
             args.put("time_step_spec", null);
             args.put("action_spec", actionSpec);
@@ -594,7 +597,12 @@ public final class TrainEval {
         }
         MLPMSE mse = (MLPMSE) net;
         TrainCheckpoint.loadInto(mse.graph().params(), s.params());
+        TrainCheckpoint.loadStateInto(Map.of(), s.networkState());
         return new MsePolicy(actionSpec, mse, s.norm().obsNorm());
+    }
+
+    private static Map<String, INDArray> networkState(Object net) {
+        return net instanceof MLPEBM ebm ? ebm.spectralNormState() : Map.of();
     }
 
     private static Object network(GinConfig gin, String lossType, int obsDim, int actionDim,

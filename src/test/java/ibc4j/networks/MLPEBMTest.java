@@ -123,12 +123,11 @@ class MLPEBMTest {
     @Test
     void configErrorsNameTheValue() {
         MLPEBM.Config p = MLPEBM.Config.particle();
-        MLPEBM.Config sn = new MLPEBM.Config(8, 2, 0, "relu", "ResNetPreActivation", "normal", "normal",
-                "spectral_norm");
-        UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
-                () -> MLPEBM.create(sn, 3, 2, 0));
-        assertTrue(u.getMessage().contains("spectral_norm"), u.getMessage());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        MLPEBM.Config bad = new MLPEBM.Config(8, 2, 0, "relu", "ResNetPreActivation", "normal", "normal",
+                "spectral");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MLPEBM.create(bad, 3, 2, 0));
+        assertTrue(e.getMessage().contains("'regular' or 'spectral_norm', got 'spectral'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
                 () -> MLPEBM.create(p.withLayers("ResNet"), 3, 2, 0));
         assertTrue(e.getMessage().contains("'ResNet' is not one of"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MLPEBM.create(p.withDepth(3), 3, 2, 0));
@@ -216,6 +215,64 @@ class MLPEBMTest {
         System.out.printf("FD graph backprop %s depth %d %s: max err / max |grad| %.2e%n", layers, depth, mode, worst);
         // Double precision central differences: ~1e-10 of the gradient scale; a wrong path would be O(1).
         assertTrue(worst < 1e-7, "graph gradient vs finite differences: " + worst);
+    }
+
+    private static MLPEBM.Config spectral(int width) {
+        return new MLPEBM.Config(width, 2, 0, "relu", "ResNetPreActivation", "normal", "normal", "spectral_norm");
+    }
+
+    /** DenseSN: kernels read the call's W̄ (graph == kernel); training=False keeps u, training=True advances it. */
+    @Test
+    void spectralNormCallsKeepOrAdvanceUAndKernelsSeeTheNormalisedWeights() {
+        MLPEBM net = MLPEBM.create(spectral(32), 16, 2, 4);
+        assertTrue(net.spectralNorm());
+        assertEquals(List.of("proj", "block_dense1", "block_dense2", "head"),
+                List.copyOf(net.spectralNormState().keySet()));
+        Map<String, INDArray> u0 = new HashMap<>();
+        net.spectralNormState().forEach((k, v) -> u0.put(k, v.dup()));
+        INDArray raw = net.graph().params().dup();
+        INDArray obs = uniform(3, 40, 16, -2, 2);
+        INDArray act = uniform(4, 40, 2, -1, 1);
+        INDArray graph = net.energies(obs, act).dup();
+        assertClose("kernel = graph on W̄", graph, EbmKernel.create(net, 40).energies(obs, act), 1e-6, 1e-5);
+        net.spectralNormState().forEach((k, v) -> assertEquals(u0.get(k), v, "training=False keeps u of " + k));
+        // W̄ of the head: its kernel divided by σ, so the normalised weights differ from the parameters.
+        assertNotEquals(net.param("head_kernel"), net.forwardParam("head_kernel"));
+        assertEquals(net.param("head_bias"), net.forwardParam("head_bias"));
+        net.call(true);
+        net.spectralNormState().forEach((k, v) -> {
+            assertNotEquals(u0.get(k), v, "training=True advances u of " + k);
+            assertEquals(1.0, v.norm2Number().doubleValue(), 1e-5, "u' is unit length");
+        });
+        assertEquals(raw, net.graph().params(), "a call never touches the parameters");
+    }
+
+    /** Through DenseSN: the graph's backprop mapped by the call = central differences of f in the raw weights. */
+    @Test
+    void spectralNormParamGradientMatchesFiniteDifferencesInDouble() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        MLPEBM net = MLPEBM.create(spectral(6), 3, 2, 13);
+        INDArray obs = uniform(3, 7, 3, -2, 2);
+        INDArray act = uniform(4, 7, 2, -1, 1);
+        INDArray dLdf = uniform(5, 7, 1, -1, 1).reshape(7);
+        MLPEBM.Call call = net.call(false);
+        INDArray forward = net.paramGradient(obs, act, dLdf);
+        INDArray grad = call.toParamGradient(forward);
+        INDArray p = net.graph().params().reshape(net.graph().numParams());
+        double eps = 1e-6;
+        double worst = 0;
+        double scale = grad.amaxNumber().doubleValue();
+        for (long i = 0; i < p.length(); i++) {
+            double v = p.getDouble(i);
+            p.putScalar(i, v + eps);
+            double lp = net.energies(obs, act).mul(dLdf).sumNumber().doubleValue();
+            p.putScalar(i, v - eps);
+            double lm = net.energies(obs, act).mul(dLdf).sumNumber().doubleValue();
+            p.putScalar(i, v);
+            worst = Math.max(worst, Math.abs((lp - lm) / (2 * eps) - grad.getDouble(i)) / scale);
+        }
+        assertTrue(worst < 1e-7, "spectral-norm gradient vs finite differences: " + worst);
+        assertTrue(grad.sub(forward).amaxNumber().doubleValue() > 1e-3 * scale, "the mapping should matter");
     }
 
     @Test

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The registry lists all 21 IBC components once, in report order, each with its IBC source. */
+/** The registry lists all 22 IBC components once, in report order, each with its IBC source. */
 class ParityChecksTest {
     @Test
     void registryHasEveryComponentInReportOrder() {
         List<String> expected = List.of("normalizer_stats", "sampling_bounds", "obs_flatten", "mlp_ebm_forward",
                 "mlp_ebm_action_grad", "info_nce", "ebm_loss_types", "grad_penalty",
                 "grad_penalty_chain", "langevin_chain", "iterative_dfo",
-                "ibc_policy_inference", "adam_schedule", "train_step", "mlp_mse_forward", "mse_train_step",
+                "ibc_policy_inference", "adam_schedule", "train_step", "spectral_norm", "mlp_mse_forward", "mse_train_step",
                 "mse_policy_action", "particle_env", "particle_oracle",
                 "tfrecord_dataset", "dataset_windows");
         assertEquals(expected, ParityChecks.COMPONENTS);

@@ -13,16 +13,26 @@ import org.nd4j.linalg.factory.Nd4j;
 final class GoldenNetworks {
     private GoldenNetworks() {}
 
-    /** The network described by the golden's params, with every {@code weight} tensor loaded by its short name. */
+    /**
+     * The network described by the golden's params, with every {@code weight} tensor loaded by its short name and,
+     * for {@code dense_layer_type='spectral_norm'}, each DenseSN's u from {@code sn_u_<dense>}; in the default
+     * data type (float32, or float64 for reference runs).
+     */
     static MLPEBM network(Golden g) {
+        Object type = g.param("dense_layer_type");
         MLPEBM.Config cfg = new MLPEBM.Config(g.intParam("width"), g.intParam("depth"), g.doubleParam("rate"),
-                (String) g.param("activation"), (String) g.param("layers"), "normal", "normal", "regular");
+                (String) g.param("activation"), (String) g.param("layers"), "normal", "normal",
+                type == null ? "regular" : (String) type);
         MLPEBM net = MLPEBM.create(cfg, g.intParam("obs_dim"), g.intParam("action_dim"), 0);
+        DataType dt = net.dataType();
         Map<String, INDArray> weights = new LinkedHashMap<>();
         for (TensorSpec t : g.tensorsWithRole("weight")) {
-            weights.put(t.name(), g.tensor(t.name()));
+            weights.put(t.name(), g.tensor(t.name()).castTo(dt));
         }
         net.setParams(weights);
+        for (Map.Entry<String, INDArray> u : net.spectralNormState().entrySet()) {
+            u.getValue().assign(g.tensor("sn_u_" + u.getKey()).castTo(dt));
+        }
         return net;
     }
 

@@ -197,7 +197,7 @@ final class LangevinGolden {
         boolean[] near;
 
         Probe(MLPEBM net) {
-            Map<String, INDArray> p = net.params();
+            Map<String, INDArray> p = net.forwardParams();
             INDArray wp = p.get("proj_kernel");
             INDArray wAct = wp.get(NDArrayIndex.interval(net.obsDim(), net.inputDim()), NDArrayIndex.all());
             actL1 = Transforms.abs(wAct, true).sum(0).maxNumber().doubleValue();

@@ -169,7 +169,7 @@ public final class TrainStepCheck implements ParityCheck {
     }
 
     /** The agent as get_agent builds it, through gin with the golden's bindings. */
-    private static ImplicitBCAgent agent(Golden g, MLPEBM net, float lo, float hi) {
+    static ImplicitBCAgent agent(Golden g, MLPEBM net, float lo, float hi) {
         GinConfig gin = new GinConfig();
         gin.parse(String.join("\n",
                 "ImplicitBCAgent.num_counter_examples = " + g.intParam("num_counter_examples"),
@@ -206,7 +206,7 @@ public final class TrainStepCheck implements ParityCheck {
      * own chain comes within rounding + D_k·(first-layer L1 norms) of a ReLU boundary is flagged, and only
      * flagged rows may leave their bound (from the step they were flagged at): they are counted and reported.
      */
-    private static List<TensorResult> freeRunningChain(Golden g, MLPEBM net, INDArray obs,
+    static List<TensorResult> freeRunningChain(Golden g, MLPEBM net, INDArray obs,
                                                        ImplicitBCAgent.CounterExamples ce, int steps, int n,
                                                        float lo, float hi) {
         int a = net.actionDim();
@@ -338,7 +338,7 @@ public final class TrainStepCheck implements ParityCheck {
     }
 
     /** One gradient tensor against TF, tolerance from ibc4j's measured float32 error (class comment). */
-    private static TensorResult gradResult(Golden g, String tensor, INDArray mine, INDArray ref64) {
+    static TensorResult gradResult(Golden g, String tensor, INDArray mine, INDArray ref64) {
         INDArray tf = g.tensor(tensor);
         double e32 = mine.castTo(DataType.DOUBLE).sub(ref64).amaxNumber().doubleValue();
         double eTf = tf.castTo(DataType.DOUBLE).sub(ref64).amaxNumber().doubleValue();
@@ -350,7 +350,7 @@ public final class TrainStepCheck implements ParityCheck {
     }
 
     /** info_nce's dL/df in float64 (Keras KL with the [1e-7, 1] clips), upstream 1/B. */
-    private static INDArray infoNceGrad64(INDArray pred, int b) {
+    static INDArray infoNceGrad64(INDArray pred, int b) {
         int cols = (int) pred.size(1);
         double[] z = pred.dup('c').data().asDouble();
         double[] gr = new double[z.length];
