@@ -59,6 +59,16 @@ public final class TrainEval {
      * without this the JVM saw no reason to collect and a run's resident memory grew to 16 GB by step 1,400.
      */
     static final int NATIVE_GC_INTERVAL = 10;
+
+    /**
+     * Whether the block of {@code blockSteps} training steps that ended at {@code step} passed a multiple of
+     * {@code interval}. Checkpoints and policy snapshots use it, so that an interval that is not a multiple of
+     * {@code fused_train_steps} still saves once per interval (at the end of that block) rather than only at the
+     * common multiples. (IBC's eval and eval-loss intervals keep its own {@code step % interval == 0} test.)
+     */
+    static boolean reached(long step, long blockSteps, long interval) {
+        return step / interval > Math.max(0, step - blockSteps) / interval;
+    }
     private static final ThreadLocal<Options> OPTIONS = ThreadLocal.withInitial(Options::defaults);
 
     private TrainEval() {}
@@ -426,10 +436,11 @@ public final class TrainEval {
                         validationStep(trainTb, evalBatches.get().next(), step);
                     }
                     boolean stopping = r.opt.stopAfter() > 0 && ranHere >= r.opt.stopAfter();
-                    if (step % r.opt.checkpointInterval() == 0 || step >= r.numIterations || stopping) {
+                    if (reached(step, r.fusedTrainSteps, r.opt.checkpointInterval()) || step >= r.numIterations
+                            || stopping) {
                         saveCheckpoint(step);
                     }
-                    if (step % POLICY_SAVE_INTERVAL == 0) {
+                    if (reached(step, r.fusedTrainSteps, POLICY_SAVE_INTERVAL)) {
                         savePolicy(step);
                     }
                     if (!r.skipEval && step % r.evalInterval == 0) {
