@@ -109,6 +109,7 @@ public final class EvalCommand {
             line.put("seconds", secs);
             line.put("metrics", r.metrics());
             TrainEval.appendJsonLine(root.resolve("eval").resolve("offline.jsonl"), line);
+            out.println("  plot: " + ibc4j.train.TrainingPlots.offlineSuccess(root));
             if (TrainCommand.flag(cl, "video")) {
                 out.println("  video: " + actor.writeVideo(root, s.step(), 42L, GlobalSeed.derive("video_noise",
                         s.step())));

@@ -89,6 +89,40 @@ public final class TrainingPlots {
     }
 
     /**
+     * {@code plots/offline_success_rate.png}: the success rate of every {@code ./ibc4j eval} recorded in
+     * {@code eval/offline.jsonl}, against the step, one series per episode count (the latest eval of a step wins).
+     *
+     * @return the PNG written
+     * @throws IOException if the file cannot be read or has no eval
+     */
+    public static Path offlineSuccess(Path root) throws IOException {
+        Path jsonl = root.resolve("eval").resolve("offline.jsonl");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, java.util.TreeMap<Long, Double>> byEpisodes = new java.util.TreeMap<>();
+        for (String l : Files.readAllLines(jsonl)) {
+            if (l.isBlank()) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode n = json.readTree(l);
+            byEpisodes.computeIfAbsent(n.get("episodes").asInt() + " episodes", k -> new java.util.TreeMap<>())
+                    .put(n.get("step").asLong(), n.get("metrics").get("AverageSuccessMetric").asDouble());
+        }
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        byEpisodes.forEach((name, points) -> series.put(name, new double[][] {
+                points.keySet().stream().mapToDouble(Long::doubleValue).toArray(),
+                points.values().stream().mapToDouble(Double::doubleValue).toArray()}));
+        if (series.isEmpty()) {
+            throw new IOException(jsonl + ": no eval recorded");
+        }
+        Path png = root.resolve("plots").resolve("offline_success_rate.png");
+        Files.createDirectories(png.getParent());
+        XYChart c = chart("Success rate (./ibc4j eval)", "step", "success rate", series);
+        c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        save(png, List.of(c));
+        return png;
+    }
+
+    /**
      * One line chart of {@code series} (name to {@code {xs, ys}}, drawn in map order) to {@code png},
      * {@link #WIDTH} x {@link #HEIGHT} pixels.
      */

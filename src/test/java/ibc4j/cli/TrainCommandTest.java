@@ -117,6 +117,7 @@ class TrainCommandTest {
                         StandardCharsets.UTF_8)), err.toString());
         assertTrue(out.toString().contains("AverageSuccessMetric = " + s), "same seeds and noise, same result: "
                 + out);
+        assertTrue(Files.size(run.resolve("plots/offline_success_rate.png")) > 1000, "offline eval plot");
     }
 
     @Test
