@@ -19,7 +19,7 @@ final class GoldenNetworks {
      * data type (float32, or float64 for reference runs).
      */
     static MLPEBM network(Golden g) {
-        Object type = g.param("dense_layer_type");
+        Object type = g.params().get("dense_layer_type");
         MLPEBM.Config cfg = new MLPEBM.Config(g.intParam("width"), g.intParam("depth"), g.doubleParam("rate"),
                 (String) g.param("activation"), (String) g.param("layers"), "normal", "normal",
                 type == null ? "regular" : (String) type);
