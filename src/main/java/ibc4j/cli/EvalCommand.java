@@ -119,7 +119,7 @@ public final class EvalCommand {
             err.println(e.getMessage());
             return 2;
         } catch (IOException | UncheckedIOException | IllegalArgumentException | UnsupportedOperationException e) {
-            err.println("eval: " + e.getMessage());
+            err.println("eval: " + TrainCommand.message(e));
             return 2;
         }
     }

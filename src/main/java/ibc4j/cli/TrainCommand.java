@@ -152,9 +152,14 @@ public final class TrainCommand {
             err.println(e.getMessage());
             return 2;
         } catch (IOException | UncheckedIOException | IllegalArgumentException | UnsupportedOperationException e) {
-            err.println("train: " + e.getMessage());
+            err.println("train: " + message(e));
             return 2;
         }
+    }
+
+    /** The message to print for bad input: an UncheckedIOException's cause speaks for itself (no class name). */
+    static String message(Exception e) {
+        return e instanceof UncheckedIOException && e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
     }
 
     /** absl's booleans: {@code --x}, {@code --x=True|False|true|false|1|0}. */

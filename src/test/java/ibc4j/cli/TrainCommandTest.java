@@ -203,6 +203,7 @@ class TrainCommandTest {
                 "--gin_bindings=train_eval.dataset_path='" + dir.resolve("none_*.tfrecord") + "'",
                 "--gin_bindings=train_eval.root_dir='" + dir + "'"));
         assertTrue(err.toString().contains("none_*.tfrecord"), err.toString());
+        assertFalse(err.toString().contains("Exception"), "a message, not a class name: " + err);
         err.reset();
         assertEquals(2, run("--gin_file=" + gin, "--task=PUSH", "--gin_bindings=train_eval.root_dir='" + dir + "'",
                 "--gin_bindings=train_eval.dataset_path='" + dataset + "'"));
