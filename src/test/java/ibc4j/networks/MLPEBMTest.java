@@ -199,19 +199,8 @@ class MLPEBMTest {
         INDArray act = uniform(4, 7, 2, -1, 1);
         INDArray dLdf = uniform(5, 7, 1, -1, 1).reshape(7);
         INDArray grad = net.paramGradient(obs, act, dLdf);
-        INDArray p = net.graph().params().reshape(net.graph().numParams());
-        double eps = 1e-6;
-        double worst = 0;
-        double scale = grad.amaxNumber().doubleValue();
-        for (long i = 0; i < p.length(); i++) {
-            double v = p.getDouble(i);
-            p.putScalar(i, v + eps);
-            double lp = net.energiesTraining(obs, act).mul(dLdf).sumNumber().doubleValue();
-            p.putScalar(i, v - eps);
-            double lm = net.energiesTraining(obs, act).mul(dLdf).sumNumber().doubleValue();
-            p.putScalar(i, v);
-            worst = Math.max(worst, Math.abs((lp - lm) / (2 * eps) - grad.getDouble(i)) / scale);
-        }
+        double worst = finiteDifferenceError(net, grad,
+                () -> net.energiesTraining(obs, act).mul(dLdf).sumNumber().doubleValue());
         System.out.printf("FD graph backprop %s depth %d %s: max err / max |grad| %.2e%n", layers, depth, mode, worst);
         // Double precision central differences: ~1e-10 of the gradient scale; a wrong path would be O(1).
         assertTrue(worst < 1e-7, "graph gradient vs finite differences: " + worst);
@@ -258,6 +247,15 @@ class MLPEBMTest {
         MLPEBM.Call call = net.call(false);
         INDArray forward = net.paramGradient(obs, act, dLdf);
         INDArray grad = call.toParamGradient(forward);
+        double scale = grad.amaxNumber().doubleValue();
+        double worst = finiteDifferenceError(net, grad,
+                () -> net.energies(obs, act).mul(dLdf).sumNumber().doubleValue());
+        assertTrue(worst < 1e-7, "spectral-norm gradient vs finite differences: " + worst);
+        assertTrue(grad.sub(forward).amaxNumber().doubleValue() > 1e-3 * scale, "the mapping should matter");
+    }
+
+    /** max_i |central difference of loss in parameter i − grad[i]| / max|grad|, in double (step 1e-6). */
+    private static double finiteDifferenceError(MLPEBM net, INDArray grad, java.util.function.DoubleSupplier loss) {
         INDArray p = net.graph().params().reshape(net.graph().numParams());
         double eps = 1e-6;
         double worst = 0;
@@ -265,14 +263,13 @@ class MLPEBMTest {
         for (long i = 0; i < p.length(); i++) {
             double v = p.getDouble(i);
             p.putScalar(i, v + eps);
-            double lp = net.energies(obs, act).mul(dLdf).sumNumber().doubleValue();
+            double lp = loss.getAsDouble();
             p.putScalar(i, v - eps);
-            double lm = net.energies(obs, act).mul(dLdf).sumNumber().doubleValue();
+            double lm = loss.getAsDouble();
             p.putScalar(i, v);
             worst = Math.max(worst, Math.abs((lp - lm) / (2 * eps) - grad.getDouble(i)) / scale);
         }
-        assertTrue(worst < 1e-7, "spectral-norm gradient vs finite differences: " + worst);
-        assertTrue(grad.sub(forward).amaxNumber().doubleValue() > 1e-3 * scale, "the mapping should matter");
+        return worst;
     }
 
     @Test

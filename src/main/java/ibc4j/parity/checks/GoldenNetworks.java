@@ -4,6 +4,7 @@ import ibc4j.networks.MLPEBM;
 import ibc4j.parity.Golden;
 import ibc4j.parity.TensorSpec;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,6 +35,17 @@ final class GoldenNetworks {
             u.getValue().assign(g.tensor("sn_u_" + u.getKey()).castTo(dt));
         }
         return net;
+    }
+
+    /** The golden's {@code obs_<key>} tensors (keys from its {@code obs_keys} param), flattened as MLPEBM does. */
+    static INDArray flatObservations(Golden g) {
+        @SuppressWarnings("unchecked")
+        List<String> keys = (List<String>) g.param("obs_keys");
+        Map<String, INDArray> obsDict = new LinkedHashMap<>();
+        for (String key : keys) {
+            obsDict.put(key, g.tensor("obs_" + key));
+        }
+        return ibc4j.agents.Observations.flatten(obsDict);
     }
 
     /** The rows of {@code a} (reshaped to {@code [drop.length, -1]}) whose flag is false. */

@@ -47,13 +47,7 @@ public final class MseTrainStepCheck implements ParityCheck {
     public List<TensorResult> run(Golden g) {
         MLPMSE net = GoldenMse.network(g);
         int b = g.intParam("batch");
-        @SuppressWarnings("unchecked")
-        List<String> keys = (List<String>) g.param("obs_keys");
-        Map<String, INDArray> obsDict = new LinkedHashMap<>();
-        for (String key : keys) {
-            obsDict.put(key, g.tensor("obs_" + key));
-        }
-        INDArray obs = Observations.flatten(obsDict);
+        INDArray obs = GoldenNetworks.flatObservations(g);
         INDArray actions = g.tensor("true_actions");
         List<INDArray> draws = new ArrayList<>();
         for (int i = 0; i < net.numDropoutLayers(); i++) {

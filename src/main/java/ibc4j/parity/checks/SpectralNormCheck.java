@@ -53,13 +53,7 @@ public final class SpectralNormCheck implements ParityCheck {
         int k = g.intParam("num_iterations");
         float lo = (float) g.doubleParam("sampling_lo");
         float hi = (float) g.doubleParam("sampling_hi");
-        @SuppressWarnings("unchecked")
-        List<String> keys = (List<String>) g.param("obs_keys");
-        Map<String, INDArray> obsDict = new LinkedHashMap<>();
-        for (String key : keys) {
-            obsDict.put(key, g.tensor("obs_" + key));
-        }
-        INDArray obs = Observations.flatten(obsDict);
+        INDArray obs = GoldenNetworks.flatObservations(g);
         INDArray actions = g.tensor("true_actions");
         INDArray tiled = Observations.tile(obs, n + 1);
         INDArray tiled64 = tiled.castTo(DataType.DOUBLE);
