@@ -5,7 +5,6 @@ import ibc4j.gin.Param;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -116,7 +115,7 @@ public final class MLPEBM {
     private final SpectralNormWeights spectralNorm; // null for 'regular'
 
     private MLPEBM(Config config, int obsDim, int actionDim, TrunkLayer trunk, ComputationGraph graph,
-                   Map<String, INDArray> initialU) {
+                   long seed) {
         this.config = config;
         this.obsDim = obsDim;
         this.actionDim = actionDim;
@@ -126,7 +125,9 @@ public final class MLPEBM {
         names.add("head");
         this.denseNames = Collections.unmodifiableList(names);
         this.params = new DenseParams(graph, denseNames);
-        this.spectralNorm = initialU == null ? null : new SpectralNormWeights(graph, params, denseNames, initialU);
+        // DenseSN's u is drawn after the weights, from its own generator (seed + 1).
+        this.spectralNorm = config.denseLayerType().equals("spectral_norm")
+                ? new SpectralNormWeights(graph, params, denseNames, seed + 1) : null;
     }
 
     /** Builds and initialises the network with DL4J's default updater and workspaces on. */
@@ -170,20 +171,7 @@ public final class MLPEBM {
         Nd4j.getExecutioner().exec(new GaussianDistribution(flat, 0.0, NORMAL_INIT_STDDEV),
                 Nd4j.getRandomFactory().getNewRandomInstance(seed));
         graph.init(flat, false); // given parameters are used as is: no DL4J initialiser runs
-        Map<String, INDArray> u = null;
-        if (config.denseLayerType().equals("spectral_norm")) {
-            // DenseSN's u: RandomNormal(0, 1) [1, units] per dense layer, drawn after the weights.
-            u = new LinkedHashMap<>();
-            org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed + 1);
-            List<String> dense = new ArrayList<>(trunk.denseNames());
-            dense.add("head");
-            for (String d : dense) {
-                INDArray ud = Nd4j.create(dt, 1, graph.getLayer(d).getParam("b").length());
-                Nd4j.getExecutioner().exec(new GaussianDistribution(ud, 0.0, 1.0), rng);
-                u.put(d, ud);
-            }
-        }
-        return new MLPEBM(config, obsDim, actionDim, trunk, graph, u);
+        return new MLPEBM(config, obsDim, actionDim, trunk, graph, seed);
     }
 
     /**
@@ -370,12 +358,16 @@ public final class MLPEBM {
 
     /** The weights of the last {@link #call} by parameter name: {@link #params()} unless DenseSN. */
     public Map<String, INDArray> forwardParams() {
-        return spectralNorm == null ? params.views() : spectralNorm.normalizedParams().views();
+        return forward().views();
     }
 
     /** A weight of the last {@link #call}, by parameter name (the kernels read these). */
     public INDArray forwardParam(String name) {
-        return spectralNorm == null ? params.param(name) : spectralNorm.normalizedParams().param(name);
+        return forward().param(name);
+    }
+
+    private DenseParams forward() {
+        return spectralNorm == null ? params : spectralNorm.normalizedParams();
     }
 
     // ------------------------------------------------------------------------------- forward

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link MLPEBM}'s DenseSN state: the vectors u, and a graph of the same configuration holding the weights of the
@@ -22,8 +24,8 @@ final class SpectralNormWeights {
     private final List<String> denseNames;
     private final Map<String, INDArray> u;
 
-    SpectralNormWeights(ComputationGraph raw, DenseParams rawParams, List<String> denseNames,
-                        Map<String, INDArray> initialU) {
+    /** Draws every layer's u from RandomNormal(0, 1), as DenseSN's initializer, with a generator seeded {@code seed}. */
+    SpectralNormWeights(ComputationGraph raw, DenseParams rawParams, List<String> denseNames, long seed) {
         this.raw = raw;
         this.rawParams = rawParams;
         this.denseNames = denseNames;
@@ -31,11 +33,10 @@ final class SpectralNormWeights {
         normalized.init(raw.params().dup(), false);
         this.normalizedParams = new DenseParams(normalized, denseNames);
         Map<String, INDArray> m = new LinkedHashMap<>();
+        org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
         for (String d : denseNames) {
-            INDArray ud = initialU.get(d);
-            if (ud == null) {
-                throw new IllegalArgumentException("spectral norm: no u for dense layer '" + d + "'");
-            }
+            INDArray ud = Nd4j.create(raw.params().dataType(), 1, rawParams.param(d + "_kernel").size(1));
+            Nd4j.getExecutioner().exec(new GaussianDistribution(ud, 0.0, 1.0), rng);
             m.put(d, ud);
         }
         this.u = Collections.unmodifiableMap(m);
