@@ -169,20 +169,12 @@ public final class SpectralNormCheck implements ParityCheck {
         int cols = (int) pred.size(1);
         INDArray out = Nd4j.create(DataType.DOUBLE, b);
         for (int r = 0; r < b; r++) {
-            double[] z = pred.getRow(r).toDoubleVector();
-            double max = Double.NEGATIVE_INFINITY;
-            for (double v : z) {
-                max = Math.max(max, v);
-            }
-            double sum = 0;
-            for (double v : z) {
-                sum += Math.exp(v - max);
-            }
+            double[] p = TrainStepCheck.softmax64(pred.getRow(r).toDoubleVector(), 0, cols);
             double loss = 0;
             for (int j = 0; j < cols; j++) {
-                double p = Math.min(Math.max(Math.exp(z[j] - max) / sum, 1e-7f), 1.0);
+                double pc = Math.min(Math.max(p[j], 1e-7f), 1.0);
                 double y = j == cols - 1 ? 1.0 : 1e-7f;
-                loss += y * Math.log(y / p);
+                loss += y * Math.log(y / pc);
             }
             out.putScalar(r, loss);
         }

@@ -349,20 +349,10 @@ public final class TrainStepCheck implements ParityCheck {
         double[] z = pred.dup('c').data().asDouble();
         double[] gr = new double[z.length];
         for (int r = 0; r < b; r++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, z[r * cols + j]);
-            }
-            double sum = 0;
-            double[] p = new double[cols];
-            for (int j = 0; j < cols; j++) {
-                p[j] = Math.exp(z[r * cols + j] - max);
-                sum += p[j];
-            }
+            double[] p = softmax64(z, r * cols, cols);
             double[] dp = new double[cols];
             double dot = 0;
             for (int j = 0; j < cols; j++) {
-                p[j] /= sum;
                 double y = j == cols - 1 ? 1.0 : 1e-7f;
                 double pc = Math.min(Math.max(p[j], 1e-7f), 1.0);
                 dp[j] = p[j] >= 1e-7f && p[j] <= 1.0 ? -y / pc / b : 0.0;
@@ -375,6 +365,24 @@ public final class TrainStepCheck implements ParityCheck {
             }
         }
         return Nd4j.create(gr, new long[] {b, cols}, 'c');
+    }
+
+    /** Softmax of {@code z[offset .. offset+cols)} in float64, shifted by the row's max as tf.nn.softmax does. */
+    static double[] softmax64(double[] z, int offset, int cols) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < cols; j++) {
+            max = Math.max(max, z[offset + j]);
+        }
+        double[] p = new double[cols];
+        double sum = 0;
+        for (int j = 0; j < cols; j++) {
+            p[j] = Math.exp(z[offset + j] - max);
+            sum += p[j];
+        }
+        for (int j = 0; j < cols; j++) {
+            p[j] /= sum;
+        }
+        return p;
     }
 
     private static List<TensorResult> adamResults(Golden g, MLPEBM net, KerasAdam adam, Map<String, Double> tolGrad,
