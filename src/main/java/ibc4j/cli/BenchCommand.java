@@ -146,7 +146,7 @@ public final class BenchCommand {
     static int run(String[] args, PrintStream out, PrintStream err) {
         Args a;
         try {
-            if (List.of(args).contains("-h") || List.of(args).contains("--help")) {
+            if (Main.asksForHelp(args)) {
                 usage(out);
                 return 0;
             }

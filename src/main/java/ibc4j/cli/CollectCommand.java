@@ -67,6 +67,11 @@ public final class CollectCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (Main.asksForHelp(args)) {
+            new HelpFormatter().printHelp(new java.io.PrintWriter(out, true), 100, "ibc4j collect", null, options(),
+                    2, 2, null, true);
+            return 0;
+        }
         CommandLine cl;
         try {
             cl = new DefaultParser(false).parse(options(), args);
@@ -75,11 +80,6 @@ public final class CollectCommand {
             new HelpFormatter().printHelp(new java.io.PrintWriter(err, true), 100, "ibc4j collect", null, options(),
                     2, 2, null, true);
             return 2;
-        }
-        if (cl.hasOption("help")) {
-            new HelpFormatter().printHelp(new java.io.PrintWriter(out, true), 100, "ibc4j collect", null, options(),
-                    2, 2, null, true);
-            return 0;
         }
         String policy = cl.getOptionValue("policy", "particle_green_then_blue");
         String task = cl.getOptionValue("task", "PARTICLE");

@@ -54,17 +54,17 @@ public final class EvalCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (Main.asksForHelp(args)) {
+            new HelpFormatter().printHelp(new java.io.PrintWriter(out, true), 110, "ibc4j eval", null, options(), 2,
+                    2, null, true);
+            return 0;
+        }
         CommandLine cl;
         try {
             cl = new DefaultParser(false).parse(options(), args);
         } catch (ParseException e) {
             err.println("eval: " + e.getMessage() + " (see ./ibc4j eval --help)");
             return 2;
-        }
-        if (cl.hasOption("help")) {
-            new HelpFormatter().printHelp(new java.io.PrintWriter(out, true), 110, "ibc4j eval", null, options(), 2,
-                    2, null, true);
-            return 0;
         }
         try {
             Path root = Path.of(cl.getOptionValue("root_dir"));

@@ -56,6 +56,14 @@ public final class Main {
         }
     }
 
+    /**
+     * Whether {@code args} ask for a command's help. Checked before parsing, so that {@code --help} works on
+     * commands with required options and never reaches a positional argument (a run dir named "--help").
+     */
+    static boolean asksForHelp(String[] args) {
+        return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+    }
+
     private static int gin(String[] args) {
         if (args.length > 0 && args[0].equals("parse")) {
             return GinParseCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err);

@@ -28,7 +28,22 @@ public final class QuickstartCommand {
 
     private QuickstartCommand() {}
 
+    static final String USAGE = String.join("\n",
+            "usage: ibc4j quickstart [RUN_DIR]",
+            "Collects 2 x 100 oracle episodes of the 2-D particle task, trains IBC's " + CONFIG,
+            "with the bindings below (500 steps at batch 64), evaluates 5 episodes and writes a GIF,",
+            "all under RUN_DIR (default: runs/quickstart).");
+
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (Main.asksForHelp(args)) {
+            out.println(USAGE);
+            QUICK.forEach(b -> out.println("  " + b));
+            return 0;
+        }
+        if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
+            err.println("quickstart: takes one optional RUN_DIR, got " + String.join(" ", args) + "\n" + USAGE);
+            return 2;
+        }
         Path root = Path.of(args.length > 0 ? args[0] : "runs/quickstart");
         Path data = root.resolve("data/2d_oracle_particle.tfrecord");
         try {
