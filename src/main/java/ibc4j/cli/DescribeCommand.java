@@ -17,6 +17,8 @@ public final class DescribeCommand {
     private DescribeCommand() {}
 
     /** Runs {@code describe} with the arguments after {@code describe}; returns 0, or 2 for an unknown name. */
+    static final String USAGE = "usage: ibc4j describe NAME   (a gin configurable, e.g. MLPEBM or train_eval)";
+
     public static int run(String[] args) {
         return run(args, System.out, System.err);
     }
@@ -24,8 +26,12 @@ public final class DescribeCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> rest = Arrays.asList(args);
         rest = !rest.isEmpty() && rest.get(0).equals("describe") ? rest.subList(1, rest.size()) : rest;
+        if (Main.asksForHelp(args)) {
+            out.println(USAGE);
+            return 0;
+        }
         if (rest.size() != 1) {
-            err.println("usage: ibc4j describe NAME   (a gin configurable, e.g. MLPEBM or train_eval)");
+            err.println(USAGE);
             return 2;
         }
         ConfigurableSpec spec;

@@ -17,21 +17,27 @@ import java.util.List;
 public final class GinParseCommand {
     private GinParseCommand() {}
 
+    static final String USAGE = "usage: ibc4j gin parse [--json] FILE...";
+
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (Main.asksForHelp(args)) {
+            out.println(USAGE);
+            return 0;
+        }
         boolean json = false;
         List<String> files = new ArrayList<>();
         for (String a : args) {
             if (a.equals("--json")) {
                 json = true;
             } else if (a.startsWith("--")) {
-                err.println("gin parse: unknown option " + a + " (usage: ibc4j gin parse [--json] FILE...)");
+                err.println("gin parse: unknown option " + a + " (" + USAGE + ")");
                 return 2;
             } else {
                 files.add(a);
             }
         }
         if (files.isEmpty()) {
-            err.println("usage: ibc4j gin parse [--json] FILE...");
+            err.println(USAGE);
             return 2;
         }
         int status = 0;

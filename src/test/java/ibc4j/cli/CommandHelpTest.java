@@ -29,12 +29,14 @@ class CommandHelpTest {
             case "train" -> TrainCommand.run(args, o, e);
             case "quickstart" -> QuickstartCommand.run(args, o, e);
             case "bench" -> BenchCommand.run(args, o, e);
+            case "describe" -> DescribeCommand.run(args, o, e);
+            case "gin parse" -> GinParseCommand.run(args, o, e);
             default -> throw new IllegalArgumentException(command);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"eval", "collect", "train", "quickstart", "bench"})
+    @ValueSource(strings = {"eval", "collect", "train", "quickstart", "bench", "describe", "gin parse"})
     void helpPrintsUsageAndExitsZero(String command) {
         assertEquals(0, run(command, "--help"), err.toString());
         assertTrue(out.toString().contains("usage: ibc4j " + command), out.toString());
