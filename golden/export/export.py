@@ -1681,6 +1681,48 @@ def counter_example_tap(agent, stash):
     del agent._make_counter_example_actions  # pylint: disable=protected-access
 
 
+def train_capturing_update(agent, variables, gin_extra, case, seed,
+                           experience, at_apply=None):
+  """Runs agent.train once with injected noise, capturing what _train passes
+  to apply_gradients (grads; lr and iterations; plus at_apply() if given).
+
+  Returns (loss_info, langevin records, stash, random tape, applied, updated
+  weights, Adam m, Adam v)."""
+  opt = agent._optimizer  # pylint: disable=protected-access
+  applied = {}
+  orig_apply = opt.apply_gradients
+
+  def apply_gradients(grads_and_vars, *a, **k):
+    grads_and_vars = list(grads_and_vars)
+    applied['grads'] = [g.numpy() for g, _ in grads_and_vars]
+    applied['lr'] = opt._decayed_lr(tf.float32).numpy()  # pylint: disable=protected-access
+    applied['iterations'] = int(opt.iterations.numpy())
+    if at_apply is not None:
+      applied['at_apply'] = at_apply()
+    return orig_apply(grads_and_vars, *a, **k)
+
+  opt.apply_gradients = apply_gradients
+  try:
+    with gin_case(case, gin_extra), RandomTape(seed) as tape_rng, \
+        Log.collect() as log, Stash.scope() as s, counter_example_tap(agent, s):
+      loss_info = agent.train(experience)
+      records = list(log['langevin_step'])
+  finally:
+    del opt.apply_gradients
+  updated = [v.numpy() for v in variables]
+  m = [opt.get_slot(v, 'm').numpy() for v in variables]
+  v_ = [opt.get_slot(v, 'v').numpy() for v in variables]
+  return loss_info, records, s, tape_rng, applied, updated, m, v_
+
+
+def add_update_outputs(c, applied, m, v_, updated):
+  """The step's total gradient, Adam's slots and the updated weights."""
+  for prefix, values in [('grad_total_', applied['grads']), ('adam_m_', m),
+                         ('adam_v_', v_), ('updated_', updated)]:
+    for i, short in enumerate(WEIGHT_SHORT_NAMES):
+      c.add(prefix + short, values[i], 'output')
+
+
 def comp_train_step(out, st):
   c = Component(out, 'train_step', st.case,
                 'ibc/agents/ibc_agent.py:ImplicitBCAgent._loss + '
@@ -1713,28 +1755,9 @@ def comp_train_step(out, st):
   # (3) the real training step: agent.train (BehavioralCloningAgent._train).
   agent = st.fresh_agent()
   st.set_weights(st.scaled_weights)
-  opt = agent._optimizer  # pylint: disable=protected-access
-  applied = {}
-  orig_apply = opt.apply_gradients
-
-  def apply_gradients(grads_and_vars, *a, **k):
-    grads_and_vars = list(grads_and_vars)
-    applied['grads'] = [g.numpy() for g, _ in grads_and_vars]
-    applied['lr'] = opt._decayed_lr(tf.float32).numpy()  # pylint: disable=protected-access
-    applied['iterations'] = int(opt.iterations.numpy())
-    return orig_apply(grads_and_vars, *a, **k)
-
-  opt.apply_gradients = apply_gradients
-  try:
-    with gin_case(st.case), RandomTape(seed) as tape_rng, \
-        Log.collect() as log, Stash.scope() as s, counter_example_tap(agent, s):
-      loss_info = agent.train(experience)
-      records = list(log['langevin_step'])
-  finally:
-    del opt.apply_gradients
-  updated = [v.numpy() for v in variables]
-  m = [opt.get_slot(v, 'm').numpy() for v in variables]
-  v_ = [opt.get_slot(v, 'v').numpy() for v in variables]
+  loss_info, records, s, tape_rng, applied, updated, m, v_ = (
+      train_capturing_update(agent, variables, (), st.case, seed,
+                             experience))
 
   counter, combined, chain = s['counter_examples']
   predictions, probs, info = s['info_nce']
@@ -1807,14 +1830,7 @@ def comp_train_step(out, st):
     c.add('grad_info_nce_' + short, parts['info_nce'][1][i], 'output')
   for i, short in enumerate(WEIGHT_SHORT_NAMES):
     c.add('grad_penalty_' + short, parts['penalty'][1][i], 'output')
-  for i, short in enumerate(WEIGHT_SHORT_NAMES):
-    c.add('grad_total_' + short, applied['grads'][i], 'output')
-  for i, short in enumerate(WEIGHT_SHORT_NAMES):
-    c.add('adam_m_' + short, m[i], 'output')
-  for i, short in enumerate(WEIGHT_SHORT_NAMES):
-    c.add('adam_v_' + short, v_[i], 'output')
-  for i, short in enumerate(WEIGHT_SHORT_NAMES):
-    c.add('updated_' + short, updated[i], 'output')
+  add_update_outputs(c, applied, m, v_, updated)
   st.set_weights(st.init_weights)
   return c
 
@@ -1897,28 +1913,10 @@ def comp_spectral_norm(out, st):
     l.u.assign(u0[k])
 
   # (2) agent.train, as comp_train_step runs it.
-  opt = agent._optimizer  # pylint: disable=protected-access
-  applied = {}
-  orig_apply = opt.apply_gradients
-
-  def apply_gradients(grads_and_vars, *a, **k):
-    grads_and_vars = list(grads_and_vars)
-    applied['grads'] = [g.numpy() for g, _ in grads_and_vars]
-    applied['u_at_apply'] = sn_u(layers)
-    return orig_apply(grads_and_vars, *a, **k)
-
-  opt.apply_gradients = apply_gradients
-  try:
-    with gin_case(st.case, SN_GIN), RandomTape(seed) as tape_rng, \
-        Log.collect() as log, Stash.scope() as s, counter_example_tap(agent, s):
-      loss_info = agent.train((obs, act))
-      records = list(log['langevin_step'])
-  finally:
-    del opt.apply_gradients
-  updated = [v.numpy() for v in variables]
-  m = [opt.get_slot(v, 'm').numpy() for v in variables]
-  v_ = [opt.get_slot(v, 'v').numpy() for v in variables]
-  u2 = applied['u_at_apply']
+  loss_info, records, s, tape_rng, applied, updated, m, v_ = (
+      train_capturing_update(agent, variables, SN_GIN, st.case, seed,
+                             (obs, act), at_apply=lambda: sn_u(layers)))
+  u2 = applied['at_apply']
   # Two training=True calls per step (the prediction pass and grad_penalty's
   # gradient_wrt_act), both before the update: u is iterated twice.
   for k, l in layers.items():
@@ -1991,14 +1989,7 @@ def comp_spectral_norm(out, st):
   c.add('per_example_penalty', penalty, 'output')
   c.add('per_example_loss', tot_k['per_example_loss'], 'output')
   c.add('total_loss', loss_info.loss, 'output')
-  for i, short in enumerate(WEIGHT_SHORT_NAMES):
-    c.add('grad_total_' + short, applied['grads'][i], 'output')
-  for i, short in enumerate(WEIGHT_SHORT_NAMES):
-    c.add('adam_m_' + short, m[i], 'output')
-  for i, short in enumerate(WEIGHT_SHORT_NAMES):
-    c.add('adam_v_' + short, v_[i], 'output')
-  for i, short in enumerate(WEIGHT_SHORT_NAMES):
-    c.add('updated_' + short, updated[i], 'output')
+  add_update_outputs(c, applied, m, v_, updated)
   for k in SN_LAYER_NAMES:
     c.add('sn_u_after_step_' + k, u2[k], 'output')
   return c
