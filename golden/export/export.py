@@ -1681,14 +1681,10 @@ def counter_example_tap(agent, stash):
     del agent._make_counter_example_actions  # pylint: disable=protected-access
 
 
-def train_capturing_update(agent, variables, gin_extra, case, seed,
-                           experience, at_apply=None):
-  """Runs agent.train once with injected noise, capturing what _train passes
-  to apply_gradients (grads; lr and iterations; plus at_apply() if given).
-
-  Returns (loss_info, langevin records, stash, random tape, applied, updated
-  weights, Adam m, Adam v)."""
-  opt = agent._optimizer  # pylint: disable=protected-access
+@contextlib.contextmanager
+def captured_update(opt, at_apply=None):
+  """While active, records what _train passes to opt.apply_gradients (grads;
+  lr and iterations; plus at_apply() if given) into the yielded dict."""
   applied = {}
   orig_apply = opt.apply_gradients
 
@@ -1703,23 +1699,39 @@ def train_capturing_update(agent, variables, gin_extra, case, seed,
 
   opt.apply_gradients = apply_gradients
   try:
-    with gin_case(case, gin_extra), RandomTape(seed) as tape_rng, \
-        Log.collect() as log, Stash.scope() as s, counter_example_tap(agent, s):
-      loss_info = agent.train(experience)
-      records = list(log['langevin_step'])
+    yield applied
   finally:
     del opt.apply_gradients
-  updated = [v.numpy() for v in variables]
-  m = [opt.get_slot(v, 'm').numpy() for v in variables]
-  v_ = [opt.get_slot(v, 'v').numpy() for v in variables]
-  return loss_info, records, s, tape_rng, applied, updated, m, v_
 
 
-def add_update_outputs(c, applied, m, v_, updated):
+def adam_state(opt, variables):
+  """(updated weights, Adam m, Adam v) after a step."""
+  return ([v.numpy() for v in variables],
+          [opt.get_slot(v, 'm').numpy() for v in variables],
+          [opt.get_slot(v, 'v').numpy() for v in variables])
+
+
+def train_capturing_update(agent, variables, gin_extra, case, seed,
+                           experience, at_apply=None):
+  """Runs agent.train once with injected noise under captured_update.
+
+  Returns (loss_info, langevin records, stash, random tape, applied, updated
+  weights, Adam m, Adam v)."""
+  opt = agent._optimizer  # pylint: disable=protected-access
+  with captured_update(opt, at_apply) as applied, \
+      gin_case(case, gin_extra), RandomTape(seed) as tape_rng, \
+      Log.collect() as log, Stash.scope() as s, counter_example_tap(agent, s):
+    loss_info = agent.train(experience)
+    records = list(log['langevin_step'])
+  return (loss_info, records, s, tape_rng, applied) + adam_state(opt, variables)
+
+
+def add_update_outputs(c, applied, m, v_, updated, short_names=None,
+                       grad_prefix='grad_total_'):
   """The step's total gradient, Adam's slots and the updated weights."""
-  for prefix, values in [('grad_total_', applied['grads']), ('adam_m_', m),
+  for prefix, values in [(grad_prefix, applied['grads']), ('adam_m_', m),
                          ('adam_v_', v_), ('updated_', updated)]:
-    for i, short in enumerate(WEIGHT_SHORT_NAMES):
+    for i, short in enumerate(short_names or WEIGHT_SHORT_NAMES):
       c.add(prefix + short, values[i], 'output')
 
 
@@ -2019,11 +2031,8 @@ def comp_adam_schedule(out, st):
     lrs.append(opt._decayed_lr(tf.float32).numpy())  # pylint: disable=protected-access
     opt.apply_gradients([(tf.constant(g[t]), v) for g, v in zip(grads, var)])
     if t + 1 in (1, 2, 100, 101):
-      snaps[t + 1] = dict(
-          w=[v.numpy() for v in var],
-          m=[opt.get_slot(v, 'm').numpy() for v in var],
-          v=[opt.get_slot(v, 'v').numpy() for v in var],
-          it=int(opt.iterations.numpy()))
+      w, m, v_ = adam_state(opt, var)
+      snaps[t + 1] = dict(w=w, m=m, v=v_, it=int(opt.iterations.numpy()))
   c.params(steps=steps, learning_rate=1e-3, decay_steps=100, decay_rate=0.99,
            staircase=False, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
            amsgrad=False, optimizer='tf.keras.optimizers.legacy.Adam',
@@ -2342,28 +2351,13 @@ def comp_mse_train_step(out, st):
   agent = ms.fresh_agent()
   ms.set_weights(ms.init_weights)
   opt = agent._optimizer  # pylint: disable=protected-access
-  applied = {}
-  orig_apply = opt.apply_gradients
-
-  def apply_gradients(grads_and_vars, *a, **k):
-    grads_and_vars = list(grads_and_vars)
-    applied['grads'] = [g.numpy() for g, _ in grads_and_vars]
-    applied['lr'] = opt._decayed_lr(tf.float32).numpy()  # pylint: disable=protected-access
-    applied['iterations'] = int(opt.iterations.numpy())
-    return orig_apply(grads_and_vars, *a, **k)
-
-  opt.apply_gradients = apply_gradients
   taps = {'mlp': ms.net._mlp, 'head': ms.net._project_action}  # pylint: disable=protected-access
-  try:
-    with gin_mse_case(st.case), RandomTape(seed) as tape, \
-        Stash.scope() as s, layer_taps(taps) as log:
-      loss_info = agent.train((obs, act))
-  finally:
-    del opt.apply_gradients
+  with captured_update(opt) as applied, gin_mse_case(st.case), \
+      RandomTape(seed) as tape, Stash.scope() as s, \
+      layer_taps(taps) as log:
+    loss_info = agent.train((obs, act))
   assert applied['iterations'] == 0
-  updated = [v.numpy() for v in ms.variables]
-  m = [opt.get_slot(v, 'm').numpy() for v in ms.variables]
-  v_ = [opt.get_slot(v, 'v').numpy() for v in ms.variables]
+  updated, m, v_ = adam_state(opt, ms.variables)
   ((_, agg_k, agg_out),) = s['aggregate']
   check_equal('mse total loss', agg_out.total_loss, loss_info.loss)
   draws = tape.of_kind('uniform')
@@ -2394,14 +2388,8 @@ def comp_mse_train_step(out, st):
   c.add('total_loss', loss_info.loss, 'output',
         note='aggregate_losses: sum / B (Losses/mse_total_loss)')
   c.add('learning_rate', applied['lr'], 'output', note='lr at iteration 0')
-  for i, short in enumerate(ms.short_names):
-    c.add('grad_' + short, applied['grads'][i], 'output')
-  for i, short in enumerate(ms.short_names):
-    c.add('adam_m_' + short, m[i], 'output')
-  for i, short in enumerate(ms.short_names):
-    c.add('adam_v_' + short, v_[i], 'output')
-  for i, short in enumerate(ms.short_names):
-    c.add('updated_' + short, updated[i], 'output')
+  add_update_outputs(c, applied, m, v_, updated, ms.short_names,
+                     grad_prefix='grad_')
   ms.set_weights(ms.init_weights)
   return c
 
