@@ -1033,7 +1033,7 @@ class MseState(object):
           self.norm_info.obs_norm_layer, self.norm_info.act_norm_layer,
           self.norm_info.act_denorm_layer, learning_rate=1e-3,
           use_warmup=False,
-          cloning_network=self.net if net is None else net,
+          cloning_network=self.net,
           train_step=train_step, decay_steps=100)
     finally:
       tf.keras.optimizers.Adam = new_adam
