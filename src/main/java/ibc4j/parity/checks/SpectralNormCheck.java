@@ -143,9 +143,10 @@ public final class SpectralNormCheck implements ParityCheck {
         double margin = g.doubleParam("grad_margin");
         MLPEBM.Call prediction = net64.call(true);
         INDArray pred = net64.energiesTraining(tiled, combined).reshape(b, n + 1);
-        INDArray infoNce = infoNce64(pred);
+        TrainStepCheck.InfoNce64 nce = TrainStepCheck.infoNce64(pred, b);
+        INDArray infoNce = nce.perExampleLoss();
         INDArray grad = prediction.toParamGradient(net64.paramGradient(tiled, combined,
-                TrainStepCheck.infoNceGrad64(pred, b).reshape((long) b * (n + 1))));
+                nce.gradPredictions().reshape((long) b * (n + 1))));
         MLPEBM.Call penaltyCall = net64.call(true);
         EbmKernel k = EbmKernel.create(net64, b * (n + 1));
         INDArray flat = Nd4j.zeros(DataType.DOUBLE, net64.graph().numParams());
@@ -161,24 +162,6 @@ public final class SpectralNormCheck implements ParityCheck {
             penalty.putScalar(r / (n + 1), penalty.getDouble(r / (n + 1)) + c * c / (n + 1));
         }
         return new Step64(pred, infoNce, norms.reshape(b, n + 1), penalty, grad);
-    }
-
-    /** info_nce's per-example loss in float64: Keras KL of one-hot(last) against softmax, clipped to [1e-7, 1]. */
-    private static INDArray infoNce64(INDArray pred) {
-        int b = (int) pred.size(0);
-        int cols = (int) pred.size(1);
-        INDArray out = Nd4j.create(DataType.DOUBLE, b);
-        for (int r = 0; r < b; r++) {
-            double[] p = TrainStepCheck.softmax64(pred.getRow(r).toDoubleVector(), 0, cols);
-            double loss = 0;
-            for (int j = 0; j < cols; j++) {
-                double pc = Math.min(Math.max(p[j], 1e-7f), 1.0);
-                double y = j == cols - 1 ? 1.0 : 1e-7f;
-                loss += y * Math.log(y / pc);
-            }
-            out.putScalar(r, loss);
-        }
-        return out;
     }
 
     private static MLPEBM network64(Golden g) {

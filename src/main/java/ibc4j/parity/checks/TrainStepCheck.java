@@ -121,7 +121,7 @@ public final class TrainStepCheck implements ParityCheck {
             INDArray t64 = tiled.castTo(DataType.DOUBLE);
             INDArray c64 = tfCombined.castTo(DataType.DOUBLE);
             INDArray pred64 = net64.energiesTraining(t64, c64).reshape(b, n + 1);
-            g64nce = net64.viewsOf(net64.paramGradient(t64, c64, infoNceGrad64(pred64, b).reshape(b * (n + 1))));
+            g64nce = net64.viewsOf(net64.paramGradient(t64, c64, infoNce64(pred64, b).gradPredictions().reshape(b * (n + 1))));
             INDArray flat = Nd4j.zeros(DataType.DOUBLE, net64.graph().numParams());
             EbmKernel.create(net64, b * (n + 1)).gradPenaltyParamGradients(t64, c64, g.doubleParam("grad_margin"),
                     1.0, flat);
@@ -343,18 +343,36 @@ public final class TrainStepCheck implements ParityCheck {
                         "%s: max|ibc4j32−ibc4j64| %.2e, max|TF32−ibc4j64| %.2e", tensor, e32, eTf) : "");
     }
 
-    /** info_nce's dL/df in float64 (Keras KL with the [1e-7, 1] clips), upstream 1/B. */
-    static INDArray infoNceGrad64(INDArray pred, int b) {
+    /** {@link #infoNce64}'s result: per-example loss {@code [B]} and dL/df {@code [B, n+1]}. */
+    record InfoNce64(INDArray perExampleLoss, INDArray gradPredictions) {}
+
+    /**
+     * info_nce in float64, as {@link ibc4j.losses.EbmLoss#infoNce} at T = 1 with upstream 1/B: Keras KL of
+     * one-hot(last) against softmax with the [1e-7, 1] clips, and its gradient.
+     */
+    static InfoNce64 infoNce64(INDArray pred, int b) {
         int cols = (int) pred.size(1);
         double[] z = pred.dup('c').data().asDouble();
+        double[] loss = new double[b];
         double[] gr = new double[z.length];
         for (int r = 0; r < b; r++) {
-            double[] p = softmax64(z, r * cols, cols);
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, z[r * cols + j]);
+            }
+            double sum = 0;
+            double[] p = new double[cols];
+            for (int j = 0; j < cols; j++) {
+                p[j] = Math.exp(z[r * cols + j] - max);
+                sum += p[j];
+            }
             double[] dp = new double[cols];
             double dot = 0;
             for (int j = 0; j < cols; j++) {
+                p[j] /= sum;
                 double y = j == cols - 1 ? 1.0 : 1e-7f;
                 double pc = Math.min(Math.max(p[j], 1e-7f), 1.0);
+                loss[r] += y * Math.log(y / pc);
                 dp[j] = p[j] >= 1e-7f && p[j] <= 1.0 ? -y / pc / b : 0.0;
             }
             for (int j = 0; j < cols; j++) {
@@ -364,25 +382,7 @@ public final class TrainStepCheck implements ParityCheck {
                 gr[r * cols + j] = p[j] * (dp[j] - dot);
             }
         }
-        return Nd4j.create(gr, new long[] {b, cols}, 'c');
-    }
-
-    /** Softmax of {@code z[offset .. offset+cols)} in float64, shifted by the row's max as tf.nn.softmax does. */
-    static double[] softmax64(double[] z, int offset, int cols) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < cols; j++) {
-            max = Math.max(max, z[offset + j]);
-        }
-        double[] p = new double[cols];
-        double sum = 0;
-        for (int j = 0; j < cols; j++) {
-            p[j] = Math.exp(z[offset + j] - max);
-            sum += p[j];
-        }
-        for (int j = 0; j < cols; j++) {
-            p[j] /= sum;
-        }
-        return p;
+        return new InfoNce64(Nd4j.create(loss, new long[] {b}, 'c'), Nd4j.create(gr, new long[] {b, cols}, 'c'));
     }
 
     private static List<TensorResult> adamResults(Golden g, MLPEBM net, KerasAdam adam, Map<String, Double> tolGrad,
