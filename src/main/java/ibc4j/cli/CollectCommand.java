@@ -66,10 +66,14 @@ public final class CollectCommand {
         return run(args, System.out, System.err);
     }
 
+    private static void usage(PrintStream to) {
+        new HelpFormatter().printHelp(new java.io.PrintWriter(to, true), 100, "ibc4j collect", null, options(), 2, 2,
+                null, true);
+    }
+
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (Main.asksForHelp(args)) {
-            new HelpFormatter().printHelp(new java.io.PrintWriter(out, true), 100, "ibc4j collect", null, options(),
-                    2, 2, null, true);
+            usage(out);
             return 0;
         }
         CommandLine cl;
@@ -77,8 +81,7 @@ public final class CollectCommand {
             cl = new DefaultParser(false).parse(options(), args);
         } catch (ParseException e) {
             err.println("collect: " + e.getMessage());
-            new HelpFormatter().printHelp(new java.io.PrintWriter(err, true), 100, "ibc4j collect", null, options(),
-                    2, 2, null, true);
+            usage(err);
             return 2;
         }
         String policy = cl.getOptionValue("policy", "particle_green_then_blue");

@@ -16,9 +16,9 @@ import java.util.List;
 public final class DescribeCommand {
     private DescribeCommand() {}
 
-    /** Runs {@code describe} with the arguments after {@code describe}; returns 0, or 2 for an unknown name. */
     static final String USAGE = "usage: ibc4j describe NAME   (a gin configurable, e.g. MLPEBM or train_eval)";
 
+    /** Runs {@code describe} with the arguments after {@code describe}; returns 0, or 2 for an unknown name. */
     public static int run(String[] args) {
         return run(args, System.out, System.err);
     }

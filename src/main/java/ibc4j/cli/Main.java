@@ -71,9 +71,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("bind")) {
             return GinBindCommand.run(Arrays.copyOfRange(args, 1, args.length));
         }
-        boolean help = args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"));
-        (help ? System.out : System.err).println("usage: ibc4j gin parse [--json] FILE...   check .gin files parse\n"
-                + "       ibc4j gin bind --gin_file FILE [--gin_bindings B]...   bind them and print the operative config");
+        boolean help = asksForHelp(args);
+        (help ? System.out : System.err).println(GinParseCommand.USAGE + "   check .gin files parse\n"
+                + "usage: ibc4j gin bind --gin_file FILE [--gin_bindings B]...   bind them, print the operative config");
         return help ? 0 : 2;
     }
 }
