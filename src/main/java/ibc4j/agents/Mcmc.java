@@ -115,9 +115,15 @@ public final class Mcmc {
     public record Step(INDArray energies, INDArray deDact, INDArray gradNorms, INDArray deltaPreClip,
                        INDArray deltaPostClip, INDArray actionsPreClip, INDArray actions) {}
 
-    /** {@code PolynomialSchedule.get_rate} as AutoGraph runs it: float32, with {@code init − final} in float64. */
+    /**
+     * {@code PolynomialSchedule.get_rate} as TF runs it in graph mode: float32, with {@code init − final} in float64.
+     * {@code float(index) / float(K−1)} divides a float32 tensor by a constant, which Grappler's constant folding
+     * rewrites into a multiplication by the float32 reciprocal: {@code k·fl32(1/(K−1))}, not {@code k/(K−1)}. The
+     * two agree for K = 10 and 100 but not for most K (e.g. 25).
+     */
     public static float polynomialRate(double init, double fin, double power, int numSteps, int index) {
-        float progress = 1f - (float) index / (float) (numSteps - 1);
+        float reciprocal = 1f / (float) (numSteps - 1);
+        float progress = 1f - (float) index * reciprocal;
         // tf.pow(x, 2.0) in float32 is the correctly rounded square; x² is exact in double, so one rounding.
         float p = (float) Math.pow(progress, power);
         return (float) (init - fin) * p + (float) fin;
@@ -137,17 +143,21 @@ public final class Mcmc {
     }
 
     /**
-     * The box clip of δ per dimension: {@code delta_action_clip * 0.5*(max − min)}, where Python multiplies the
-     * two floats first (float64), NumPy subtracts the float32 bounds in float32, and the float64 product becomes
-     * the float32 clip bound.
+     * The box clip of δ per dimension: {@code delta_action_clip * 0.5*(max − min)}. Python multiplies the two
+     * floats first (float64); inside the {@code tf.function} the bounds are float32 tensors, so the product is
+     * {@code fl32(fl32(0.05)·fl32(hi − lo))}, every step in float32.
      */
     public static float[] deltaClip(LangevinConfig cfg, float[] lo, float[] hi) {
         float[] c = new float[lo.length];
-        double scale = cfg.deltaActionClip() * 0.5;
         for (int i = 0; i < c.length; i++) {
-            c[i] = (float) (scale * (double) (hi[i] - lo[i]));
+            c[i] = deltaClip(cfg.deltaActionClip(), lo[i], hi[i]);
         }
         return c;
+    }
+
+    /** One dimension's clip bound: {@code fl32(fl32(delta_action_clip·0.5)·fl32(hi − lo))}. */
+    public static float deltaClip(double deltaActionClip, float lo, float hi) {
+        return (float) (deltaActionClip * 0.5) * (hi - lo);
     }
 
     /**

@@ -40,6 +40,31 @@ class McmcTest {
         assertEquals(1e-5, Mcmc.polynomialRate(0.1f, 1e-5f, 2f, 100, 99), 1e-10);
     }
 
+    /**
+     * TF's graph divides by the constant K−1 as a multiplication by its float32 reciprocal (Grappler): for K = 25
+     * steps 5, 7, 10, ... the progress k·fl32(1/24) is an ulp off k/24. The odd5d golden (K = 7, where step 5
+     * differs) checks the schedule against TF; this pins the order of operations.
+     */
+    @Test
+    void polynomialScheduleMultipliesByTheFloat32Reciprocal() {
+        float reciprocal = 1f / 24f;
+        float viaReciprocal = 1f - 5f * reciprocal;
+        float viaDivision = 1f - 5f / 24f;
+        assertTrue(viaReciprocal != viaDivision, "K = 25, k = 5 tells the two apart");
+        float expected = (float) (0.1 - 1e-5) * (viaReciprocal * viaReciprocal) + (float) 1e-5;
+        assertEquals(expected, Mcmc.polynomialRate(0.1, 1e-5, 2.0, 25, 5));
+    }
+
+    /** In the tf.function the bounds are float32 tensors: fl32(fl32(0.05)·fl32(hi − lo)), not a float64 product. */
+    @Test
+    void deltaClipIsFloat32Arithmetic() {
+        float lo = -1.1f;
+        float hi = 1.1f;
+        float expected = 0.05f * (hi - lo);
+        assertEquals(expected, Mcmc.deltaClip(0.1, lo, hi));
+        assertTrue(expected != (float) (0.05 * (double) (hi - lo)), "the float64 product rounds elsewhere here");
+    }
+
     @Test
     void noiseFreeChainAscendsTheLogitToItsMaximum() {
         INDArray init = Nd4j.createFromArray(new float[][] {{-0.9f, 0.8f}, {0.5f, -0.7f}});
