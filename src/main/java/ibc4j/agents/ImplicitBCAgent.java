@@ -391,13 +391,27 @@ public final class ImplicitBCAgent implements BcAgent {
 
     /** {@code _loss} (training=True) on given counter examples, with the parameter gradients. */
     public Loss loss(INDArray observations, INDArray actions, CounterExamples ce) {
+        return loss(observations, actions, ce, true);
+    }
+
+    /**
+     * {@code get_eval_loss}: {@code _loss(training=False)} on given counter examples. The network runs in
+     * inference mode (DenseSN's u stays, no dropout) and no parameter gradient is computed: the Loss's
+     * {@code gradEbmLoss}, {@code gradTotal} and the penalty's {@code paramGradient} are null.
+     */
+    public Loss evalLoss(INDArray observations, INDArray actions, CounterExamples ce) {
+        return loss(observations, actions, ce, false);
+    }
+
+    private Loss loss(INDArray observations, INDArray actions, CounterExamples ce, boolean training) {
         int b = checkBatch(observations, actions);
         int n = numCounterExamples;
         int a = net.actionDim();
         INDArray tiled = Observations.tile(observations, n + 1);
         float mse = computeMse ? mse(ce.counterExamples(), actions, b, n, a) : Float.NaN;
-        MLPEBM.Call predictionCall = net.call(true); // DenseSN: u advances once for the prediction pass
-        INDArray predictions = net.energiesTraining(tiled, ce.combined()).reshape(b, n + 1);
+        MLPEBM.Call predictionCall = net.call(training); // DenseSN: u advances once for the prediction pass
+        INDArray predictions = (training ? net.energiesTraining(tiled, ce.combined())
+                : net.energies(tiled, ce.combined())).reshape(b, n + 1);
         timer.lap("forward");
         float upstream = 1.0f / b; // d(Σ_b loss_b / B)/d loss_b, as TF's RealDiv gradient computes it
         INDArray softmax = null;
@@ -418,14 +432,14 @@ public final class ImplicitBCAgent implements BcAgent {
             debug = c.debug();
         }
         timer.lap("loss");
-        INDArray gradEbm = predictionCall.toParamGradient(
-                net.paramGradient(tiled, ce.combined(), gradPred.reshape(b * (n + 1))));
+        INDArray gradEbm = training ? predictionCall.toParamGradient(
+                net.paramGradient(tiled, ce.combined(), gradPred.reshape(b * (n + 1)))) : null;
         timer.lap("backward");
         INDArray perExample = perEbm.dup();
-        INDArray gradTotal = gradEbm.dup();
+        INDArray gradTotal = training ? gradEbm.dup() : null;
         GradientLoss.PenaltyAndGradient penalty = null;
         if (addGradPenalty) {
-            MLPEBM.Call penaltyCall = net.call(true); // and once more for grad_penalty's network call
+            MLPEBM.Call penaltyCall = net.call(training); // and once more for grad_penalty's network call
             Map<String, Object> args = new LinkedHashMap<>();
             args.put("energy_network", penaltyKernel(b * (n + 1)));
             args.put("grad_norm_type", gradNormType);
@@ -433,10 +447,12 @@ public final class ImplicitBCAgent implements BcAgent {
             args.put("chain_data", ce.chain());
             args.put("observations", tiled);
             args.put("combined_true_counter_actions", ce.combined());
-            args.put("training", true);
+            args.put("training", training);
             penalty = (GradientLoss.PenaltyAndGradient) gin.call("grad_penalty", args);
             perExample.addi(penalty.perExample());
-            gradTotal.addi(penaltyCall.toParamGradient(penalty.paramGradient()).reshape(gradTotal.shape()));
+            if (training) {
+                gradTotal.addi(penaltyCall.toParamGradient(penalty.paramGradient()).reshape(gradTotal.shape()));
+            }
             timer.lap("penalty");
         }
         float total = meanOverBatch(perExample);

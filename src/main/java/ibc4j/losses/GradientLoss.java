@@ -77,7 +77,8 @@ public final class GradientLoss {
      * @param deDact         IBC's {@code gradient_wrt_act} output {@code −∂f/∂a} {@code [B·m, A]} (null along the
      *                       chain: IBC takes the chain's norms)
      * @param paramGradient  {@code ∂(mean_b P_b)/∂θ}, flat in the graph's parameter layout: the penalty's share of
-     *                       the gradient of IBC's batch-mean loss
+     *                       the gradient of IBC's batch-mean loss; null for {@code training=False} calls, which in
+     *                       IBC only {@code get_eval_loss} makes and no tape differentiates
      */
     public record PenaltyAndGradient(INDArray perExample, INDArray norms, INDArray deDact, INDArray paramGradient) {}
 
@@ -129,11 +130,17 @@ public final class GradientLoss {
         int rows = (int) combinedTrueCounterActions.size(0);
         EbmKernel kernel = kernelFor(energyNetwork, rows, training);
         MLPEBM net = kernel.net();
-        INDArray grad = Nd4j.zeros(net.dataType(), net.graph().numParams());
-        // margin None: no subtraction and no clip; the norms are >= 0, so that is margin 0 for the gradient too.
-        kernel.gradPenaltyParamGradients(observations, combinedTrueCounterActions,
-                gradMargin == null ? 0.0 : gradMargin, gradLossWeight, grad);
-        INDArray dfda = kernel.lastActionGradient();
+        INDArray grad = null;
+        INDArray dfda;
+        if (training) {
+            grad = Nd4j.zeros(net.dataType(), net.graph().numParams());
+            // margin None: no subtraction and no clip; the norms are >= 0, so that is margin 0 for the gradient too.
+            kernel.gradPenaltyParamGradients(observations, combinedTrueCounterActions,
+                    gradMargin == null ? 0.0 : gradMargin, gradLossWeight, grad);
+            dfda = kernel.lastActionGradient();
+        } else {
+            dfda = kernel.actionGradient(observations, combinedTrueCounterActions);
+        }
         Penalty p = gradPenalty(dfda, batchSize, gradNormType, gradMargin == null ? null : gradMargin.floatValue(),
                 squareGradPenalty, (float) gradLossWeight, 1f);
         return new PenaltyAndGradient(p.perExample(), p.norms(), dfda.mul(-1.0f), grad);
@@ -191,8 +198,8 @@ public final class GradientLoss {
         }
         EbmKernel kernel = chainKernel(energyNetwork, rows, training);
         MLPEBM net = kernel.net();
-        INDArray grad = Nd4j.zeros(net.dataType(), net.graph().numParams());
-        if (chain.underGradient()) {
+        INDArray grad = training ? Nd4j.zeros(net.dataType(), net.graph().numParams()) : null;
+        if (training && chain.underGradient()) {
             if (!"inf".equals(gradNormType) || !square) {
                 throw new UnsupportedOperationException("grad_penalty's parameter gradient is derived for the "
                         + "squared inf-norm (IBC's defaults); got grad_norm_type='" + gradNormType

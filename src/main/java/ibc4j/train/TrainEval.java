@@ -493,7 +493,7 @@ public final class TrainEval {
             INDArray act = actions(b);
             try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.seeded(GlobalSeed.derive("eval_loss", step)))) {
                 ImplicitBCAgent.CounterExamples ce = ebm.makeCounterExampleActions(obs, act, NoiseSource.current());
-                ImplicitBCAgent.Loss loss = ebm.loss(obs, act, ce);
+                ImplicitBCAgent.Loss loss = ebm.evalLoss(obs, act, ce); // get_eval_loss: training=False
                 for (Map.Entry<String, Float> e : loss.summaries().entrySet()) {
                     tb.scalar("Eval_Losses/" + e.getKey().replace("Losses/", ""), step, e.getValue());
                 }

@@ -67,6 +67,52 @@ class ImplicitBCAgentTest {
         assertTrue(before > 2.1 && after < 0.8 * before, "loss " + before + " → " + after);
     }
 
+    /** get_eval_loss is _loss(training=False): DenseSN's u stays, no weight moves, no parameter gradient. */
+    @Test
+    void evalLossRunsTheNetworkInInferenceModeWithoutGradients() {
+        MLPEBM net = MLPEBM.create(new MLPEBM.Config(32, 2, 0, "relu", "ResNetPreActivation", "normal", "normal",
+                "spectral_norm"), 2, 1, 6);
+        ImplicitBCAgent agent = agent(net, 1e-3f, 4);
+        INDArray[] batch = toyBatch(16, 4);
+        ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
+                NoiseSource.seeded(3));
+        Map<String, INDArray> u0 = new HashMap<>();
+        net.spectralNormState().forEach((k, v) -> u0.put(k, v.dup()));
+        INDArray params0 = net.graph().params().dup();
+
+        ImplicitBCAgent.Loss eval = agent.evalLoss(batch[0], batch[1], ce);
+        net.spectralNormState().forEach((k, v) -> assertEquals(u0.get(k), v, "eval loss kept u of " + k));
+        assertEquals(params0, net.graph().params(), "no weight moved");
+        assertEquals(null, eval.gradTotal());
+        assertEquals(null, eval.gradEbmLoss());
+        assertEquals(null, eval.penalty().paramGradient());
+        assertEquals(0, agent.optimizer().iterations());
+        assertTrue(Float.isFinite(eval.totalLoss()) && eval.totalLoss() > 0, "loss " + eval.totalLoss());
+        assertEquals(eval.totalLoss(), agent.evalLoss(batch[0], batch[1], ce).totalLoss(), "repeatable: u unchanged");
+
+        // The training-mode loss advances u (twice: prediction pass and penalty); its prediction pass uses the same
+        // W̄ as the eval call (one power iteration from the stored u), so the InfoNCE parts agree.
+        ImplicitBCAgent.Loss train = agent.loss(batch[0], batch[1], ce);
+        assertNotEquals(u0.get(net.spectralNormState().keySet().iterator().next()),
+                net.spectralNormState().values().iterator().next(), "training=True advanced u");
+        assertEquals(eval.perExampleEbmLoss(), train.perExampleEbmLoss());
+    }
+
+    @Test
+    void evalLossOfARegularNetworkEqualsTheTrainingLoss() {
+        MLPEBM net = tinyNet(5);
+        ImplicitBCAgent agent = agent(net, 1e-3f, 4);
+        INDArray[] batch = toyBatch(16, 8);
+        ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
+                NoiseSource.seeded(2));
+        ImplicitBCAgent.Loss eval = agent.evalLoss(batch[0], batch[1], ce);
+        ImplicitBCAgent.Loss train = agent.loss(batch[0], batch[1], ce);
+        // Rate 0: both modes compute the same function; the penalty's ∂f/∂a comes from two kernel paths (with and
+        // without the double backprop) whose float32 sums may round differently: a few ulps of a loss near 2.
+        assertEquals(train.totalLoss(), eval.totalLoss(), 1e-5f * Math.abs(train.totalLoss()));
+        assertTrue(train.penalty().norms().equalsWithEps(eval.penalty().norms(), 1e-6), "same ∂f/∂a norms");
+    }
+
     @Test
     void counterExamplesAreLaidOutAsIbcDoes() {
         MLPEBM net = tinyNet(1);
