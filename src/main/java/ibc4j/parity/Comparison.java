@@ -33,6 +33,7 @@ public final class Comparison {
     private double worstDiff;
     private double worstExpected = Double.NaN;
     private double worstActual = Double.NaN;
+    private Excused excused = Excused.NONE;
 
     private Comparison(String name, INDArray expected, INDArray actual, Tolerance tolerance) {
         this.name = name;
@@ -106,9 +107,29 @@ public final class Comparison {
         meanAbs = count == 0 ? 0 : sumAbs / count;
     }
 
-    /** True when shapes and dtypes agree and every element meets the pass rule. */
+    /**
+     * True when shapes and dtypes agree, at least one element was compared, every element meets the pass rule and
+     * what was left out stays within its cap: a comparison over nothing, or one that excused too much, fails.
+     */
     public boolean pass() {
-        return mismatch == null && failing == 0;
+        return mismatch == null && failing == 0 && count > 0 && !excused.overCap();
+    }
+
+    /**
+     * Records what was left out before this comparison (rows or elements the check excused) so that it is printed
+     * and bounded: over its cap, the comparison fails. Call once, right after {@link #of}.
+     */
+    public Comparison excusing(Excused e) {
+        if (excused != Excused.NONE) {
+            throw new IllegalStateException(name + ": exclusions already recorded");
+        }
+        excused = java.util.Objects.requireNonNull(e);
+        return this;
+    }
+
+    /** What the check left out before comparing ({@link Excused#NONE} when nothing). */
+    public Excused excused() {
+        return excused;
     }
 
     public String name() { return name; }
@@ -155,15 +176,19 @@ public final class Comparison {
             return mismatch;
         }
         String tol = "rtol=" + Fmt.exact(tolerance.rtol()) + " (atol=" + Fmt.exact(tolerance.atol()) + ")";
+        String ex = excused == Excused.NONE ? "" : "; " + excused.describe();
         if (count == 0) {
-            return "0 elements compared";
+            return "0 elements compared (a comparison over nothing fails)" + ex;
+        }
+        if (excused.overCap()) {
+            return "too much left out: " + excused.describe();
         }
         if (failing > 0) {
             return failing + " of " + count + " elements exceed " + tol + "; worst " + worst()
-                    + (nans > 0 ? " (" + nans + " NaN)" : "");
+                    + (nans > 0 ? " (" + nans + " NaN)" : "") + ex;
         }
         return count + " elements within " + tol + "; max |Δ|=" + Fmt.sci(maxAbs) + ", worst " + worst()
-                + String.format(java.util.Locale.ROOT, " at %.0f%% of tolerance", 100 * Math.min(worstScore, 1));
+                + String.format(java.util.Locale.ROOT, " at %.0f%% of tolerance", 100 * Math.min(worstScore, 1)) + ex;
     }
 
     private String worst() {

@@ -75,6 +75,15 @@ public final class ParityReport {
         return Double.isNaN(v) ? "-" : Fmt.sci(v);
     }
 
+    /** Excused cell: the row's largest excused fraction and its cap ({@code 0} when nothing was left out). */
+    static String excusedCell(ParityRow r) {
+        if (r.results().isEmpty()) {
+            return "-";
+        }
+        return r.mostExcused().map(t -> String.format(java.util.Locale.ROOT, "%.2f %% (cap %.0f %%)",
+                100 * t.comparison().excused().fraction(), 100 * t.comparison().excused().cap())).orElse("0");
+    }
+
     /** Max abs cell: {@code NaN} when compared values had NaN, {@code -} when nothing was compared. */
     static String maxAbsCell(ParityRow r) {
         if (r.results().isEmpty()) {

@@ -46,6 +46,13 @@ public record ParityRow(ParityStatus status, String component, String caseName, 
         return m;
     }
 
+    /** The tensor with the largest excused fraction, if any of the row's tensors left something out. */
+    public Optional<TensorResult> mostExcused() {
+        return results.stream().filter(r -> r.comparison().excused().count() > 0)
+                .max((a, b) -> Double.compare(a.comparison().excused().fraction(),
+                        b.comparison().excused().fraction()));
+    }
+
     /** The tensor that decides the row: the first failing one, else the one using most of its tolerance. */
     public Optional<TensorResult> decisive() {
         Optional<TensorResult> fail = results.stream().filter(r -> !r.pass()).findFirst();

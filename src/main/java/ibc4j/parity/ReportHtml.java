@@ -37,7 +37,7 @@ final class ReportHtml {
         ParityReport.seeds(r).forEach((c, s) -> sb.append("<li>seeds ").append(esc(c)).append(": ")
                 .append(esc(s.toString())).append("</li>\n"));
         sb.append("</ul>\n<h2>Checklist</h2>\n<table>\n<tr><th></th><th>component</th><th>case</th><th>IBC source</th>")
-                .append("<th>shapes</th><th>max abs</th><th>max rel</th><th>tol (atol/rtol)</th><th>note</th></tr>\n");
+                .append("<th>shapes</th><th>max abs</th><th>max rel</th><th>tol (atol/rtol)</th><th>excused</th><th>note</th></tr>\n");
         for (ParityRow row : r.rows()) {
             sb.append("<tr class=\"").append(row.status().json()).append("\"><td>").append(row.status().symbol())
                     .append("</td><td>").append(esc(row.component()))
@@ -47,6 +47,7 @@ final class ReportHtml {
                     .append("</td><td>").append(ParityReport.maxAbsCell(row))
                     .append("</td><td>").append(ParityReport.maxRelCell(row))
                     .append("</td><td>").append(ParityReport.toleranceCell(row))
+                    .append("</td><td>").append(ParityReport.excusedCell(row))
                     .append("</td><td>").append(esc(row.note()))
                     .append("</td></tr>\n");
         }

@@ -36,6 +36,7 @@ final class ReportJson {
             number(c, "max_rel", row.results().isEmpty() ? Double.NaN : row.maxRel());
             number(c, "atol", row.tolerance().map(Tolerance::atol).orElse(Double.NaN));
             number(c, "rtol", row.tolerance().map(Tolerance::rtol).orElse(Double.NaN));
+            c.put("excused_fraction", row.mostExcused().map(t -> t.comparison().excused().fraction()).orElse(0.0));
             c.put("note", row.note());
             c.put("failure", row.failure());
             ArrayNode ts = c.putArray("tensors");
@@ -75,6 +76,15 @@ final class ReportJson {
         n.put("reason", c.tolerance().reason());
         n.put("detail", c.detail());
         n.put("note", t.note());
+        Excused ex = c.excused();
+        if (ex.count() > 0) {
+            ObjectNode e = n.putObject("excused");
+            e.put("count", ex.count());
+            e.put("of", ex.of());
+            e.put("fraction", ex.fraction());
+            e.put("cap", ex.cap());
+            e.put("why", ex.why());
+        }
         return n;
     }
 

@@ -50,8 +50,8 @@ final class ReportMarkdown {
         }
 
         sb.append("\n## Checklist\n\n").append(r.summaryLine()).append("\n\n");
-        sb.append("| | component | case | IBC source | shapes | max abs | max rel | tol (atol/rtol) | note |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| | component | case | IBC source | shapes | max abs | max rel | tol (atol/rtol) | excused | note |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (ParityRow row : r.rows()) {
             sb.append("| ").append(row.status().symbol())
                     .append(" | ").append(cell(row.component()))
@@ -61,6 +61,7 @@ final class ReportMarkdown {
                     .append(" | ").append(ParityReport.maxAbsCell(row))
                     .append(" | ").append(ParityReport.maxRelCell(row))
                     .append(" | ").append(ParityReport.toleranceCell(row))
+                    .append(" | ").append(ParityReport.excusedCell(row))
                     .append(" | ").append(cell(row.note()))
                     .append(" |\n");
         }

@@ -49,6 +49,12 @@ public record TensorResult(String path, String shapes, Comparison comparison, St
         return in.size() <= 4 ? String.join(",", in) : String.join(",", in.subList(0, 3)) + ",…(+" + (in.size() - 3) + ")";
     }
 
+    /** The same result, with what the check left out before comparing recorded (and capped): see {@link Excused}. */
+    public TensorResult excusing(Excused excused) {
+        comparison.excusing(excused);
+        return this;
+    }
+
     /** The same result with {@code note} attached. */
     public TensorResult withNote(String note) {
         return new TensorResult(path, shapes, comparison, note);

@@ -31,6 +31,34 @@ class ComparisonTest {
     }
 
     @Test
+    void aComparisonOverNothingFails() {
+        Comparison c = Comparison.of("rows", Nd4j.create(DataType.DOUBLE, 0, 2), Nd4j.create(DataType.DOUBLE, 0, 2),
+                QUARTER);
+        assertFalse(c.pass(), "nothing compared is not a pass");
+        assertTrue(c.detail().startsWith("0 elements compared"), c.detail());
+    }
+
+    @Test
+    void exclusionsWithinTheirCapPassAndArePrinted() {
+        Comparison c = Comparison.of("x", d(1, 2), d(1, 2), QUARTER).excusing(new Excused(1, 50, 0.05, "near a kink"));
+        assertTrue(c.pass());
+        assertTrue(c.detail().endsWith("1 of 50 excused (2.00 %, cap 5 %): near a kink"), c.detail());
+        assertEquals(0.02, c.excused().fraction(), 1e-15);
+    }
+
+    @Test
+    void exclusionsOverTheirCapFailEvenWhenTheRestMatches() {
+        Comparison over = Comparison.of("x", d(1, 2), d(1, 2), QUARTER).excusing(new Excused(3, 50, 0.05, "kinks"));
+        assertFalse(over.pass());
+        assertTrue(over.detail().startsWith("too much left out: 3 of 50 excused"), over.detail());
+        // Excusing everything is over any cap, however large.
+        assertTrue(new Excused(4, 4, 0.99, "all").overCap());
+        assertFalse(new Excused(0, 4, 0, "none").overCap());
+        assertThrows(IllegalArgumentException.class, () -> new Excused(1, 4, 1.0, "a cap of 100 % excuses all"));
+        assertThrows(IllegalStateException.class, () -> over.excusing(new Excused(0, 1, 0.1, "twice")));
+    }
+
+    @Test
     void passRuleIsInclusiveAtTheEdge() {
         assertTrue(Comparison.of("x", d(1.0), d(1.75), QUARTER).pass());
         assertTrue(Comparison.of("x", d(1.0), d(0.25), QUARTER).pass());

@@ -98,9 +98,9 @@ class ParityReportTest {
         }
         assertEquals(2, table.stream().filter(l -> l.startsWith("| ✅")).count());
         assertTrue(table.contains("| ⏳ | normalizer_stats | small3d | `ibc/train/stats.py:compute_dataset_statistics` |"
-                + " - | - | - | - | no golden; Java side missing |"), md);
+                + " - | - | - | - | - | no golden; Java side missing |"), md);
         assertTrue(md.contains("| ❌ | info_nce | particle2d | `ibc/test.py:info_nce` | [2,2]→[2] | 5.5e-4 | 1e-4 |"
-                + " 1e-6/1e-5 | 1 of 1 tensors failed |"), md);
+                + " 1e-6/1e-5 | 0 | 1 of 1 tensors failed |"), md);
         assertTrue(md.contains("\nfirst failure: info_nce/particle2d/y: 2 of 2 elements exceed"), md);
         assertTrue(md.contains("- TensorFlow 2.15.1 · tf-agents 0.19.0 · TFP 0.23.0 · numpy 1.26.4"), md);
         assertTrue(md.contains("  1. pybullet stubbed\n  2. legacy Adam\n"), md);

@@ -22,20 +22,23 @@ final class AdamChecks {
      * optimizer alone is checked: the same float32 formula as TF's fused kernel. With ibc4j's gradient each
      * slot inherits the gradient's tolerance; the weights too, except where Adam's first step is sensitive to it:
      * u(g) = α·(1−β1)g/(√(1−β2)|g| + ε) has du/dg = α(1−β1)ε/(√(1−β2)|g| + ε)², up to α(1−β1)/ε ≈ 316 at g ≈ 0
-     * (the first step is sign-like). Elements with √(1−β2)(|g| − tol_g) < 30ε are left out (their Adam math is
-     * checked exactly by the optimizer-alone rows, their gradient by the grad rows); the others get
-     * tol_g·α(1−β1)/(31²ε) plus the rounding of θ − u.
+     * (the first step is sign-like). Elements with √(1−β2)(|g| − tol_g) < 30ε get tol_g·α(1−β1)/(31²ε) plus the
+     * rounding of θ − u where they are not; where they are, no tolerance on g bounds the update, but the step
+     * itself is bounded: |u| = lr·|m̂|/(√v̂ + ε) ≤ lr on the first step (|m̂| = √v̂ = |g|), so ibc4j's weight must
+     * lie within lr·(1 + 4u) plus θ's rounding of the weight before the step ({@code update_bound_<name>}). Their
+     * Adam math is checked exactly by the optimizer-alone rows, their gradient by the grad rows.
      *
      * @param names      parameter short names; TF's tensors are {@code <gradPrefix><name>}, {@code adam_m_<name>},
      *                   {@code adam_v_<name>}, {@code updated_<name>}
+     * @param before     the parameters before the step, by name (read only when {@code tolGrad} is given)
      * @param weights    ibc4j's parameters after the step, by name
      * @param m          ibc4j's first-moment slots, by name
      * @param v          ibc4j's second-moment slots, by name
      * @param tolGrad    per name, the tolerance of ibc4j's gradient; null when the step used TF's gradient
      */
-    static List<TensorResult> results(Golden g, List<String> names, String gradPrefix, Map<String, INDArray> weights,
-                                      Map<String, INDArray> m, Map<String, INDArray> v, Map<String, Double> tolGrad,
-                                      float lr) {
+    static List<TensorResult> results(Golden g, List<String> names, String gradPrefix, Map<String, INDArray> before,
+                                      Map<String, INDArray> weights, Map<String, INDArray> m,
+                                      Map<String, INDArray> v, Map<String, Double> tolGrad, float lr) {
         List<TensorResult> out = new ArrayList<>();
         String what = tolGrad == null ? "TF's total gradient (the optimizer alone)"
                 : "ibc4j's gradients (the agent's step)";
@@ -60,20 +63,45 @@ final class AdamChecks {
                     "v = 0.001·g²: 0.002·|g|·tol(g), plus an ulp or two")).withNote(what));
             double[] gv = gtf.dup('c').castTo(DataType.DOUBLE).data().asDouble();
             boolean[] sensitive = new boolean[gv.length];
+            boolean[] insensitive = new boolean[gv.length];
             for (int i = 0; i < gv.length; i++) {
                 sensitive[i] = c * (Math.abs(gv[i]) - tg) < 30 * eps;
+                insensitive[i] = !sensitive[i];
             }
-            if (GoldenNetworks.count(sensitive) == gv.length) {
-                continue; // nothing insensitive to compare; the optimizer-alone row covers it
+            int nSensitive = GoldenNetworks.count(sensitive);
+            String split = nSensitive + " of " + gv.length + " elements with |g| within tol(g) + 30ε/√(1−β2) of 0 "
+                    + "(first step sign-like) are checked by update_bound_" + name;
+            INDArray mine = weights.get(name).dup('c').reshape(gv.length, 1);
+            if (nSensitive < gv.length) {
+                INDArray tfW = g.tensor("updated_" + name);
+                out.add(TensorResult.of(g, "updated_" + name, GoldenNetworks.keepRows(tfW.reshape(gv.length, 1),
+                        sensitive), GoldenNetworks.keepRows(mine, sensitive),
+                        Tolerance.of(tg * alpha * (1 - KerasAdam.BETA_1) / (31 * 31 * eps), 2 * U,
+                                "tol(g)·du/dg with du/dg ≤ α(1−β1)/(31²ε) where √(1−β2)(|g|−tol) ≥ 30ε, plus θ−u's "
+                                        + "ulp")).withNote(what + "; " + split));
             }
-            INDArray tfW = g.tensor("updated_" + name);
-            out.add(TensorResult.of(g, "updated_" + name, GoldenNetworks.keepRows(tfW.reshape(gv.length, 1),
-                    sensitive), GoldenNetworks.keepRows(weights.get(name).dup('c').reshape(gv.length, 1), sensitive),
-                    Tolerance.of(tg * alpha * (1 - KerasAdam.BETA_1) / (31 * 31 * eps), 2 * U,
-                            "tol(g)·du/dg with du/dg ≤ α(1−β1)/(31²ε) where √(1−β2)(|g|−tol) ≥ 30ε, plus θ−u's ulp"))
-                    .withNote(what + "; " + GoldenNetworks.count(sensitive) + " of " + gv.length + " elements with "
-                            + "|g| within tol(g) + 30ε/√(1−β2) of 0 not compared (first step sign-like)"));
+            if (nSensitive > 0) {
+                INDArray tfW = g.tensor("updated_" + name).reshape(gv.length, 1);
+                out.add(TensorResult.of(g, "updated_" + name, GoldenNetworks.keepRows(tfW, insensitive),
+                        GoldenNetworks.keepRows(mine, insensitive), Tolerance.of(2 * lr * (1 + 4 * U), 4 * U,
+                                "sign-like first step: TF's and ibc4j's weights each lie within lr of the same "
+                                        + "weight before the step, plus their roundings"))
+                        .withNote(what + "; the " + nSensitive + " sign-like elements"));
+                INDArray w0 = before.get(name).dup('c').reshape(gv.length, 1);
+                out.add(TensorResult.of(g, "update_bound_" + name, GoldenNetworks.keepRows(w0, insensitive),
+                        GoldenNetworks.keepRows(mine, insensitive), Tolerance.of(lr * (1 + 4 * U), 2 * U,
+                                "the first Adam step moves a weight by at most lr (|m̂| = √v̂), plus its roundings: "
+                                        + "ibc4j's weight against the weight before the step"))
+                        .withNote(what + "; " + split));
+            }
         }
         return out;
+    }
+
+    /** Copies of the parameters, to keep the weights before a step for {@link #results}. */
+    static Map<String, INDArray> copy(Map<String, INDArray> params) {
+        Map<String, INDArray> c = new java.util.LinkedHashMap<>();
+        params.forEach((k, v) -> c.put(k, v.dup('c')));
+        return c;
     }
 }

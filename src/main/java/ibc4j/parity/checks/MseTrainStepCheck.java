@@ -90,8 +90,9 @@ public final class MseTrainStepCheck implements ParityCheck {
         KerasAdam adam = agent.optimizer();
         float lr = adam.currentLearningRate();
         out.add(TensorResult.compare(g, "learning_rate", Nd4j.scalar(lr), Tolerance.exact("lr0·0.99^(0/100) = lr0")));
+        Map<String, INDArray> before = AdamChecks.copy(net.params());
         agent.applyGradients(loss);
-        out.addAll(AdamChecks.results(g, net.paramNames(), "grad_", net.params(), net.viewsOf(adam.m()),
+        out.addAll(AdamChecks.results(g, net.paramNames(), "grad_", before, net.params(), net.viewsOf(adam.m()),
                 net.viewsOf(adam.v()), tolGrad, lr));
         // The optimizer alone, on TF's gradient from TF's weights.
         net.graph().params().assign(saved);
@@ -102,7 +103,7 @@ public final class MseTrainStepCheck implements ParityCheck {
             views.get(name).assign(g.tensor("grad_" + name));
         }
         alone.apply(net.graph().params(), tfGrad);
-        out.addAll(AdamChecks.results(g, net.paramNames(), "grad_", net.params(), net.viewsOf(alone.m()),
+        out.addAll(AdamChecks.results(g, net.paramNames(), "grad_", null, net.params(), net.viewsOf(alone.m()),
                 net.viewsOf(alone.v()), null, lr));
         return out;
     }
