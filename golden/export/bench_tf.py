@@ -42,7 +42,6 @@ import platform
 import statistics
 import subprocess
 import time
-import types
 import warnings
 
 warnings.filterwarnings('ignore')
@@ -78,19 +77,14 @@ def parse_args():
 
 
 ARGS = parse_args()
-IBC_ROOT = os.path.abspath(ARGS.ibc_root)
-if os.path.basename(IBC_ROOT) != 'ibc':
-  sys.exit('--ibc_root must be a directory named ibc (it is the package)')
-sys.path.insert(0, os.path.dirname(IBC_ROOT))
-
-# Same as export.py: ibc/eval/eval_env.py and data/policy_eval.py import the
-# block-pushing envs (pybullet) at module level; the particle path never
-# calls pybullet, so empty modules stand in for it.
-for _name in ['pybullet', 'pybullet_data', 'pybullet_utils',
-              'pybullet_utils.bullet_client']:
-  sys.modules.setdefault(_name, types.ModuleType(_name))
-sys.modules['pybullet_utils'].bullet_client = sys.modules[
-    'pybullet_utils.bullet_client']
+# Same as export.py (ibc_export/procenv.py): the checkout on sys.path, and
+# empty pybullet modules (ibc/eval/eval_env.py and data/policy_eval.py import
+# the block-pushing envs at module level; the particle path never calls
+# pybullet).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ibc_export import procenv  # pylint: disable=g-import-not-at-top
+IBC_ROOT = procenv.add_ibc_to_path(ARGS.ibc_root)
+procenv.stub_pybullet()
 
 import numpy as np  # pylint: disable=g-import-not-at-top
 import tensorflow as tf
