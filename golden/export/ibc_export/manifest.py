@@ -84,7 +84,7 @@ def case_record(st):
   ])
 
 
-def producer(ctx, case_gin_bindings, case_configs):
+def producer(ctx, case_gin_bindings, case_configs, case_exported_by):
   import keras  # pylint: disable=g-import-not-at-top
   return collections.OrderedDict([
       ('ibc_repo', 'google-research/ibc'),
@@ -111,7 +111,26 @@ def producer(ctx, case_gin_bindings, case_configs):
       ('gin_file', 'ibc/configs/particle/mlp_ebm_langevin.gin'),
       ('case_gin_bindings', case_gin_bindings),
       ('case_configs', case_configs),
+      ('case_exported_by', case_exported_by),
   ])
+
+
+def cpu_model():
+  """The CPU's model name: TF's and NumPy's kernels (and so the last bits of
+  matmul/exp/dot results) depend on the instruction set the CPU offers."""
+  try:
+    with open('/proc/cpuinfo') as f:
+      for line in f:
+        if line.startswith('model name'):
+          return line.split(':', 1)[1].strip()
+  except OSError:
+    pass
+  return platform.processor() or 'unknown'
+
+
+def exported_by(ctx):
+  return collections.OrderedDict([('exporter_git', git_rev(ctx.exporter_dir)),
+                                  ('cpu', cpu_model())])
 
 
 def case_rank(ctx, old_components):
@@ -147,7 +166,19 @@ def write_manifest(ctx, new_entries, case_records):
              if c in case_records or any(e['case'] == c for e in comps)]
   old_bindings = old_producer.get('case_gin_bindings', {})
   old_configs = old_producer.get('case_configs', {})
+  # Which exporter commit and CPU produced each case: a partial export keeps
+  # the other cases' entries, which an older exporter (or CPU) may have made.
+  old_by = old_producer.get('case_exported_by', {})
   bindings, configs = collections.OrderedDict(), collections.OrderedDict()
+  by = collections.OrderedDict()
+  for c in present:
+    if c in case_records:
+      by[c] = exported_by(ctx)
+    elif c in old_by:
+      by[c] = old_by[c]
+    elif 'exporter_git' in old_producer:
+      by[c] = collections.OrderedDict([
+          ('exporter_git', old_producer['exporter_git']), ('cpu', 'unknown')])
   for c in present:
     if c in case_records:
       bindings[c] = case_records[c]['gin_bindings']
@@ -161,7 +192,7 @@ def write_manifest(ctx, new_entries, case_records):
         configs[c] = old_configs[c]
   manifest = collections.OrderedDict([('format', constants.FORMAT_VERSION),
                                       ('producer', producer(ctx, bindings,
-                                                            configs)),
+                                                            configs, by)),
                                       ('components', comps)])
   with open(path, 'w') as f:
     json.dump(manifest, f, indent=2)
