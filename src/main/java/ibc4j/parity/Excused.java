@@ -33,9 +33,12 @@ public record Excused(long count, long of, double cap, String why) {
         return of == 0 ? 0 : (double) count / of;
     }
 
-    /** True when more than the cap was excused, or everything was. */
+    /**
+     * True when everything was excused, or more than the cap. Items are whole rows: a cap below one item of a
+     * small tensor (2 % of 36 rows) would forbid even one, so the cap always allows one item (never all).
+     */
     public boolean overCap() {
-        return count > 0 && (count == of || count > cap * of);
+        return count > 0 && (count == of || count > Math.max(1, Math.floor(cap * of)));
     }
 
     /** {@code 12 of 4096 rows excused (0.29 %, cap 5 %): why}. */

@@ -103,13 +103,18 @@ final class LangevinGolden {
         int dropped = GoldenNetworks.count(drop);
         double amax = Math.max(Math.abs(lo[0]), Math.abs(hi[0]));
         float c = Mcmc.deltaClip(cfg, lo, hi)[0];
+        // δ before the clip is not bounded by c: its two roundings scale with its own size. After the clip they
+        // do not: where |δ| exceeds c by more than the error both sides clip to ±c exactly, elsewhere |δ| ≲ c.
+        double deltaMax = g.tensor("step_delta_pre_clip").amaxNumber().doubleValue();
+        double tolDeltaPre = 0.5 * s[0] * tolG + 2 * U * Math.max(c, deltaMax);
         double tolDelta = 0.5 * s[0] * tolG + 2 * U * c;
         Tolerance[] tols = {
             Tolerance.of(tolE, 0, "4·√K·u·Σ|terms| through the network on the step's input, max over steps"),
             Tolerance.of(tolG, 0, "∂f/∂a backward chain bound on the step's input, max over steps"),
             Tolerance.of(tolG, 0, "max |g_i| picks one element of ∂f/∂a: its bound"),
-            Tolerance.of(tolDelta, 0, "s·(0.5·d + ε): 0.5·s0·tol(∂f/∂a) plus two roundings of |δ| ≤ c"),
-            Tolerance.of(tolDelta, 0, "the box clip is 1-Lipschitz: δ's bound"),
+            Tolerance.of(tolDeltaPre, 0, "s·(0.5·d + ε): 0.5·s0·tol(∂f/∂a) plus two roundings of max|δ|"),
+            Tolerance.of(tolDelta, 0, "the box clip: 0.5·s0·tol(∂f/∂a) plus two roundings of |δ| ≤ c (beyond c "
+                    + "both sides clip to ±c)"),
             Tolerance.of(tolDelta + U * amax, 0, "a − δ: δ's bound plus one rounding of |a|"),
             Tolerance.of(tolDelta + U * amax, 0, "the bound clip is 1-Lipschitz: a − δ's bound"),
         };
