@@ -31,7 +31,8 @@ def git_rev(path):
   except (subprocess.CalledProcessError, OSError):
     head = 'no-commit'
   try:
-    dirty = subprocess.run(['git', '-C', path, 'status', '--porcelain'],
+    # Only the exporter's own files count: the golden files it writes do not.
+    dirty = subprocess.run(['git', '-C', path, 'status', '--porcelain', '--', '.'],
                            capture_output=True, text=True,
                            check=True).stdout.strip()
   except (subprocess.CalledProcessError, OSError):
