@@ -58,10 +58,15 @@ public final class Float32ErrorBounds {
      * pick different masks, which legitimately changes ∂f/∂a by a whole row of W1. Such rows are not compared.
      */
     public boolean[] ambiguousRows() {
+        return ambiguousRows(1);
+    }
+
+    /** Rows with a ReLU input within {@code scale} times its error bound of 0 (for the rate of such rows). */
+    public boolean[] ambiguousRows(double scale) {
         int rows = k.rows();
         boolean[] amb = new boolean[rows];
-        INDArray nearH = Transforms.abs(k.h[0], true).lte(projection);
-        INDArray nearZ = Transforms.abs(k.z[0], true).lte(dense1);
+        INDArray nearH = Transforms.abs(k.h[0], true).lte(scale * projection);
+        INDArray nearZ = Transforms.abs(k.z[0], true).lte(scale * dense1);
         for (int r = 0; r < rows; r++) {
             amb[r] = nearH.getRow(r).any() || nearZ.getRow(r).any();
         }

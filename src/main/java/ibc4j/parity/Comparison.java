@@ -34,6 +34,7 @@ public final class Comparison {
     private double worstExpected = Double.NaN;
     private double worstActual = Double.NaN;
     private Excused excused = Excused.NONE;
+    private double[] extra;             // per-element additions to the tolerance, or null
 
     private Comparison(String name, INDArray expected, INDArray actual, Tolerance tolerance) {
         this.name = name;
@@ -50,7 +51,24 @@ public final class Comparison {
      * @param name tensor name used in the failure text, e.g. {@code per_example_loss}
      */
     public static Comparison of(String name, INDArray expected, INDArray actual, Tolerance tolerance) {
+        return of(name, expected, actual, tolerance, null);
+    }
+
+    /**
+     * As {@link #of(String, INDArray, INDArray, Tolerance)}, with a per-element addition to the allowed error
+     * (same shape as {@code expected}, or null): for bounds that differ per element, such as the effect of a
+     * ReLU mask that either side may pick on the rows that feed each gradient element.
+     */
+    public static Comparison of(String name, INDArray expected, INDArray actual, Tolerance tolerance,
+                                INDArray extraAtol) {
         Comparison c = new Comparison(name, expected, actual, tolerance);
+        if (extraAtol != null) {
+            if (extraAtol.length() != expected.length()) {
+                throw new IllegalArgumentException(name + ": per-element bound has " + extraAtol.length()
+                        + " elements, the tensor " + expected.length());
+            }
+            c.extra = values(extraAtol);
+        }
         if (!java.util.Arrays.equals(c.expectedShape, c.actualShape)) {
             c.mismatch = "shape mismatch: tf=" + Fmt.shape(c.expectedShape) + " ibc4j=" + Fmt.shape(c.actualShape);
         } else if (!c.expectedDtype.equals(c.actualDtype)) {
@@ -82,14 +100,14 @@ public final class Comparison {
             } else {
                 diff = Math.abs(a[i] - e[i]);
                 // An infinity against anything else must fail; rtol*inf would otherwise allow it.
-                ok = !Double.isInfinite(e[i]) && !Double.isInfinite(a[i]) && diff <= tolerance.allowed(e[i]);
+                ok = !Double.isInfinite(e[i]) && !Double.isInfinite(a[i]) && diff <= allowed(i, e[i]);
             }
             if (!ok) {
                 failing++;
             }
             // Share of the tolerance used; x/0 is +inf, and inf/inf (an infinite golden) must be +inf, not NaN.
             double score = Double.isNaN(diff) || diff > 0 && Double.isInfinite(e[i]) ? Double.POSITIVE_INFINITY
-                    : diff == 0 ? 0 : diff / tolerance.allowed(e[i]);
+                    : diff == 0 ? 0 : diff / allowed(i, e[i]);
             if (worstFlat < 0 || score > worstScore || score == worstScore && diff > worstDiff) {
                 worstScore = score;
                 worstDiff = diff;
@@ -105,6 +123,21 @@ public final class Comparison {
             }
         }
         meanAbs = count == 0 ? 0 : sumAbs / count;
+    }
+
+    private double allowed(int i, double expected) {
+        return tolerance.allowed(expected) + (extra == null ? 0 : extra[i]);
+    }
+
+    /** The largest per-element addition to the tolerance (0 when there is none). */
+    public double maxExtra() {
+        double m = 0;
+        if (extra != null) {
+            for (double x : extra) {
+                m = Math.max(m, x);
+            }
+        }
+        return m;
     }
 
     /**
@@ -175,7 +208,8 @@ public final class Comparison {
         if (mismatch != null) {
             return mismatch;
         }
-        String tol = "rtol=" + Fmt.exact(tolerance.rtol()) + " (atol=" + Fmt.exact(tolerance.atol()) + ")";
+        String tol = "rtol=" + Fmt.exact(tolerance.rtol()) + " (atol=" + Fmt.exact(tolerance.atol())
+                + (extra == null ? "" : " + per-element bound ≤ " + Fmt.sci(maxExtra())) + ")";
         String ex = excused == Excused.NONE ? "" : "; " + excused.describe();
         if (count == 0) {
             return "0 elements compared (a comparison over nothing fails)" + ex;

@@ -34,6 +34,17 @@ public record TensorResult(String path, String shapes, Comparison comparison, St
         return new TensorResult(g.entry().key() + "/" + tensor, inputShapes(g) + "→" + Fmt.shape(c.expectedShape()), c, "");
     }
 
+    /**
+     * Like {@link #compare}, with a per-element addition to the tolerance
+     * ({@link Comparison#of(String, INDArray, INDArray, Tolerance, INDArray)}).
+     */
+    public static TensorResult compare(Golden g, String tensor, INDArray actual, Tolerance tolerance,
+                                       INDArray extraAtol) {
+        Comparison c = Comparison.of(tensor, g.tensor(tensor), actual, tolerance, extraAtol);
+        return new TensorResult(g.entry().key() + "/" + tensor, inputShapes(g) + "→" + Fmt.shape(c.expectedShape()),
+                c, "");
+    }
+
     /** The shapes of the golden's {@code input}-role tensors, comma-separated ({@code -} when it has none). */
     public static String inputShapes(Golden g) {
         return inputShapes(g.entry());

@@ -102,7 +102,7 @@ public final class TrainStepCheck implements ParityCheck {
         boolean[] ambiguous = bounds.ambiguousRows();
         probe.actionGradient(tiled, tfCombined);
         double tolG = bounds.actionGradient();
-        out.addAll(lossResults(g, loss, bounds.head, tolG, ambiguous, b, n));
+        out.addAll(lossResults(g, loss, bounds.head, tolG, ambiguous, bounds.ambiguousRows(Caps.RELU_WIDE), b, n));
         float freeTotal = agent.loss(obs, actions, ce).totalLoss();
         int last = out.size() - 2; // total_loss, then mse_counter_examples
         out.set(last, out.get(last).withNote(String.format(Locale.ROOT, "teacher-forced; with ibc4j's own counter "
@@ -111,6 +111,7 @@ public final class TrainStepCheck implements ParityCheck {
         // Gradients against a float64 run of the same computation (see the class comment).
         Map<String, INDArray> g64nce;
         Map<String, INDArray> g64pen;
+        INDArray dLdf64;
         DataType saveDt = Nd4j.defaultFloatingPointType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
@@ -121,7 +122,8 @@ public final class TrainStepCheck implements ParityCheck {
             INDArray t64 = tiled.castTo(DataType.DOUBLE);
             INDArray c64 = tfCombined.castTo(DataType.DOUBLE);
             INDArray pred64 = net64.energiesTraining(t64, c64).reshape(b, n + 1);
-            g64nce = net64.viewsOf(net64.paramGradient(t64, c64, infoNce64(pred64, b).gradPredictions().reshape(b * (n + 1))));
+            dLdf64 = infoNce64(pred64, b).gradPredictions().reshape(b * (n + 1));
+            g64nce = net64.viewsOf(net64.paramGradient(t64, c64, dLdf64));
             INDArray flat = Nd4j.zeros(DataType.DOUBLE, net64.graph().numParams());
             EbmKernel.create(net64, b * (n + 1)).gradPenaltyParamGradients(t64, c64, g.doubleParam("grad_margin"),
                     1.0, flat);
@@ -133,13 +135,17 @@ public final class TrainStepCheck implements ParityCheck {
         Map<String, INDArray> minePen = net.viewsOf(loss.penalty().paramGradient());
         Map<String, INDArray> mineTot = net.viewsOf(loss.gradTotal());
         Map<String, Double> tolTotal = new HashMap<>();
+        Map<String, INDArray> flips = MaskFlipBound.infoNce(net, tiled, tfCombined, dLdf64, bounds.projection,
+                bounds.dense1);
         for (String name : net.paramNames()) {
             double zero = exactZeroBound(net, name, b, n);
-            out.add(gradResult(g, "grad_info_nce_" + name, mineNce.get(name), g64nce.get(name), zero));
+            INDArray flip = flips == null ? null : flips.get(name);
+            out.add(gradResult(g, "grad_info_nce_" + name, mineNce.get(name), g64nce.get(name), zero, flip));
             out.add(gradResult(g, "grad_penalty_" + name, minePen.get(name), g64pen.get(name)));
             TensorResult tot = gradResult(g, "grad_total_" + name, mineTot.get(name),
-                    g64nce.get(name).add(g64pen.get(name)), zero);
-            tolTotal.put(name, tot.tolerance().atol());
+                    g64nce.get(name).add(g64pen.get(name)), zero, flip);
+            // Adam's slot tolerances scale this one; a per-element mask-flip bound enters through its maximum.
+            tolTotal.put(name, tot.tolerance().atol() + tot.comparison().maxExtra());
             out.add(tot);
         }
 
@@ -298,7 +304,7 @@ public final class TrainStepCheck implements ParityCheck {
     }
 
     private static List<TensorResult> lossResults(Golden g, ImplicitBCAgent.Loss loss, double tolE, double tolG,
-                                                  boolean[] ambiguous, int b, int n) {
+                                                  boolean[] ambiguous, boolean[] wide, int b, int n) {
         List<TensorResult> out = new ArrayList<>();
         out.add(TensorResult.compare(g, "predictions", loss.predictions(), Tolerance.of(tolE, 0,
                 "4·√K·u·Σ|terms| through the network (DL4J graph, training mode)")));
@@ -315,24 +321,24 @@ public final class TrainStepCheck implements ParityCheck {
         out.add(TensorResult.of(g, "penalty_de_dact", GoldenNetworks.keepRows(g.tensor("penalty_de_dact"), ambiguous),
                 GoldenNetworks.keepRows(loss.penalty().deDact(), ambiguous), Tolerance.of(tolG, 0,
                         "∂f/∂a backward chain bound on these inputs")).withNote(skipped)
-                .excusing(Caps.reluRows(ambiguous, "rows")));
+                .excusing(Caps.reluRows(ambiguous, wide, "rows")));
         INDArray norms = loss.penalty().norms();
         out.add(TensorResult.of(g, "penalty_grad_norms", GoldenNetworks.keepRows(
                         g.tensor("penalty_grad_norms").reshape((long) b * (n + 1), 1), ambiguous),
                 GoldenNetworks.keepRows(norms.reshape((long) b * (n + 1), 1), ambiguous), Tolerance.of(tolG, 0,
                         "max |g_i| picks one element of ∂f/∂a: its bound"))
-                .excusing(Caps.reluRows(ambiguous, "rows")));
+                .excusing(Caps.reluRows(ambiguous, wide, "rows")));
         // P_b = mean_j c²: an error δ in a norm moves c² by 2c·δ.
         double cmax = Math.max(0, norms.maxNumber().doubleValue() - g.doubleParam("grad_margin"));
         Tolerance tp = Tolerance.of(2 * cmax * tolG + 1e-7, 4 * U, "2c·tol(norm) for c² = (norm−1)², plus a "
                 + "mean of n+1 float32 terms");
         out.add(TensorResult.of(g, "per_example_penalty", GoldenNetworks.keepRows(g.tensor("per_example_penalty"),
                 ambiguousExample), GoldenNetworks.keepRows(loss.penalty().perExample(), ambiguousExample), tp)
-                .excusing(Caps.reluExamples(ambiguousExample, n + 1)));
+                .excusing(Caps.reluExamples(ambiguousExample, wide)));
         Tolerance tl = Tolerance.of(tp.atol() + 2 * tolE + 1e-6, 4 * U, "info_nce's plus the penalty's bounds");
         out.add(TensorResult.of(g, "per_example_loss", GoldenNetworks.keepRows(g.tensor("per_example_loss"),
                 ambiguousExample), GoldenNetworks.keepRows(loss.perExampleLoss(), ambiguousExample), tl)
-                .excusing(Caps.reluExamples(ambiguousExample, n + 1)));
+                .excusing(Caps.reluExamples(ambiguousExample, wide)));
         out.add(TensorResult.compare(g, "total_loss", Nd4j.scalar(loss.totalLoss()), Tolerance.of(tl.atol(),
                 4 * U * Math.sqrt(b), "the per-example bound, plus Σ of B float32 terms in another order: √B ulps")));
         out.add(TensorResult.compare(g, "mse_counter_examples", Nd4j.scalar(loss.mseCounterExamples()),
@@ -343,7 +349,7 @@ public final class TrainStepCheck implements ParityCheck {
 
     /** One gradient tensor against TF, tolerance from ibc4j's measured float32 error (class comment). */
     static TensorResult gradResult(Golden g, String tensor, INDArray mine, INDArray ref64) {
-        return gradResult(g, tensor, mine, ref64, 0);
+        return gradResult(g, tensor, mine, ref64, 0, null);
     }
 
     /**
@@ -351,7 +357,8 @@ public final class TrainStepCheck implements ParityCheck {
      * zero in exact arithmetic ({@link #exactZeroBound}): both sides are then rounding noise, and the tolerance is
      * at least twice that bound (one for each side's distance from 0). The float64 reference must confirm the zero.
      */
-    static TensorResult gradResult(Golden g, String tensor, INDArray mine, INDArray ref64, double zeroBound) {
+    static TensorResult gradResult(Golden g, String tensor, INDArray mine, INDArray ref64, double zeroBound,
+                                   INDArray maskFlips) {
         INDArray tf = g.tensor(tensor);
         double e32 = mine.castTo(DataType.DOUBLE).sub(ref64).amaxNumber().doubleValue();
         double eTf = tf.castTo(DataType.DOUBLE).sub(ref64).amaxNumber().doubleValue();
@@ -369,7 +376,11 @@ public final class TrainStepCheck implements ParityCheck {
                         + "sum is within (R+n+5)·u·Σ|terms| = " + ibc4j.parity.Fmt.sci(zeroBound) + " of 0";
             }
         }
-        return TensorResult.compare(g, tensor, mine, Tolerance.of(tol, 0, why))
+        if (maskFlips != null) {
+            why += "; plus, per element, what ReLU units within rounding of 0 can change (MaskFlipBound)";
+        }
+        return TensorResult.compare(g, tensor, mine, Tolerance.of(tol, 0, why),
+                        maskFlips == null ? null : maskFlips.reshape(tf.shape()))
                 .withNote(tensor.endsWith("proj_kernel") ? String.format(Locale.ROOT,
                         "%s: max|ibc4j32−ibc4j64| %.2e, max|TF32−ibc4j64| %.2e", tensor, e32, eTf) : "");
     }
