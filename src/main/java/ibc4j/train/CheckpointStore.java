@@ -35,7 +35,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * and cleaned on the next save.
  */
 public final class CheckpointStore {
-    private static final Pattern NAME = Pattern.compile("ckpt-(\\d+)\\.zip");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointStore.class);
+    /** Strict: no sign, no leading zeros, at most 18 digits (always a long). */
+    private static final Pattern NAME = Pattern.compile("ckpt-(0|[1-9][0-9]{0,17})\\.zip");
+    private static final Pattern LOOKS_LIKE = Pattern.compile("ckpt-.*\\.zip");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -54,6 +57,7 @@ public final class CheckpointStore {
         Path target = dir.resolve("ckpt-" + c.step() + ".zip");
         Path tmp = Files.createTempFile(dir, ".ckpt-" + c.step() + "-", ".tmp");
         try {
+            readableByAll(tmp); // createTempFile makes 0600; checkpoints are as readable as the run's other files
             try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
                 Map<String, Object> meta = new LinkedHashMap<>(c.meta());
                 meta.put("step", c.step());
@@ -85,20 +89,71 @@ public final class CheckpointStore {
         return target;
     }
 
-    /** The newest complete checkpoint, if any. */
+    /**
+     * The newest checkpoint that verifies (readable, complete, and holding the step its name says). Newer ones
+     * that do not are reported and moved aside to {@code <name>.corrupt}, never deleted. When none verifies,
+     * nothing is moved and an IOException lists each file and why: training must not silently start over.
+     */
     public Optional<Checkpoint> latest() throws IOException {
         List<Path> all = list();
-        return all.isEmpty() ? Optional.empty() : Optional.of(load(all.get(all.size() - 1)));
+        List<String> bad = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                Checkpoint c = load(all.get(i));
+                for (int j = all.size() - 1; j > i; j--) {
+                    Path aside = moveAside(all.get(j));
+                    LOG.warn("checkpoint {} is corrupt; moved aside to {}", all.get(j), aside.getFileName());
+                }
+                if (!bad.isEmpty()) {
+                    LOG.warn("resuming from the newest checkpoint that verifies, {} ({})", all.get(i).getFileName(),
+                            String.join("; ", bad));
+                }
+                return Optional.of(c);
+            } catch (IOException e) {
+                bad.add(e.getMessage());
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new IOException("no checkpoint in " + dir + " verifies: " + String.join("; ", bad)
+                    + " (move them away to start the run over)");
+        }
+        return Optional.empty();
     }
 
-    /** Complete checkpoints, oldest first. */
+    /** Complete checkpoints, oldest first; other {@code ckpt-*.zip} names are ignored with a warning. */
     public List<Path> list() throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (var s = Files.list(dir)) {
-            return s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
-                    .sorted(Comparator.comparingLong(CheckpointStore::stepOf)).toList();
+            List<Path> out = new ArrayList<>();
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (NAME.matcher(name).matches()) {
+                    out.add(p);
+                } else if (LOOKS_LIKE.matcher(name).matches()) {
+                    LOG.warn("ignoring {}: not a checkpoint name (ckpt-<step>.zip, step without sign or leading "
+                            + "zeros, at most 18 digits)", p);
+                }
+            }
+            out.sort(Comparator.comparingLong(CheckpointStore::stepOf));
+            return out;
+        }
+    }
+
+    private static Path moveAside(Path p) throws IOException {
+        Path aside = p.resolveSibling(p.getFileName() + ".corrupt");
+        for (int i = 1; Files.exists(aside); i++) {
+            aside = p.resolveSibling(p.getFileName() + ".corrupt-" + i);
+        }
+        return Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void readableByAll(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX filesystem: its defaults apply
         }
     }
 
@@ -128,7 +183,15 @@ public final class CheckpointStore {
                 throw new IOException("checkpoint " + file + " lists array '" + name + "' but does not contain it");
             }
         }
-        return new Checkpoint(((Number) meta.get("step")).longValue(), meta, arrays);
+        if (!(meta.get("step") instanceof Number step)) {
+            throw new IOException("checkpoint " + file + ": meta.json has no step");
+        }
+        long named = stepOf(file);
+        if (named >= 0 && named != step.longValue()) {
+            throw new IOException("checkpoint " + file + " holds step " + step.longValue() + ", not the step "
+                    + named + " its name says (renamed or copied over?)");
+        }
+        return new Checkpoint(step.longValue(), meta, arrays);
     }
 
     private void prune() throws IOException {

@@ -72,4 +72,64 @@ class CheckpointStoreTest {
         IOException e = assertThrows(IOException.class, () -> CheckpointStore.load(file));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     }
+
+    @Test
+    void aCorruptNewestCheckpointIsMovedAsideAndTheNewestThatVerifiesResumes(@TempDir Path dir) throws IOException {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        for (long s = 1; s <= 3; s++) {
+            store.save(ckpt(s * 1000, s));
+        }
+        Path newest = dir.resolve("ckpt-3000.zip");
+        Files.write(newest, java.util.Arrays.copyOf(Files.readAllBytes(newest), 100)); // truncated
+        assertEquals(2000, store.latest().orElseThrow().step());
+        assertTrue(Files.exists(dir.resolve("ckpt-3000.zip.corrupt")), "kept, not deleted");
+        assertEquals(List.of("ckpt-1000.zip", "ckpt-2000.zip"),
+                store.list().stream().map(p -> p.getFileName().toString()).toList());
+    }
+
+    @Test
+    void whenNoCheckpointVerifiesNothingIsMovedAndEachIsNamed(@TempDir Path dir) throws IOException {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(ckpt(1000, 1));
+        store.save(ckpt(2000, 2));
+        for (String n : List.of("ckpt-1000.zip", "ckpt-2000.zip")) {
+            Files.write(dir.resolve(n), new byte[] {1, 2, 3});
+        }
+        IOException e = assertThrows(IOException.class, store::latest);
+        assertTrue(e.getMessage().contains("ckpt-2000.zip") && e.getMessage().contains("ckpt-1000.zip")
+                && e.getMessage().contains("no checkpoint in"), e.getMessage());
+        assertTrue(Files.exists(dir.resolve("ckpt-1000.zip")) && Files.exists(dir.resolve("ckpt-2000.zip")));
+    }
+
+    @Test
+    void aRenamedCheckpointIsNotResumedAsAnotherStep(@TempDir Path dir) throws IOException {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(ckpt(290, 1));
+        store.save(ckpt(300, 2));
+        Files.copy(dir.resolve("ckpt-290.zip"), dir.resolve("ckpt-5000.zip"));
+        assertEquals(300, store.latest().orElseThrow().step());
+        assertTrue(Files.exists(dir.resolve("ckpt-5000.zip.corrupt")));
+        Files.copy(dir.resolve("ckpt-290.zip"), dir.resolve("ckpt-7000.zip"));
+        IOException e = assertThrows(IOException.class, () -> CheckpointStore.load(dir.resolve("ckpt-7000.zip")));
+        assertTrue(e.getMessage().contains("holds step 290, not the step 7000"), e.getMessage());
+    }
+
+    @Test
+    void namesAreParsedStrictlyAndOthersIgnored(@TempDir Path dir) throws IOException {
+        CheckpointStore store = new CheckpointStore(dir, 3);
+        store.save(ckpt(100, 1));
+        for (String n : List.of("ckpt-99999999999999999999999.zip", "ckpt-0100.zip", "ckpt--5.zip", "ckpt-x.zip")) {
+            Files.write(dir.resolve(n), new byte[] {0});
+        }
+        assertEquals(List.of("ckpt-100.zip"), store.list().stream().map(p -> p.getFileName().toString()).toList());
+        assertEquals(100, store.latest().orElseThrow().step());
+        assertEquals(-1, CheckpointStore.stepOf(dir.resolve("ckpt-99999999999999999999999.zip")));
+    }
+
+    @Test
+    void checkpointsAreReadableLikeTheRunsOtherFiles(@TempDir Path dir) throws IOException {
+        Path p = new CheckpointStore(dir, 3).save(ckpt(7, 1));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(p)));
+    }
 }
