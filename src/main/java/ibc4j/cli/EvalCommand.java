@@ -68,17 +68,24 @@ public final class EvalCommand {
         }
         try {
             Path root = Path.of(cl.getOptionValue("root_dir"));
-            RunInvocation inv = RunInvocation.read(root);
+            if (!Files.isDirectory(root)) {
+                throw new IOException("run dir " + root + " does not exist");
+            }
+            Path file = pick(root, cl.getOptionValue("step"));
+            CheckpointStore.Checkpoint ckpt = CheckpointStore.load(file);
+            // The config that trained this very checkpoint; ibc4j-run.json only for checkpoints older than that.
+            RunInvocation inv = RunInvocation.fromCheckpointMeta(ckpt.meta()).orElse(null);
+            if (inv == null) {
+                inv = RunInvocation.read(root);
+            }
             if (!inv.task().contains("PARTICLE")) {
                 throw new IllegalArgumentException("evaluating task " + inv.task() + " needs its simulator, which "
                         + "ibc4j does not have; only PARTICLE can be evaluated");
             }
             GinConfig gin = inv.gin(TrainCommand.list(cl.getOptionValues("gin_bindings")));
-            Path file = pick(root, cl.getOptionValue("step"));
-            TrainCheckpoint.State s = TrainCheckpoint.fromCheckpoint(CheckpointStore.load(file),
-                    new ExponentialDecay(1e-3f, 100, 0.99f));
+            TrainCheckpoint.State s = TrainCheckpoint.fromCheckpoint(ckpt, new ExponentialDecay(1e-3f, 100, 0.99f));
             GlobalSeed.set(s.seed());
-            int episodes = cl.hasOption("eval_episodes") ? Integer.parseInt(cl.getOptionValue("eval_episodes"))
+            int episodes = cl.hasOption("eval_episodes") ? positiveInt(cl, "eval_episodes")
                     : intBinding(gin, "train_eval", "eval_episodes", 1);
             int seqLen = intBinding(gin, "train_eval", "sequence_length", 2);
             int obsDim = 0;
@@ -154,6 +161,20 @@ public final class EvalCommand {
             throw new IOException(root + " has no saved policy or checkpoint yet");
         }
         return best;
+    }
+
+    /** An option that must be a positive integer, or an IllegalArgumentException naming the option and value. */
+    static int positiveInt(CommandLine cl, String option) {
+        String v = cl.getOptionValue(option);
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--" + option + "=" + v + ": expected a positive integer");
     }
 
     private static List<String> names(List<Path> l) {

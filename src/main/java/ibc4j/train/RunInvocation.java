@@ -78,6 +78,21 @@ public record RunInvocation(List<GinFile> ginFiles, List<String> ginBindings, Li
         Files.move(tmp, runDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** The key under which each checkpoint's meta.json carries the invocation that trained it. */
+    public static final String META_KEY = "run_invocation";
+
+    /** This invocation as plain JSON values (for a checkpoint's meta). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> toMap() {
+        return JSON.convertValue(this, Map.class);
+    }
+
+    /** The invocation a checkpoint's meta carries, if it carries one (checkpoints before it did have none). */
+    public static java.util.Optional<RunInvocation> fromCheckpointMeta(Map<String, Object> meta) {
+        Object v = meta.get(META_KEY);
+        return v == null ? java.util.Optional.empty() : java.util.Optional.of(JSON.convertValue(v, RunInvocation.class));
+    }
+
     public static RunInvocation read(Path runDir) throws IOException {
         Path f = runDir.resolve(FILE);
         if (!Files.isRegularFile(f)) {

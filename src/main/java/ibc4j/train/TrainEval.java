@@ -186,6 +186,10 @@ public final class TrainEval {
         if (rootDir == null) {
             throw new IllegalArgumentException("train_eval.root_dir is not set");
         }
+        if (rootDir.isBlank()) {
+            // Path.of("") is the working directory: train/, eval/ and checkpoints would land beside the caller's files.
+            throw new IllegalArgumentException("train_eval.root_dir is empty; give a directory for the run");
+        }
         Path p = Path.of(rootDir);
         if (tag != null && !tag.isEmpty()) {
             p = p.resolve(tag);
@@ -289,12 +293,14 @@ public final class TrainEval {
         }
 
         Result run() throws IOException {
-            GlobalSeed.set(seed);
-            Files.createDirectories(root);
-            LOG.info("run dir: {}", root.toAbsolutePath());
-            if (opt.invocation() != null && !Files.exists(root.resolve(RunInvocation.FILE))) {
-                opt.invocation().write(root);
+            try (RunDirLock lock = RunDirLock.acquire(root)) {
+                return runLocked();
             }
+        }
+
+        private Result runLocked() throws IOException {
+            GlobalSeed.set(seed);
+            LOG.info("run dir: {}", root.toAbsolutePath());
             TrajectoryDataset data = TrajectoryDataset.open(datasetPath, sequenceLength, datasetEvalFraction,
                     maxDataShards);
             int actionDim = data.actionSize();
@@ -354,6 +360,12 @@ public final class TrainEval {
 
             Files.writeString(root.resolve("operative-gin-config.txt"), gin.operativeConfigString());
             LOG.info("Saving operative-gin-config.");
+            // Only now, with data, network and agent built, is this the run's config: a failed attempt leaves no
+            // stored config behind, and each training process (it holds the lock) stores its own, atomically.
+            // Every checkpoint also carries it, so a checkpoint and its config cannot disagree.
+            if (opt.invocation() != null) {
+                opt.invocation().write(root);
+            }
 
             Loop loop = new Loop(this, root, data, norm, sampling, agent, checkpoints, policies, env);
             return loop.run(step);
@@ -430,28 +442,37 @@ public final class TrainEval {
                     }
                     double secs = (System.nanoTime() - blockStart) / 1e9;
                     blockStart = System.nanoTime();
-                    writeTrainSummaries(trainTb, step, ts, r.fusedTrainSteps / secs);
-                    progress.block(step, ts.totalLoss(), r.fusedTrainSteps / secs);
-                    if (evalBatches.isPresent() && step % r.evalLossInterval == 0) {
-                        validationStep(trainTb, evalBatches.get().next(), step);
-                    }
-                    boolean stopping = r.opt.stopAfter() > 0 && ranHere >= r.opt.stopAfter();
-                    if (reached(step, r.fusedTrainSteps, r.opt.checkpointInterval()) || step >= r.numIterations
-                            || stopping) {
-                        saveCheckpoint(step);
-                    }
-                    if (reached(step, r.fusedTrainSteps, POLICY_SAVE_INTERVAL)) {
-                        savePolicy(step);
-                    }
-                    if (!r.skipEval && step % r.evalInterval == 0) {
-                        progress.pause();
-                        evaluate(step, actorTb, evalTb);
-                        progress.resume();
-                    }
-                    trainTb.flush();
-                    if (stopping) {
-                        LOG.info("stopping after {} steps in this process, at step {} (checkpointed)", ranHere, step);
-                        break;
+                    try {
+                        writeTrainSummaries(trainTb, step, ts, r.fusedTrainSteps / secs);
+                        progress.block(step, ts.totalLoss(), r.fusedTrainSteps / secs);
+                        if (evalBatches.isPresent() && step % r.evalLossInterval == 0) {
+                            validationStep(trainTb, evalBatches.get().next(), step);
+                        }
+                        boolean stopping = r.opt.stopAfter() > 0 && ranHere >= r.opt.stopAfter();
+                        if (reached(step, r.fusedTrainSteps, r.opt.checkpointInterval()) || step >= r.numIterations
+                                || stopping) {
+                            saveCheckpoint(step);
+                        }
+                        if (reached(step, r.fusedTrainSteps, POLICY_SAVE_INTERVAL)) {
+                            savePolicy(step);
+                        }
+                        if (!r.skipEval && step % r.evalInterval == 0) {
+                            progress.pause();
+                            evaluate(step, actorTb, evalTb);
+                            progress.resume();
+                        }
+                        trainTb.flush();
+                        if (stopping) {
+                            LOG.info("stopping after {} steps in this process, at step {} (checkpointed)", ranHere,
+                                    step);
+                            break;
+                        }
+                    } catch (IOException | java.io.UncheckedIOException e) {
+                        // Disk full and the like: say where and when, and what is still there to resume from.
+                        String why = e instanceof java.io.UncheckedIOException u && u.getCause() != null
+                                ? u.getCause().getMessage() : e.getMessage();
+                        throw new IOException("step " + step + ": writing into " + root + " failed: " + why
+                                + "; checkpoints kept: " + checkpoints.list(), e);
                     }
                 }
             }
@@ -547,12 +568,21 @@ public final class TrainEval {
         }
 
         private void saveCheckpoint(long step) throws IOException {
-            Path p = checkpoints.save(TrainCheckpoint.toCheckpoint(state(step), true));
+            Path p = checkpoints.save(withInvocation(TrainCheckpoint.toCheckpoint(state(step), true)));
             LOG.info("checkpoint {}", p);
         }
 
         private void savePolicy(long step) throws IOException {
-            policies.save(TrainCheckpoint.toCheckpoint(state(step), false));
+            policies.save(withInvocation(TrainCheckpoint.toCheckpoint(state(step), false)));
+        }
+
+        private CheckpointStore.Checkpoint withInvocation(CheckpointStore.Checkpoint c) {
+            if (r.opt.invocation() == null) {
+                return c;
+            }
+            Map<String, Object> meta = new LinkedHashMap<>(c.meta());
+            meta.put(RunInvocation.META_KEY, r.opt.invocation().toMap());
+            return new CheckpointStore.Checkpoint(c.step(), meta, c.arrays());
         }
     }
 
