@@ -102,8 +102,23 @@ public final class TrajectoryCodec {
                 policyInfo.put(infoKey, e.getValue());
             }
         }
-        return new TrajectoryStep(v.get("step_type").ints()[0], observation, v.get("action").floats(), policyInfo,
-                v.get("next_step_type").ints()[0], v.get("reward").floats()[0], v.get("discount").floats()[0]);
+        observation.forEach((k, x) -> requireFinite(OBSERVATION + "/" + k, x));
+        float[] action = requireFinite("action", v.get("action").floats());
+        float reward = requireFinite("reward", v.get("reward").floats())[0];
+        float discount = requireFinite("discount", v.get("discount").floats())[0];
+        return new TrajectoryStep(v.get("step_type").ints()[0], observation, action, policyInfo,
+                v.get("next_step_type").ints()[0], reward, discount);
+    }
+
+    /** A NaN or infinity in a record is refused here, naming the feature, instead of surfacing as a NaN loss. */
+    private static float[] requireFinite(String feature, float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new IllegalArgumentException("feature " + feature + "[" + i + "] is " + x[i]
+                        + " (non-finite values cannot be trained on)");
+            }
+        }
+        return x;
     }
 
     /** Encodes {@code step} as tf-agents' example encoder would for this spec. */

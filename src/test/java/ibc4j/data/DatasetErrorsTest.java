@@ -103,4 +103,24 @@ class DatasetErrorsTest {
                 () -> TrajectoryDataset.fromShards(List.of(shards.get(0), empty), 2, 0.0, -1));
         assertTrue(e.getMessage().startsWith(empty + ": the shard has no records"), e.getMessage());
     }
+
+    /** A NaN inside a record with valid CRCs is refused when the dataset opens, naming file, record and feature. */
+    @Test
+    void nonFiniteValuesAreRefusedAtLoadNamingFileRecordAndFeature() throws IOException {
+        Path bad = tmp.resolve("synthetic_nan.tfrecord");
+        List<TrajectoryStep> steps = SyntheticShards.steps(0, SyntheticShards.TYPES_A);
+        TrajectoryStep s3 = steps.get(3);
+        java.util.SortedMap<String, float[]> obs = new java.util.TreeMap<>(s3.observation());
+        obs.put("vel_agent", new float[] {0f, Float.NaN});
+        steps.set(3, new TrajectoryStep(s3.stepType(), obs, s3.action(), s3.nextStepType(), s3.reward(),
+                s3.discount()));
+        try (TFRecordObserver o = new TFRecordObserver(bad, TFRecordObserverTest.particleSpec())) {
+            for (TrajectoryStep s : steps) {
+                o.write(s);
+            }
+        }
+        Exception e = assertThrows(Exception.class, () -> TrajectoryDataset.fromShards(List.of(bad), 2, 0.0, -1));
+        assertTrue(e.getMessage().contains(bad + ": record 3 at byte offset ")
+                && e.getMessage().contains("feature observation/vel_agent[1] is NaN"), e.getMessage());
+    }
 }
