@@ -107,6 +107,10 @@ public final class CollectCommand {
             err.println("collect: --num_episodes, --replicas and --seed take integers: " + e.getMessage());
             return 2;
         }
+        if (episodes < 1 || replicas < 1) {
+            err.println("collect: --num_episodes=" + episodes + " --replicas=" + replicas + ": both must be at least 1");
+            return 2;
+        }
         GinConfig gin = new GinConfig();
         try {
             gin.parseFilesAndBindings(list(cl.getOptionValues("gin_file")), list(cl.getOptionValues("gin_bindings")));
@@ -119,7 +123,8 @@ public final class CollectCommand {
         try {
             collect(gin, dataset, episodes, replicas, seed, out);
         } catch (IOException | RuntimeException e) {
-            err.println("collect: " + e.getMessage());
+            // Never "collect: null": a RuntimeException without a message still says what it was.
+            err.println("collect: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
             return 2;
         }
         return 0;

@@ -34,7 +34,8 @@ public final class ParityCommand {
     private static Options options() {
         Options o = new Options();
         o.addOption(Option.builder().longOpt("golden").hasArg().argName("DIR")
-                .desc("golden directory holding manifest.json. Defaults to golden/ under the current directory.").build());
+                .desc("golden directory holding manifest.json. Defaults to golden/ under the current directory, else the "
+                        + "checkout's golden/.").build());
         o.addOption(Option.builder().longOpt("format").hasArg().argName("FMT")
                 .desc("report format: md, json or html. Defaults to md.").build());
         o.addOption(Option.builder().longOpt("out").hasArg().argName("FILE")
@@ -83,7 +84,7 @@ public final class ParityCommand {
             err.println("parity: unknown --format '" + format + "'; use one of md, json, html");
             return 2;
         }
-        Path golden = Path.of(cl.getOptionValue("golden", "golden"));
+        Path golden = cl.hasOption("golden") ? Path.of(cl.getOptionValue("golden")) : defaultGolden();
         GoldenManifest manifest;
         try {
             manifest = GoldenManifest.load(golden);
@@ -117,5 +118,15 @@ public final class ParityCommand {
                 "Compare ibc4j with golden tensors exported from TF IBC. Exit 0 if no check fails, 1 if one does, "
                         + "2 on a usage or golden error.", options(), 2, 2, null);
         w.flush();
+    }
+
+    /** golden/ in the working directory, else the committed goldens of the checkout the launcher runs from. */
+    static Path defaultGolden() {
+        Path here = Path.of("golden");
+        String home = System.getProperty("ibc4j.home");
+        if (java.nio.file.Files.isRegularFile(here.resolve("manifest.json")) || home == null) {
+            return here;
+        }
+        return Path.of(home, "golden");
     }
 }

@@ -215,4 +215,48 @@ class TrainCommandTest {
         assertEquals(2, train(dir, "--add_time=maybe"));
         assertTrue(err.toString().contains("--add_time takes True or False"), err.toString());
     }
+
+    /** No Java stack trace and exit 2 for each of these user mistakes; the message names what it is about. */
+    @Test
+    void hostileRunsFailClearlyWithoutAStackTrace(@TempDir Path dir) throws Exception {
+        // A run dir held by another trainer.
+        Path busy = dir.resolve("busy");
+        try (ibc4j.train.RunDirLock held = ibc4j.train.RunDirLock.acquire(busy)) {
+            assertRefused(train(busy), "is in use by another ibc4j process", busy.toString());
+        }
+        assertFalse(Files.exists(busy.resolve(ibc4j.train.RunInvocation.FILE)), "the refused run stored no config");
+        // root_dir = '' would write train/ and eval/ into the working directory.
+        assertRefused(run("--gin_file=" + gin, "--task=PARTICLE", "--gin_bindings=train_eval.dataset_path='"
+                + dataset + "'", "--gin_bindings=train_eval.root_dir=''"), "train_eval.root_dir is empty");
+        // A failed attempt stores no config: the fixed one that trains next is what eval and --resume read.
+        Path fixed = dir.resolve("fixed");
+        assertRefused(train(fixed, "--gin_bindings=train_eval.dataset_path='" + dir.resolve("none*.tfrecord") + "'"),
+                "none");
+        assertFalse(Files.exists(fixed.resolve(ibc4j.train.RunInvocation.FILE)));
+        assertEquals(0, train(fixed, "--gin_bindings=MLPEBM.width = 8"), err.toString());
+        assertTrue(Files.readString(fixed.resolve(ibc4j.train.RunInvocation.FILE)).contains("MLPEBM.width = 8"));
+        // eval: bad numbers and missing dirs.
+        assertRefused(EvalCommand.run(new String[] {"--root_dir=" + fixed, "--eval_episodes=abc"},
+                stream(out), stream(err)), "--eval_episodes=abc: expected a positive integer");
+        assertRefused(EvalCommand.run(new String[] {"--root_dir=" + dir.resolve("nope")}, stream(out), stream(err)),
+                "run dir " + dir.resolve("nope") + " does not exist");
+        // collect: zero replicas.
+        assertRefused(CollectCommand.run(new String[] {"--replicas=0", "--dataset_path=" + dir.resolve("c.tfrecord")},
+                stream(out), stream(err)), "--replicas=0: both must be at least 1");
+    }
+
+    private void assertRefused(int rc, String... expected) {
+        String e = err.toString();
+        assertEquals(2, rc, e);
+        for (String x : expected) {
+            assertTrue(e.contains(x), "expected '" + x + "' in: " + e);
+        }
+        assertFalse(e.contains("\tat ") || e.contains("Exception") || out.toString().contains("\tat "), e);
+        err.reset();
+        out.reset();
+    }
+
+    private static PrintStream stream(ByteArrayOutputStream b) {
+        return new PrintStream(b, true, StandardCharsets.UTF_8);
+    }
 }
