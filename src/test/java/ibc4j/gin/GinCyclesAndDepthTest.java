@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,8 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Configs that would make gin-config recurse until Python's stack runs out are refused with a located message;
- * none of them may overflow the Java stack. Here: values nested too deep, include cycles and long include chains.
+ * Configs that would make gin-config recurse until Python's stack runs out (macro and include cycles, long
+ * chains, deep nesting) are refused with a located message: at parse for nesting and includes, at finalize for
+ * macros, and at the call for a config never finalized. None of them may overflow the Java stack.
  */
 class GinCyclesAndDepthTest {
     @TempDir
@@ -25,6 +27,105 @@ class GinCyclesAndDepthTest {
         GinConfig gin = BinderFixtures.config(text);
         gin.finalizeConfig();
         return gin;
+    }
+
+    private static GinBindingException finalizeFails(String text) {
+        GinConfig gin = BinderFixtures.config(text);
+        return assertThrows(GinBindingException.class, gin::finalizeConfig);
+    }
+
+    // ------------------------------------------------------------------------------------------------- macros
+
+    @Test
+    void aTwoMacroCycleIsNamedAtFinalize() {
+        GinBindingException e = finalizeFails("A = %B\nB = %A\nf.x = %A\n");
+        assertEquals("t.gin:1:5: Macro cycle: %A -> %B -> %A.\n"
+                + "    A = %B\n"
+                + "        ^~", e.getMessage());
+    }
+
+    @Test
+    void aLongerCycleIsNamedFromWhereTheSearchEnteredIt() {
+        GinBindingException e = finalizeFails("f.x = %A\nA = [1, %B]\nB = {'k': %C}\nC = (%D,)\nD = %B\n");
+        assertEquals("t.gin:3:11: Macro cycle: %B -> %C -> %D -> %B.\n"
+                + "    B = {'k': %C}\n"
+                + "              ^~", e.getMessage());
+    }
+
+    @Test
+    void aMacroReferringToItselfIsACycleEvenUnused() {
+        GinBindingException e = finalizeFails("X = [1, %X]\n");
+        assertEquals("t.gin:1:9: Macro cycle: %X -> %X.\n"
+                + "    X = [1, %X]\n"
+                + "            ^~", e.getMessage());
+    }
+
+    @Test
+    void withoutFinalizeTheCallReportsTheCycleInsteadOfOverflowing() {
+        GinConfig gin = BinderFixtures.config("A = %B\nB = %A\nf.x = %A\n");
+        GinBindingException e = assertThrows(GinBindingException.class, () -> gin.call("f"));
+        assertEquals("t.gin:2:5: Macro cycle: %A -> %B -> %A.\n"
+                + "    B = %A\n"
+                + "        ^~", e.getMessage());
+    }
+
+    @Test
+    void aChainOfAHundredMacrosEvaluatesAndOneMoreIsRefused() {
+        Object x = ((List<?>) finalized(macroChain(100, "[7]")).call("f")).get(0);
+        assertEquals("[7]", x.toString());
+        GinBindingException e = finalizeFails(macroChain(101, "7"));
+        assertEquals("t.gin:2:6: Macro chain deeper than 100: %M0 -> %M1 -> %M2 -> ... -> %M99 -> %M100 -> %M101.\n"
+                + "    M0 = %M1\n"
+                + "         ^~~", e.getMessage());
+    }
+
+    /** {@code f.x = %M0}, {@code M0 = %M1}, ..., {@code M<n> = last}. */
+    private static String macroChain(int n, String last) {
+        StringBuilder sb = new StringBuilder("f.x = %M0\n");
+        for (int i = 0; i < n; i++) {
+            sb.append("M").append(i).append(" = %M").append(i + 1).append('\n');
+        }
+        return sb.append("M").append(n).append(" = ").append(last).append('\n').toString();
+    }
+
+    @Test
+    void nestingAddedUpThroughMacrosIsRefusedAtTheMacroThatGoesTooDeep() {
+        String deep = "[".repeat(250) + "1" + "]".repeat(250);
+        GinBindingException e = finalizeFails("f.x = %A\nA = [[[[%B]]]]\nB = [[[[%C]]]]\nC = " + deep + "\n");
+        assertEquals("t.gin:2:9: Values nested deeper than 256 levels once macros are expanded: %A -> %B -> %C.\n"
+                + "    A = [[[[%B]]]]\n"
+                + "            ^~", e.getMessage());
+        GinBindingException inBinding = finalizeFails("f.y = 1\nf.x = [[[%B]]]\nB = " + "[".repeat(254) + "1"
+                + "]".repeat(254) + "\n");
+        assertEquals("t.gin:2:10: Values nested deeper than 256 levels once macros are expanded: f.x -> %B.\n"
+                + "    f.x = [[[%B]]]\n"
+                + "             ^~", inBinding.getMessage());
+    }
+
+    @Test
+    void nestingUpToTheLimitThroughMacrosEvaluates() {
+        GinConfig gin = finalized("f.x = %A\nA = " + "[".repeat(128) + "%B" + "]".repeat(128) + "\nB = "
+                + "[".repeat(128) + "1" + "]".repeat(128) + "\n");
+        Object v = ((List<?>) gin.call("f")).get(0);
+        int depth = 0;
+        while (v instanceof List<?> l) {
+            v = l.get(0);
+            depth++;
+        }
+        assertEquals(256, depth);
+    }
+
+    @Test
+    void scopedReferenceChainsAreBoundedAtTheCall() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            sb.append("s").append(i).append("/f.x = @s").append(i + 1).append("/f()\n");
+        }
+        GinConfig gin = finalized(sb.toString());
+        GinBindingException e = assertThrows(GinBindingException.class, () -> gin.call("s0/f"));
+        assertEquals("References and macros nested deeper than 200: @s1/f() -> @s2/f() -> @s3/f() -> ... -> "
+                + "@s199/f() -> @s200/f() -> @s201/f().", e.rawMessage());
+        assertEquals("t.gin:201:12", e.location().prefix());
     }
 
     // ------------------------------------------------------------------------------------------------ nesting
@@ -118,5 +219,25 @@ class GinCyclesAndDepthTest {
         GinConfig hundred = new GinConfig(BinderFixtures.registry()).addSearchPath(dir);
         hundred.parseFile("f2901.gin");
         assertEquals(1L, ((Number) hundred.queryParameter("f.x")).longValue());
+    }
+
+    @Test
+    void nothingHereNeedsMoreThanASmallStack() throws Exception {
+        // The limits hold on a 512 KiB thread stack, half the JVM's default.
+        List<Throwable> failures = new ArrayList<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                nestingAtTheLimitParsesBindsAndPrints();
+                nestingUpToTheLimitThroughMacrosEvaluates();
+                aChainOfAHundredMacrosEvaluatesAndOneMoreIsRefused();
+                twoThousandNestedContainersAreASyntaxErrorAtTheFirstTooDeep("{1:", "}", 775);
+                scopedReferenceChainsAreBoundedAtTheCall();
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        }, "small-stack", 512 * 1024);
+        t.start();
+        t.join();
+        assertEquals(List.of(), failures);
     }
 }
