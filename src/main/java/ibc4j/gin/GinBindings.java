@@ -179,8 +179,10 @@ final class GinBindings {
         }
         checks.parameter(spec, b.selector(), b.param(), b.location());
         checks.value(b.value(), b.location(), skipNames, skipAll);
-        store(new GinConfig.Bound(b.scope(), spec.selector(), b.param(), b.value(), b.location(), b.selector(),
-                seq.getAndIncrement()));
+        GinConfig.Bound bound = new GinConfig.Bound(b.scope(), spec.selector(), b.param(), b.value(), b.location(),
+                b.selector(), seq.getAndIncrement());
+        GinConstraintChecks.literal(spec, bound);
+        store(bound);
     }
 
     private void store(GinConfig.Bound b) {

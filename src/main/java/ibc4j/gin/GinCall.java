@@ -91,6 +91,7 @@ final class GinCall {
             if (caller.containsKey(p.name())) {
                 args[i] = convert(caller.get(p.name()), p, spec, null);
             } else if (values.containsKey(p.name())) {
+                GinConstraintChecks.check(spec, p, gin.get(p.name()), values.get(p.name()), null);
                 args[i] = convert(values.get(p.name()), p, spec, gin.get(p.name()));
             } else if (p.hasDefault() && !p.requiredByGin()) {
                 args[i] = convert(p.defaultValue(), p, spec, null);

@@ -63,6 +63,9 @@ final class GinFinalizeChecks {
                 }
             }
         }
+        for (GinConfig.Bound b : bound) {
+            GinConstraintChecks.throughMacros(config.registry(), b, checks, all);
+        }
         bound.forEach(this::checkType);
     }
 
