@@ -179,10 +179,10 @@ final class GinBindings {
         }
         checks.parameter(spec, b.selector(), b.param(), b.location());
         checks.value(b.value(), b.location(), skipNames, skipAll);
-        GinConfig.Bound bound = new GinConfig.Bound(b.scope(), spec.selector(), b.param(), b.value(), b.location(),
-                b.selector(), seq.getAndIncrement());
-        GinConstraintChecks.literal(spec, bound);
-        store(bound);
+        // Value constraints are checked at finalize (or the call), on the value in effect: a later binding of this
+        // key may still replace this one.
+        store(new GinConfig.Bound(b.scope(), spec.selector(), b.param(), b.value(), b.location(), b.selector(),
+                seq.getAndIncrement()));
     }
 
     private void store(GinConfig.Bound b) {

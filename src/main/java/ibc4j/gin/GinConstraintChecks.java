@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks bound numbers against their parameter's {@link ParamConstraint}s: a literal when it is bound, a value
- * reached through macros at finalize, and (for a config never finalized) the evaluated value at the call. The
- * error points at the value in the binding, as the "doesn't have a parameter named" error points at the name.
+ * Checks bound numbers against their parameter's {@link ParamConstraint}s. Only the value in effect counts, as in
+ * gin, where a later binding of the same key (a later line or file, or --gin_bindings) replaces an earlier one:
+ * so each effective binding is checked at finalize, a literal as written and a macro's value at the end of its
+ * chain, and (for a config never finalized) the evaluated value at the call. The error points at the value in
+ * the binding in effect, as the "doesn't have a parameter named" error points at the name.
  */
 final class GinConstraintChecks {
     private GinConstraintChecks() {}
@@ -15,20 +17,21 @@ final class GinConstraintChecks {
     /** Where a value reached through macros came from: the macros followed and the binding that holds it. */
     record Via(List<String> macros, Location at) {}
 
-    /** At bind time: a literal bound to a constrained parameter of a Java configurable. */
-    static void literal(ConfigurableSpec spec, GinConfig.Bound b) {
-        ConfigurableSpec.ParamSpec p = spec.param(b.param()).orElse(null);
-        if (p != null && !p.constraints().isEmpty() && !GinValueWalker.containsReference(b.value())) {
-            check(spec, p, b, b.value(), null);
-        }
-    }
-
-    /** At finalize: a parameter bound to {@code %MACRO} (possibly through more macros) that ends at a literal. */
-    static void throughMacros(GinRegistry registry, GinConfig.Bound b, GinBindingChecks checks,
-                              Map<GinConfig.Key, Map<String, GinConfig.Bound>> all) {
+    /**
+     * At finalize, for binding {@code b}, one of the effective bindings {@code all} (the last of its key): a
+     * literal, or {@code %MACRO} (possibly through more macros) that ends at a literal.
+     */
+    static void effective(GinRegistry registry, GinConfig.Bound b, GinBindingChecks checks,
+                          Map<GinConfig.Key, Map<String, GinConfig.Bound>> all) {
         ConfigurableSpec spec = registry.get(b.selector());
         ConfigurableSpec.ParamSpec p = spec == null ? null : spec.param(b.param()).orElse(null);
-        if (p == null || p.constraints().isEmpty() || !(b.value() instanceof MacroReference)) {
+        if (p == null || p.constraints().isEmpty()) {
+            return;
+        }
+        if (!(b.value() instanceof MacroReference)) {
+            if (!GinValueWalker.containsReference(b.value())) {
+                check(spec, p, b, b.value(), null);
+            }
             return;
         }
         List<String> followed = new ArrayList<>();

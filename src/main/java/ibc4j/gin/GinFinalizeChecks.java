@@ -13,9 +13,9 @@ import java.util.Set;
  * The checks {@link GinConfig#finalizeConfig()} runs; mirrors gin/config.py's finalize hooks
  * (validate_macros_hook, find_unknown_references_hook, find_missing_overrides_hook), in that order, plus
  * ibc4j's checks that macros form no cycle and no chain deeper than {@link #MAX_MACRO_CHAIN} (gin would recurse
- * until Python's stack ran out, at the first call), that values reached through macros meet their parameter's
- * {@link ParamConstraint}s, and that literal values fit the Java parameter types. Each error points at the
- * offending text.
+ * until Python's stack ran out, at the first call), that the values in effect (literals, and values reached
+ * through macros) meet their parameter's {@link ParamConstraint}s, and that literal values fit the Java parameter
+ * types. Each error points at the offending text.
  */
 final class GinFinalizeChecks {
     /**
@@ -64,7 +64,7 @@ final class GinFinalizeChecks {
             }
         }
         for (GinConfig.Bound b : bound) {
-            GinConstraintChecks.throughMacros(config.registry(), b, checks, all);
+            GinConstraintChecks.effective(config.registry(), b, checks, all);
         }
         bound.forEach(this::checkType);
     }

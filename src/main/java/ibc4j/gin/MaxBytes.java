@@ -7,7 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A size whose memory, {@code bytesPerUnit * value^power}, must stay under {@code limit}: refused at bind time
+ * A size whose memory, {@code bytesPerUnit * value^power}, must stay under {@code limit}: refused at finalize
  * with the estimate, before anything is allocated. E.g. a hidden width, whose width x width float32 kernel is
  * {@code @MaxBytes(bytesPerUnit = 4, power = 2, what = "one width x width float32 kernel")}. See
  * {@link ParamConstraint}.

@@ -9,8 +9,9 @@ import java.util.Locale;
 
 /**
  * A bound on a parameter's value, read from {@link Positive}, {@link Range} or {@link MaxBytes} on its
- * {@link Param}. gin has no such checks (a negative width reaches TensorFlow and fails there); ibc4j checks every
- * bound number when it is bound (a literal) or at finalize (through macros), and points at the value.
+ * {@link Param}. gin has no such checks (a negative width reaches TensorFlow and fails there); ibc4j checks the
+ * number in effect for each parameter (the last binding, a literal or through macros) at finalize, or at the call
+ * for a config never finalized, and points at the value.
  */
 public sealed interface ParamConstraint {
 

@@ -7,8 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A size, count or rate that must be greater than zero; on a {@link Param} of a numeric type. Checked where a
- * value is bound (gin has no such check: IBC would fail later, deep in TensorFlow), see {@link ParamConstraint}.
+ * A size, count or rate that must be greater than zero; on a {@link Param} of a numeric type. The value in effect
+ * is checked at finalize (gin has no such check: IBC would fail later, deep in TensorFlow), see
+ * {@link ParamConstraint}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

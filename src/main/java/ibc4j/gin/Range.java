@@ -8,8 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * The interval a numeric {@link Param}'s value must lie in, e.g. a dropout rate
- * {@code @Range(min = 0, max = 1, maxExclusive = true)}; an unset end is unbounded. Checked where a value is bound,
- * see {@link ParamConstraint}.
+ * {@code @Range(min = 0, max = 1, maxExclusive = true)}; an unset end is unbounded. The value in effect is checked
+ * at finalize, see {@link ParamConstraint}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -172,6 +172,18 @@ class BadConfigCliTest {
     }
 
     @Test
+    void onlyTheValueInEffectIsChecked() throws IOException {
+        String bad = write("bad.gin", "MLPEBM.width = -1\n");
+        assertEquals(0, bind("--gin_file", bad, "--gin_bindings", "MLPEBM.width = 64"), err());
+        String ok = write("ok5.gin", "train_eval.loss_type = 'ebm'\nlangevin_actions_given_obs.num_iterations = 5\n");
+        assertEquals(2, train("--gin_file=" + ok, "--gin_bindings=langevin_actions_given_obs.num_iterations = -1"));
+        assertEquals("bindings:2:45: Parameter 'num_iterations' of 'langevin_actions_given_obs' must be positive; "
+                + "got -1.\n"
+                + "    langevin_actions_given_obs.num_iterations = -1\n"
+                + "                                                ^~\n", err());
+    }
+
+    @Test
     void trainWithoutAGinFileSaysOneIsRequired() {
         assertEquals(2, train());
         assertEquals("train: a gin config is required: pass --gin_file, e.g. "

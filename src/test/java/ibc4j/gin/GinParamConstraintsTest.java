@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,10 +19,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link Positive}, {@link Range} and {@link MaxBytes} on IBC's configurables: a size, count or rate out of range
- * is refused where it is bound, pointing at the value, instead of failing deep in training (a negative Langevin
- * step count was a NegativeArraySizeException, a width of 2e9 an out-of-memory abort in ND4J).
+ * is refused at finalize (or at the call), pointing at the value of the binding in effect, instead of failing deep
+ * in training (a negative Langevin step count was a NegativeArraySizeException, a width of 2e9 an out-of-memory
+ * abort in ND4J). As in gin, a later binding replaces an earlier one, so only the value in effect is checked.
  */
 class GinParamConstraintsTest {
+    @TempDir
+    Path dir;
+
+    private String write(String name, String text) throws IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        return f.toString();
+    }
 
     private static GinBindingException bindFails(String... bindings) {
         GinConfig gin = new GinConfig();
@@ -105,6 +115,65 @@ class GinParamConstraintsTest {
         assertFalse(gin.isLocked());
     }
 
+    // ------------------------------------------------------------------- only the value in effect is checked
+
+    @Test
+    void anInvalidFileValueOverriddenByABindingFinalizes() throws IOException {
+        String f = write("bad.gin", "MLPEBM.width = -1\nMLPEBM.depth = 0\n");
+        GinConfig gin = new GinConfig().parseFilesAndBindings(List.of(f),
+                List.of("MLPEBM.width = 64", "MLPEBM.depth = 2"));
+        gin.finalizeConfig();
+        assertTrue(gin.isLocked());
+        assertEquals(64, ((Number) gin.queryParameter("MLPEBM.width")).intValue());
+    }
+
+    @Test
+    void aValidFileValueOverriddenByAnInvalidBindingIsRefusedAtTheBinding() throws IOException {
+        String f = write("ok.gin", "MLPEBM.width = 64\n");
+        GinConfig gin = new GinConfig().parseFilesAndBindings(List.of(f), List.of("MLPEBM.width = -1"));
+        GinBindingException e = assertThrows(GinBindingException.class, gin::finalizeConfig);
+        assertEquals("bindings:1:16: Parameter 'width' of 'MLPEBM' must be positive; got -1.\n"
+                + "    MLPEBM.width = -1\n"
+                + "                   ^~", e.getMessage());
+        assertFalse(gin.isLocked());
+    }
+
+    @Test
+    void anInvalidValueOverriddenByALaterIncludedFileFinalizes() throws IOException {
+        write("later.gin", "MLPEBM.width = 64\n");
+        String f = write("main.gin", "MLPEBM.width = -1\ninclude 'later.gin'\n");
+        GinConfig gin = new GinConfig().parseFilesAndBindings(List.of(f), List.of());
+        gin.finalizeConfig();
+        assertTrue(gin.isLocked());
+        // A second --gin_file overrides the first in the same way.
+        String first = write("first.gin", "train_eval.num_iterations = -5\n");
+        String second = write("second.gin", "train_eval.num_iterations = 10\n");
+        new GinConfig().parseFilesAndBindings(List.of(first, second), List.of()).finalizeConfig();
+    }
+
+    @Test
+    void ofTwoInvalidValuesTheOneInEffectIsReported() throws IOException {
+        String f = write("two.gin", "MLPEBM.width = -1\n\nMLPEBM.width = -20\n");
+        GinConfig gin = new GinConfig().parseFilesAndBindings(List.of(f), List.of());
+        GinBindingException e = assertThrows(GinBindingException.class, gin::finalizeConfig);
+        assertEquals(f + ":3:16: Parameter 'width' of 'MLPEBM' must be positive; got -20.\n"
+                + "    MLPEBM.width = -20\n"
+                + "                   ^~~", e.getMessage());
+    }
+
+    @Test
+    void aMacroOrLiteralOverridingAnotherIsCheckedByTheValueInEffect() {
+        new GinConfig().parseBindings(List.of("W = -1", "MLPEBM.width = %W", "W = 8")).finalizeConfig();
+        new GinConfig().parseBindings(List.of("W = -1", "MLPEBM.width = %W", "MLPEBM.width = 8")).finalizeConfig();
+        GinConfig gin = new GinConfig().parseBindings(List.of("MLPEBM.width = 8", "W = 8", "MLPEBM.width = %W",
+                "W = 0"));
+        GinBindingException e = assertThrows(GinBindingException.class, gin::finalizeConfig);
+        assertEquals("bindings:3:16: Parameter 'width' of 'MLPEBM' must be positive; got 0 from %W.\n"
+                + "    MLPEBM.width = %W\n"
+                + "                   ^~\n"
+                + "  via %W, bound at bindings:4:1", e.getMessage());
+    }
+
     @Test
     void aLaterBindingOrMacroWithinRangeIsFine() {
         GinConfig gin = new GinConfig().parseBindings(List.of("W = 64", "MLPEBM.width = %W", "MLPEBM.rate = 0",
@@ -183,10 +252,21 @@ class GinParamConstraintsTest {
                 + "              ^~", e.getMessage());
     }
 
+    @Test
+    void aConfigNeverFinalizedIsCheckedAtTheCallOnTheValueInEffect() {
+        assertEquals(List.of(3, 0.0, "None"), sized("sized.n = 0\nsized.n = 3\n").call("sized"));
+        GinBindingException e = assertThrows(GinBindingException.class,
+                () -> sized("sized.n = 3\nsized.n = -2\n").call("sized"));
+        assertEquals("t.gin:2:11: Parameter 'n' of 'sized' must be positive; got -2.\n"
+                + "    sized.n = -2\n"
+                + "              ^~", e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sized.r = -1", "sized.r = 1.5", "sized.m = 129", "sized.n = -2"})
     void eachKindOfBoundIsEnforced(String binding) {
-        GinBindingException e = assertThrows(GinBindingException.class, () -> sized(binding + "\n"));
+        GinConfig gin = sized(binding + "\n");
+        GinBindingException e = assertThrows(GinBindingException.class, gin::finalizeConfig);
         String expected = switch (binding.substring(6, 7)) {
             case "r" -> "must be in (-1, 1]";
             case "m" -> "is implausibly large: n doubles would take 1032 bytes, over the 1024 bytes limit";
