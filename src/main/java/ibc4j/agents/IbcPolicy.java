@@ -3,6 +3,7 @@ package ibc4j.agents;
 import ibc4j.gin.Configurable;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
+import ibc4j.gin.Positive;
 import ibc4j.gin.Tuple;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.MLPEBM;
@@ -62,6 +63,7 @@ public final class IbcPolicy implements BcPolicy {
             @Param(value = "policy_state_spec", dflt = "()", doc = "unused (MLPEBM is stateless)")
             Object policyStateSpec,
             @Param(value = "info_spec", dflt = "()", doc = "unused") Object infoSpec,
+            @Positive
             @Param(value = "num_action_samples", dflt = "16384", doc = "N per observation (IBC: 2**14; particle 512)")
             int numActionSamples,
             @Param(value = "clip", dflt = "True", doc = "clip the action to action_spec") boolean clip,

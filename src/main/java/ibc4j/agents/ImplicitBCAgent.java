@@ -3,6 +3,8 @@ package ibc4j.agents;
 import ibc4j.gin.Configurable;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
+import ibc4j.gin.Positive;
+import ibc4j.gin.Range;
 import ibc4j.gin.Tuple;
 import ibc4j.losses.EbmLoss;
 import ibc4j.losses.GradientLoss;
@@ -93,15 +95,17 @@ public final class ImplicitBCAgent implements BcAgent {
             @Param(value = "act_norm_layer", dflt = "None", doc = "unused by the loss (data is normalized upstream)")
             Object actNormLayer,
             @Param(value = "act_denorm_layer", dflt = "None", doc = "for the policy") Object actDenormLayer,
-            @Param(value = "num_counter_examples", dflt = "256", doc = "n per example; particle configs: 8")
+            @Positive @Param(value = "num_counter_examples", dflt = "256", doc = "n per example; particle configs: 8")
             int numCounterExamples,
             @Param(value = "debug_summaries", dflt = "False", doc = "unused") boolean debugSummaries,
             @Param(value = "summarize_grads_and_vars", dflt = "False", doc = "unused") boolean summarizeGradsAndVars,
             @Param(value = "train_step_counter", dflt = "None", doc = "starting step (a number), else 0")
             Object trainStepCounter,
             @Param(value = "name", dflt = "None", doc = "unused") String name,
+            @Range(min = 0, max = 1)
             @Param(value = "fraction_dfo_samples", dflt = "0.0", doc = "share of counter examples from DFO")
             double fractionDfoSamples,
+            @Range(min = 0, max = 1)
             @Param(value = "fraction_langevin_samples", dflt = "1.0", doc = "share from Langevin; rest uniform")
             double fractionLangevinSamples,
             @Param(value = "ebm_loss_type", dflt = "'info_nce'",
@@ -120,7 +124,7 @@ public final class ImplicitBCAgent implements BcAgent {
             boolean addGradPenalty,
             @Param(value = "grad_norm_type", dflt = "'inf'", doc = "norm of the chain and the penalty")
             String gradNormType,
-            @Param(value = "softmax_temperature", dflt = "1.0", doc = "info_nce temperature")
+            @Positive @Param(value = "softmax_temperature", dflt = "1.0", doc = "info_nce temperature")
             double softmaxTemperature) {
         if ("cd_kl".equals(ebmLossType)) {
             // ibc_agent.py asserts self._run_full_chain_under_gradient for cd_kl two lines before it sets it.

@@ -2,6 +2,7 @@ package ibc4j.agents;
 
 import ibc4j.gin.Configurable;
 import ibc4j.gin.Param;
+import ibc4j.gin.Positive;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.MLPEBM;
 import java.nio.FloatBuffer;
@@ -370,8 +371,9 @@ public final class Mcmc {
             @Param(value = "policy_state", doc = "unused (MLPEBM is stateless)") Object policyState,
             @Param(value = "min_actions", doc = "lower bound, scalar or per dimension") Object minActions,
             @Param(value = "max_actions", doc = "upper bound, scalar or per dimension") Object maxActions,
-            @Param(value = "num_action_samples", doc = "samples per observation (late fusion only)")
+            @Positive @Param(value = "num_action_samples", doc = "samples per observation (late fusion only)")
             int numActionSamples,
+            @Positive
             @Param(value = "num_iterations", dflt = "25", doc = "K; IBC's particle configs bind 100") int numIterations,
             @Param(value = "training", dflt = "False", doc = "network mode (dropout) inside the chain")
             boolean training,

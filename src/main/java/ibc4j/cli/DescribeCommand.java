@@ -67,7 +67,7 @@ public final class DescribeCommand {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"parameter", "Java type", "default", "doc"});
         for (ConfigurableSpec.ParamSpec p : spec.params()) {
-            rows.add(new String[] {p.name(), typeName(p.type()), p.defaultText(), p.doc()});
+            rows.add(new String[] {p.name(), typeName(p.type()), p.defaultText(), doc(p)});
         }
         int[] width = new int[3];
         for (String[] r : rows) {
@@ -84,6 +84,15 @@ public final class DescribeCommand {
             sb.append((line + r[3]).stripTrailing()).append('\n');
         }
         return sb.toString();
+    }
+
+    /** The doc, then what a bound value must be: "hidden width [positive; at most 16 GiB for ...]". */
+    private static String doc(ConfigurableSpec.ParamSpec p) {
+        if (p.constraints().isEmpty()) {
+            return p.doc();
+        }
+        String bounds = "[" + String.join("; ", p.constraints().stream().map(c -> c.describe()).toList()) + "]";
+        return p.doc().isEmpty() ? bounds : p.doc() + " " + bounds;
     }
 
     private static String typeName(Type t) {

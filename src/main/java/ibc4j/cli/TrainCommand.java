@@ -44,8 +44,8 @@ public final class TrainCommand {
 
     private static Options options() {
         Options o = new Options();
-        o.addOption(Option.builder().longOpt("gin_file").hasArg().desc("Paths to the gin-config files (repeatable).")
-                .build());
+        o.addOption(Option.builder().longOpt("gin_file").hasArg()
+                .desc("Paths to the gin-config files (repeatable; required unless --resume).").build());
         o.addOption(Option.builder().longOpt("gin_bindings").hasArg().desc("Gin binding parameters (repeatable).")
                 .build());
         o.addOption(Option.builder().longOpt("task").hasArg().desc("Task, e.g. PARTICLE (repeatable).").build());
@@ -108,6 +108,12 @@ public final class TrainCommand {
                 inv = RunInvocation.read(override);
                 extra = bindings;
             } else {
+                if (!cl.hasOption("gin_file")) {
+                    // IBC's train_eval.py parses its --gin_file configs first; without one nothing names a loss,
+                    // network or dataset, so say what is missing rather than which binding it left unset.
+                    throw new IllegalArgumentException("a gin config is required: pass --gin_file, e.g. "
+                            + "--gin_file=configs/particle/mlp_ebm_langevin.gin (or --resume=RUN_DIR)");
+                }
                 List<String> tasks = list(cl.getOptionValues("task"));
                 for (String t : tasks) {
                     if (!TASKS.contains(t)) {

@@ -39,9 +39,19 @@ public record ConfigurableSpec(String name, String module, List<ParamSpec> param
      * @param literal    whether the default prints back as a gin literal (gin's _is_literally_representable)
      * @param type       the Java parameter type, or null for IBC-only configurables
      * @param doc        one line of documentation, may be empty
+     * @param constraints bounds on a bound value ({@link Positive}, {@link Range}, {@link MaxBytes}); may be empty
      */
     public record ParamSpec(String name, Object defaultValue, boolean hasDefault, boolean literal, Type type,
-                            String doc) {
+                            String doc, List<ParamConstraint> constraints) {
+        public ParamSpec {
+            constraints = constraints == null ? List.of() : List.copyOf(constraints);
+        }
+
+        /** A parameter without constraints (IBC's own signatures, registry entries). */
+        public ParamSpec(String name, Object defaultValue, boolean hasDefault, boolean literal, Type type, String doc) {
+            this(name, defaultValue, hasDefault, literal, type, doc, List.of());
+        }
+
         /** A signature default of {@code gin.REQUIRED}: a binding (or the caller) must supply the value. */
         public boolean requiredByGin() {
             return hasDefault && defaultValue == GinConfig.REQUIRED;

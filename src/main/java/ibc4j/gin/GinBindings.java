@@ -1,9 +1,9 @@
 package ibc4j.gin;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The stored bindings and how statements reach them; mirrors gin/config.py's _CONFIG, _IMPORTS and
@@ -47,24 +49,72 @@ final class GinBindings {
 
     // --------------------------------------------------------------------------------------------- parsing
 
+    /**
+     * The deepest chain of includes. gin-config recurses into each include and runs out of Python's default
+     * stack at about 490 files (a cycle, which it does not detect, ends the same way); ibc4j names a cycle, and
+     * refuses a chain deeper than this, at the include that goes too deep.
+     */
+    static final int MAX_INCLUDE_DEPTH = 100;
+
+    /** An include statement's text, for the caret. */
+    private static final Pattern INCLUDE = Pattern.compile("include\\s*[rRuUbBfF]{0,2}('[^']*'|\"[^\"]*\")");
+
+    /** A file being parsed: its identity (for cycles) and its name as given (for messages). */
+    record Open(String identity, String name) {}
+
     /** gin.parse_config_file; {@code dir} (the including file's directory) is null for --gin_file. */
-    void include(String path, Path dir, Location at, Deque<String> stack) {
-        GinFiles.Loaded loaded = files.load(path, dir, at);
-        if (stack.contains(loaded.identity())) {
-            List<String> chain = new ArrayList<>(stack);
-            Collections.reverse(chain);
-            chain.add(loaded.identity());
-            throw new GinException(at, "Include cycle: "
-                    + String.join(" -> ", chain.subList(chain.indexOf(loaded.identity()), chain.size())));
+    void include(String path, Path dir, Location at, Deque<Open> stack) {
+        if (stack.size() >= MAX_INCLUDE_DEPTH) {
+            List<String> chain = chain(stack, path);
+            String text = chain.size() <= 7 ? String.join(" -> ", chain) : String.join(" -> ", chain.subList(0, 3))
+                    + " -> ... -> " + String.join(" -> ", chain.subList(chain.size() - 3, chain.size()));
+            throw new GinException(at, "Include chain deeper than " + MAX_INCLUDE_DEPTH + " files: " + text + ".",
+                    null, statementSpan(at));
         }
-        stack.push(loaded.identity());
+        GinFiles.Loaded loaded = files.load(path, dir, at);
+        List<String> open = stack.stream().map(Open::identity).toList();
+        int first = open.lastIndexOf(loaded.identity());
+        if (first >= 0) {
+            // The stack is newest first: the cycle is this file, the files it opened, and this file again.
+            List<String> cycle = chain(new ArrayDeque<>(new ArrayList<>(stack).subList(0, first + 1)), path);
+            throw new GinException(at, "Include cycle: " + String.join(" -> ", cycle) + ".", null, statementSpan(at));
+        }
+        stack.push(new Open(loaded.identity(), path));
         Path parent = loaded.identity().startsWith("classpath:") ? null : Path.of(loaded.identity()).getParent();
         apply(loaded.statements(), parent, stack);
         stack.pop();
     }
 
+    /** Statements of file {@code path}, read earlier: applied with the file open, for cycles through it. */
+    void includeText(List<Statement> statements, String path) {
+        Path file = Path.of(path);
+        String resource = GinFiles.shippedConfig(path);
+        String identity = Files.isRegularFile(file) ? file.toAbsolutePath().normalize().toString()
+                : resource != null ? "classpath:" + resource : path;
+        Deque<Open> stack = new ArrayDeque<>();
+        stack.push(new Open(identity, path));
+        apply(statements, null, stack);
+    }
+
+    /** The names of the open files, outermost first, then {@code last}. */
+    private static List<String> chain(Deque<Open> stack, String last) {
+        List<String> names = new ArrayList<>();
+        stack.descendingIterator().forEachRemaining(o -> names.add(o.name()));
+        names.add(last);
+        return names;
+    }
+
+    /** The caret under {@code include 'path'}. */
+    private static int statementSpan(Location at) {
+        if (at == null || at.sourceLine() == null || at.column() < 1) {
+            return 1;
+        }
+        Matcher m = INCLUDE.matcher(at.sourceLine());
+        return m.find(at.column() - 1) && m.start() == at.column() - 1 ? m.end() - m.start() : 1;
+    }
+
     /** gin.parse_config's statement loop. */
-    void apply(List<Statement> statements, Path dir, Deque<String> includeStack) {
+    void apply(List<Statement> statements, Path dir, Deque<Open> includeStack) {
         for (Statement s : statements) {
             if (s instanceof Statement.Binding b) {
                 bind(b);
@@ -129,6 +179,8 @@ final class GinBindings {
         }
         checks.parameter(spec, b.selector(), b.param(), b.location());
         checks.value(b.value(), b.location(), skipNames, skipAll);
+        // Value constraints are checked at finalize (or the call), on the value in effect: a later binding of this
+        // key may still replace this one.
         store(new GinConfig.Bound(b.scope(), spec.selector(), b.param(), b.value(), b.location(), b.selector(),
                 seq.getAndIncrement()));
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * One call of a configurable with gin's bindings injected; mirrors gin/config.py's _make_gin_wrapper.gin_wrapper.
@@ -22,8 +23,21 @@ import java.util.TreeSet;
  * REQUIRED; fill defaults. ibc4j then converts every value to its Java parameter type.
  */
 final class GinCall {
-    /** References being evaluated on this thread, to report a cycle instead of overflowing the stack. */
+    /**
+     * References ({@code @s/f()}) and macros ({@code %X}) being evaluated on this thread, to report a cycle or a
+     * chain deeper than {@link #MAX_EVALUATION_DEPTH} instead of overflowing the stack.
+     */
     private static final ThreadLocal<Deque<String>> EVALUATING = ThreadLocal.withInitial(ArrayDeque::new);
+
+    /**
+     * How many references and macros may be evaluated one inside another. finalize already refuses macro chains
+     * past {@link GinFinalizeChecks#MAX_MACRO_CHAIN}; this also bounds chains through scoped references, and
+     * configs used without finalize.
+     */
+    static final int MAX_EVALUATION_DEPTH = 200;
+
+    /** Containers being evaluated on this thread, across references and macros. */
+    private static final ThreadLocal<int[]> NESTING = ThreadLocal.withInitial(() -> new int[1]);
 
     private final GinConfig config;
 
@@ -77,6 +91,7 @@ final class GinCall {
             if (caller.containsKey(p.name())) {
                 args[i] = convert(caller.get(p.name()), p, spec, null);
             } else if (values.containsKey(p.name())) {
+                GinConstraintChecks.check(spec, p, gin.get(p.name()), values.get(p.name()), null);
                 args[i] = convert(values.get(p.name()), p, spec, gin.get(p.name()));
             } else if (p.hasDefault() && !p.requiredByGin()) {
                 args[i] = convert(p.defaultValue(), p, spec, null);
@@ -108,7 +123,11 @@ final class GinCall {
         }
     }
 
-    /** Replaces references and macros nested anywhere in a bound value by what they stand for (gin's deepcopy). */
+    /**
+     * Replaces references and macros nested anywhere in a bound value by what they stand for (gin's deepcopy).
+     * Containers are counted across the references and macros being evaluated: deeper than
+     * {@link GinConfigParser#MAX_NESTING} in all is an error rather than a stack overflow.
+     */
     Object evaluate(Object v, List<String> scope, Location at, String key) {
         if (v instanceof ConfigurableReference r) {
             return reference(r, scope, r.location() != null ? r.location() : at);
@@ -116,6 +135,25 @@ final class GinCall {
         if (v instanceof MacroReference m) {
             return macro(m, m.location() != null ? m.location() : at, key);
         }
+        if (!(v instanceof List<?> || v instanceof Tuple || v instanceof Dict)) {
+            return v;
+        }
+        int[] depth = NESTING.get();
+        if (depth[0] >= GinConfigParser.MAX_NESTING) {
+            List<String> chain = new ArrayList<>(EVALUATING.get());
+            java.util.Collections.reverse(chain);
+            throw new GinBindingException(at, "Values nested deeper than " + GinConfigParser.MAX_NESTING
+                    + " levels" + (chain.isEmpty() ? "" : " through " + chainText(chain)) + ".", null, 1);
+        }
+        depth[0]++;
+        try {
+            return evaluateContainer(v, scope, at, key);
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    private Object evaluateContainer(Object v, List<String> scope, Location at, String key) {
         if (v instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
             l.forEach(x -> out.add(evaluate(x, scope, at, key)));
@@ -130,7 +168,7 @@ final class GinCall {
                     evaluate(e.getKey(), scope, at, key), evaluate(e.getValue(), scope, at, key))));
             return Dict.of(pairs);
         }
-        return v;
+        throw new IllegalArgumentException("not a container: " + v);
     }
 
     private Object reference(ConfigurableReference r, List<String> scope, Location at) {
@@ -143,21 +181,41 @@ final class GinCall {
         List<String> callScope = refScope != null ? refScope : scope;
         String id = "@" + (callScope.isEmpty() ? "" : String.join("/", callScope) + "/")
                 + config.registry().minimalSelector(target.selector()) + "()";
+        return evaluating(id, at, r.toString().length(), () -> call(target, callScope, Map.of()));
+    }
+
+    /**
+     * Runs {@code body} with {@code id} on the evaluation stack; a cycle, or a chain deeper than
+     * MAX_EVALUATION_DEPTH, is an error at {@code at}.
+     */
+    private static Object evaluating(String id, Location at, int span, Supplier<Object> body) {
         Deque<String> stack = EVALUATING.get();
-        if (stack.contains(id)) {
-            List<String> cycle = new ArrayList<>(stack);
-            java.util.Collections.reverse(cycle);
-            cycle = new ArrayList<>(cycle.subList(cycle.indexOf(id), cycle.size()));
-            cycle.add(id);
-            throw new GinBindingException(at, "Reference cycle: " + String.join(" -> ", cycle) + ".", null,
-                    r.toString().length());
+        if (stack.contains(id) || stack.size() >= MAX_EVALUATION_DEPTH) {
+            List<String> chain = new ArrayList<>(stack);
+            java.util.Collections.reverse(chain);
+            boolean cycle = stack.contains(id);
+            if (cycle) {
+                chain = new ArrayList<>(chain.subList(chain.indexOf(id), chain.size()));
+            }
+            chain.add(id);
+            String text = chainText(chain);
+            boolean macros = chain.stream().allMatch(c -> c.startsWith("%"));
+            String what = cycle ? (macros ? "Macro cycle: " : "Reference cycle: ")
+                    : "References and macros nested deeper than " + MAX_EVALUATION_DEPTH + ": ";
+            throw new GinBindingException(at, what + text + ".", null, span);
         }
         stack.push(id);
         try {
-            return call(target, callScope, Map.of());
+            return body.get();
         } finally {
             stack.pop();
         }
+    }
+
+    /** {@code @a() -> %B -> ...}; past seven, the first three and the last three around "...". */
+    private static String chainText(List<String> chain) {
+        return chain.size() <= 7 ? String.join(" -> ", chain) : String.join(" -> ", chain.subList(0, 3))
+                + " -> ... -> " + String.join(" -> ", chain.subList(chain.size() - 3, chain.size()));
     }
 
     /** {@code %X}: a constant if one matches, else gin.macro called in scope {@code X} (so the last X wins). */
@@ -171,7 +229,8 @@ final class GinCall {
         }
         config.checkMacroBound(m, at);
         ConfigurableSpec macro = config.registry().get("gin.macro");
-        return call(macro, Arrays.asList(m.name().split("/")), Map.of());
+        return evaluating("%" + m.name(), at, m.name().length() + 1,
+                () -> call(macro, Arrays.asList(m.name().split("/")), Map.of()));
     }
 
     private Object convert(Object value, ConfigurableSpec.ParamSpec p, ConfigurableSpec spec, GinConfig.Bound from) {

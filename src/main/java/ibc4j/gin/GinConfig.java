@@ -126,6 +126,16 @@ public final class GinConfig {
         return this;
     }
 
+    /**
+     * The text of gin file {@code path}, read earlier (a run stores its config's text): parsed as {@link #parse}
+     * does, but while its includes are parsed the file counts as open, so an include cycle through it is named
+     * from it ({@code a.gin -> b.gin -> a.gin}).
+     */
+    public GinConfig parseFileText(String text, String path) {
+        bindings.includeText(GinConfigParser.parse(text, path), path);
+        return this;
+    }
+
     /** {@code --gin_bindings}: joined by newlines and parsed as one file named {@code bindings}. */
     public GinConfig parseBindings(List<String> ginBindings) {
         return parse(String.join("\n", ginBindings), "bindings");

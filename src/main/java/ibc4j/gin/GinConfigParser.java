@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.atn.PredictionMode;
 
 /**
@@ -19,6 +20,13 @@ import org.antlr.v4.runtime.atn.PredictionMode;
  * values, and on bad input the same 1-based line gin reports.
  */
 public final class GinConfigParser {
+    /**
+     * The deepest nesting of brackets ({@code [ ( {}) a gin file may have. gin-config parses by recursive descent
+     * and runs out of Python's default stack at 330 nested dicts (495 lists); ibc4j's parser and the passes over
+     * parsed values recurse too, so deeper input is refused before parsing, at the first bracket too deep.
+     */
+    public static final int MAX_NESTING = 256;
+
     private GinConfigParser() {}
 
     /** Reads a file as gin does ({@code open(path)}: UTF-8, universal newlines) and parses it. */
@@ -44,11 +52,33 @@ public final class GinConfigParser {
         CommonTokenStream tokens = new CommonTokenStream(new GinLayout(lexer, normalized));
         GinParser parser = new GinParser(tokens);
         parser.setSource(fileName, lines);
+        checkNesting(tokens, parser);
         parser.removeErrorListeners();
         parser.setErrorHandler(new GinErrorStrategy());
         parser.getInterpreter().setPredictionMode(PredictionMode.LL);
         GinParser.ConfigContext config = parser.config();
         return new StatementBuilder(parser).build(config);
+    }
+
+    /** Refuses brackets nested deeper than {@link #MAX_NESTING}, so no recursion below can overflow the stack. */
+    private static void checkNesting(CommonTokenStream tokens, GinParser parser) {
+        tokens.fill();
+        int depth = 0;
+        for (Token t : tokens.getTokens()) {
+            switch (t.getType()) {
+                case GinParser.LPAREN, GinParser.LBRACK, GinParser.LBRACE -> {
+                    if (++depth > MAX_NESTING) {
+                        throw parser.error(t, "Values nested deeper than " + MAX_NESTING + " levels (lists, tuples, "
+                                + "dicts or parentheses).");
+                    }
+                }
+                case GinParser.RPAREN, GinParser.RBRACK, GinParser.RBRACE -> depth = Math.max(0, depth - 1);
+                case GinParser.LAYOUT_ERROR -> {
+                    return;
+                }
+                default -> { }
+            }
+        }
     }
 
     /** Turns the parse tree into statements in gin's order (a block, then its bindings). */

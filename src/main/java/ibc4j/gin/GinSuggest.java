@@ -72,6 +72,9 @@ final class GinSuggest {
 
     /** Where a binding's value starts: the first non-blank after the '=' that follows the parameter. */
     static Location value(Location at, String selector, String param) {
+        if (at == null) {
+            return null;
+        }
         Location p = param(at, selector, param);
         String line = at == null || at.sourceLine() == null ? "" : at.sourceLine();
         int from = p.column() > 0 ? line.indexOf('=', p.column() - 1 + param.length()) : -1;

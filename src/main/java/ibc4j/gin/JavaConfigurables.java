@@ -76,21 +76,32 @@ final class JavaConfigurables {
     }
 
     private static ConfigurableSpec.ParamSpec paramSpec(Executable exe, Parameter p, Param a) {
+        String where = where(exe) + " @Param('" + a.value() + "')";
+        List<ParamConstraint> constraints = ParamConstraint.of(p, where);
         if (a.dflt().equals(Param.NO_DEFAULT)) {
-            return new ConfigurableSpec.ParamSpec(a.value(), null, false, false, p.getParameterizedType(), a.doc());
+            return new ConfigurableSpec.ParamSpec(a.value(), null, false, false, p.getParameterizedType(), a.doc(),
+                    constraints);
         }
-        Object value = parseDefault(a.dflt(), where(exe) + " @Param('" + a.value() + "')");
+        Object value = parseDefault(a.dflt(), where);
         if (value instanceof MacroReference m && m.name().equals("gin.REQUIRED")) {
             return new ConfigurableSpec.ParamSpec(a.value(), GinConfig.REQUIRED, true, false,
-                    p.getParameterizedType(), a.doc());
+                    p.getParameterizedType(), a.doc(), constraints);
         }
         try {
             GinConverter.convert(value, p.getParameterizedType());
         } catch (GinConverter.ConversionException e) {
-            throw new IllegalArgumentException(where(exe) + " @Param('" + a.value() + "') dflt \"" + a.dflt()
+            throw new IllegalArgumentException(where + " dflt \"" + a.dflt()
                     + "\" does not fit " + p.getParameterizedType().getTypeName() + ": " + e.getMessage());
         }
-        return new ConfigurableSpec.ParamSpec(a.value(), value, true, true, p.getParameterizedType(), a.doc());
+        Double number = ParamConstraint.numberOf(value);
+        for (ParamConstraint c : constraints) {
+            String problem = number == null ? null : c.violation(number);
+            if (problem != null) {
+                throw new IllegalArgumentException(where + " dflt \"" + a.dflt() + "\" " + problem);
+            }
+        }
+        return new ConfigurableSpec.ParamSpec(a.value(), value, true, true, p.getParameterizedType(), a.doc(),
+                constraints);
     }
 
     /** Parses a {@code dflt} with the gin parser's literal rules. */

@@ -3,6 +3,7 @@ package ibc4j.losses;
 import ibc4j.agents.Mcmc;
 import ibc4j.gin.Configurable;
 import ibc4j.gin.Param;
+import ibc4j.gin.Positive;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.MLPEBM;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -104,7 +105,7 @@ public final class GradientLoss {
             @Param(value = "energy_network", doc = "the EBM: MLPEBM or an EbmKernel over it") Object energyNetwork,
             @Param(value = "grad_norm_type", doc = "'inf', '1' or '2' (ImplicitBCAgent.grad_norm_type)")
             String gradNormType,
-            @Param(value = "batch_size", doc = "B") int batchSize,
+            @Positive @Param(value = "batch_size", doc = "B") int batchSize,
             @Param(value = "chain_data", doc = "Langevin ChainData; only read when not only_apply_final")
             Object chainData,
             @Param(value = "observations", doc = "[B·m, obs] tiled, flattened, normalized") INDArray observations,

@@ -1,7 +1,10 @@
 package ibc4j.networks;
 
 import ibc4j.gin.Configurable;
+import ibc4j.gin.MaxBytes;
 import ibc4j.gin.Param;
+import ibc4j.gin.Positive;
+import ibc4j.gin.Range;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -184,8 +187,10 @@ public final class MLPEBM {
     public static MLPEBM fromGin(
             @Param(value = "obs_spec", doc = "(observation, action) widths: an MLPEBM.InputSpec") InputSpec obsSpec,
             @Param(value = "action_spec", doc = "the energy's spec, TensorSpec([1]) in IBC (unused)") Object actionSpec,
+            @Positive @MaxBytes(bytesPerUnit = 4, power = 2, what = "one width x width float32 kernel")
             @Param(value = "width", dflt = "512", doc = "hidden width") int width,
-            @Param(value = "depth", dflt = "2", doc = "hidden layers (ResNet: 2 per block)") int depth,
+            @Positive @Param(value = "depth", dflt = "2", doc = "hidden layers (ResNet: 2 per block)") int depth,
+            @Range(min = 0, max = 1, maxExclusive = true)
             @Param(value = "rate", dflt = "0.1", doc = "dropout rate (training only)") double rate,
             @Param(value = "name", dflt = "'MLPEBM'", doc = "unused") String name,
             @Param(value = "activation", dflt = "'relu'", doc = "hidden activation") String activation,

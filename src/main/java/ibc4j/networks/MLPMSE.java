@@ -3,7 +3,10 @@ package ibc4j.networks;
 import ibc4j.data.SpecNode;
 import ibc4j.data.TensorSpec;
 import ibc4j.gin.Configurable;
+import ibc4j.gin.MaxBytes;
 import ibc4j.gin.Param;
+import ibc4j.gin.Positive;
+import ibc4j.gin.Range;
 import ibc4j.networks.layers.MLPDropoutLayer;
 import ibc4j.networks.layers.ResNetLayer;
 import ibc4j.networks.layers.ResNetOrigLayer;
@@ -103,9 +106,12 @@ public final class MLPMSE {
             @Param(value = "obs_spec", doc = "observation spec: a dict of [T, d] TensorSpecs, a TensorSpec, or the "
                     + "flattened width as a number") Object obsSpec,
             @Param(value = "action_spec", doc = "the action spec (its last dimension is A), or A") Object actionSpec,
+            @Positive @MaxBytes(bytesPerUnit = 4, power = 2, what = "one width x width float32 kernel")
             @Param(value = "width", dflt = "512", doc = "hidden width; particle config 256") int width,
+            @Positive
             @Param(value = "depth", dflt = "2", doc = "hidden dense layers (ResNet: 2 per block + projection)")
             int depth,
+            @Range(min = 0, max = 1, maxExclusive = true)
             @Param(value = "rate", dflt = "0.1", doc = "Keras dropout rate in training") double rate,
             @Param(value = "act_denorm_layer", dflt = "None",
                     doc = "applied to the output when training is False (Normalizers.Std / MinMax, a "

@@ -3,6 +3,7 @@ package ibc4j.train;
 import ibc4j.data.SequenceWindow;
 import ibc4j.gin.Configurable;
 import ibc4j.gin.Param;
+import ibc4j.gin.Positive;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,14 +42,17 @@ public final class GetNormalizers {
     public static NormalizationInfo getNormalizers(
             @Param(value = "train_data", doc = "the (unnormalized, shuffled) training windows")
             Iterator<SequenceWindow> trainData,
-            @Param(value = "batch_size", doc = "train_eval's batch size") int batchSize,
+            @Positive @Param(value = "batch_size", doc = "train_eval's batch size") int batchSize,
             @Param(value = "env_name", doc = "e.g. Particle-v0") String envName,
             @Param(value = "nested_obs", dflt = "False", doc = "per-key normalizers (particle configs: True)")
             boolean nestedObs,
             @Param(value = "nested_actions", dflt = "False", doc = "only False") boolean nestedActions,
+            @Positive
             @Param(value = "num_batches", dflt = "100", doc = "samples = num_batches * batch_size, if no num_samples")
             int numBatches,
-            @Param(value = "num_samples", dflt = "None", doc = "windows to compute statistics over") Integer numSamples) {
+            @Positive
+            @Param(value = "num_samples", dflt = "None", doc = "windows to compute statistics over")
+                    Integer numSamples) {
         int n = numSamples != null ? numSamples : numBatches * batchSize;
         // Through gin, as IBC's call is: compute_dataset_statistics.min_max_actions comes from the config.
         Map<String, Object> args = new LinkedHashMap<>();
@@ -66,7 +70,7 @@ public final class GetNormalizers {
     @Configurable("compute_dataset_statistics")
     public static NormalizationInfo computeDatasetStatistics(
             @Param(value = "dataset", doc = "the windows") Iterator<SequenceWindow> dataset,
-            @Param(value = "num_samples", doc = "windows to read") int numSamples,
+            @Positive @Param(value = "num_samples", doc = "windows to read") int numSamples,
             @Param(value = "nested_obs", dflt = "True", doc = "per-key normalizers") boolean nestedObs,
             @Param(value = "nested_actions", dflt = "False", doc = "only False") boolean nestedActions,
             @Param(value = "min_max_actions", dflt = "False", doc = "actions to [-1, 1] instead of z-scores")

@@ -49,7 +49,7 @@ public record RunInvocation(List<GinFile> ginFiles, List<String> ginBindings, Li
     public GinConfig gin(List<String> extraBindings) {
         GinConfig gin = new GinConfig();
         for (GinFile f : ginFiles) {
-            gin.parse(f.text(), f.path());
+            gin.parseFileText(f.text(), f.path());
         }
         List<String> all = new ArrayList<>(ginBindings);
         all.addAll(extraBindings);

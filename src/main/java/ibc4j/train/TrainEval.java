@@ -17,6 +17,8 @@ import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.gin.Configurable;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
+import ibc4j.gin.Positive;
+import ibc4j.gin.Range;
 import ibc4j.networks.MLPEBM;
 import ibc4j.networks.MLPMSE;
 import java.io.IOException;
@@ -115,22 +117,26 @@ public final class TrainEval {
             @Param(value = "root_dir", dflt = "None", doc = "where runs go") String rootDir,
             @Param(value = "loss_type", dflt = "None", doc = "'ebm' ('mse', 'mdn': not here)") String lossType,
             @Param(value = "network", dflt = "None", doc = "'MLPEBM'") String network,
-            @Param(value = "batch_size", dflt = "512", doc = "B") int batchSize,
-            @Param(value = "num_iterations", dflt = "20000", doc = "training steps") int numIterations,
-            @Param(value = "learning_rate", dflt = "0.001", doc = "Adam's initial rate") double learningRate,
+            @Positive @Param(value = "batch_size", dflt = "512", doc = "B") int batchSize,
+            @Positive @Param(value = "num_iterations", dflt = "20000", doc = "training steps") int numIterations,
+            @Positive @Param(value = "learning_rate", dflt = "0.001", doc = "Adam's initial rate") double learningRate,
+            @Positive
             @Param(value = "decay_steps", dflt = "100", doc = "ExponentialDecay(lr, decay_steps, 0.99)") int decaySteps,
-            @Param(value = "replay_capacity", dflt = "100000", doc = "shuffle buffer") int replayCapacity,
+            @Positive @Param(value = "replay_capacity", dflt = "100000", doc = "shuffle buffer") int replayCapacity,
+            @Positive
             @Param(value = "eval_interval", dflt = "1000", doc = "steps between evaluations") int evalInterval,
-            @Param(value = "eval_loss_interval", dflt = "100", doc = "steps between validation losses")
+            @Positive @Param(value = "eval_loss_interval", dflt = "100", doc = "steps between validation losses")
             int evalLossInterval,
-            @Param(value = "eval_episodes", dflt = "1", doc = "episodes per evaluation") int evalEpisodes,
+            @Positive @Param(value = "eval_episodes", dflt = "1", doc = "episodes per evaluation") int evalEpisodes,
+            @Positive
             @Param(value = "fused_train_steps", dflt = "100", doc = "steps per block (summaries, eval checks)")
             int fusedTrainSteps,
-            @Param(value = "sequence_length", dflt = "2", doc = "observation history T") int sequenceLength,
+            @Positive @Param(value = "sequence_length", dflt = "2", doc = "observation history T") int sequenceLength,
             @Param(value = "uniform_boundary_buffer", dflt = "0.05", doc = "sampling spec widening")
             double uniformBoundaryBuffer,
             @Param(value = "for_rnn", dflt = "False", doc = "only False") boolean forRnn,
             @Param(value = "flatten_action", dflt = "True", doc = "only True") boolean flattenAction,
+            @Range(min = 0, max = 1, maxExclusive = true)
             @Param(value = "dataset_eval_fraction", dflt = "0.0", doc = "shards held out for validation loss")
             double datasetEvalFraction,
             @Param(value = "goal_tolerance", dflt = "0.02", doc = "block-pushing only") double goalTolerance,

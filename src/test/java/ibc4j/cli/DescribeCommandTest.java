@@ -42,6 +42,16 @@ class DescribeCommandTest {
     }
 
     @Test
+    void showsWhatABoundValueMustBe() {
+        assertEquals(0, run("MLPEBM"));
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertTrue(o.lines().anyMatch(l -> l.matches("  width +int +512 +hidden width \\[positive; at most 16 GiB "
+                + "for one width x width float32 kernel]")), o);
+        assertTrue(o.lines().anyMatch(l -> l.matches(
+                "  rate +double +0\\.1 +dropout rate \\(training only\\) \\[in \\[0, 1\\)]")), o);
+    }
+
+    @Test
     void unknownNameSuggestsAndExitsTwo() {
         assertEquals(2, run("MLPEMB"));
         assertEquals("No configurable matching 'MLPEMB'.\n  did you mean 'MLPEBM'?\n",

@@ -2,6 +2,7 @@ package ibc4j.environments.particle;
 
 import ibc4j.gin.Configurable;
 import ibc4j.gin.Param;
+import ibc4j.gin.Positive;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -64,12 +65,13 @@ public final class ParticleEnv {
      * @param goalDistance success radius around both goals (0.05)
      */
     public ParticleEnv(
-            @Param(value = "n_steps", dflt = "50", doc = "control steps per episode") int nSteps,
-            @Param(value = "n_dim", dflt = "2", doc = "N, the particle dimension") int nDim,
+            @Positive @Param(value = "n_steps", dflt = "50", doc = "control steps per episode") int nSteps,
+            @Positive @Param(value = "n_dim", dflt = "2", doc = "N, the particle dimension") int nDim,
             @Param(value = "hide_velocity", dflt = "False", doc = "drop vel_agent from the observation space only")
             boolean hideVelocity,
             @Param(value = "seed", dflt = "None", doc = "RandomState seed; None: OS entropy") Long seed,
-            @Param(value = "dt", dflt = "0.005", doc = "integration substep in seconds") double dt,
+            @Positive @Param(value = "dt", dflt = "0.005", doc = "integration substep in seconds") double dt,
+            @Positive
             @Param(value = "repeat_actions", dflt = "10", doc = "substeps per control step") int repeatActions,
             @Param(value = "k_p", dflt = "10.0", doc = "PD position gain") double kP,
             @Param(value = "k_v", dflt = "5.0", doc = "PD velocity gain") double kV,
