@@ -373,7 +373,8 @@ public final class Mcmc {
             @Param(value = "max_actions", doc = "upper bound, scalar or per dimension") Object maxActions,
             @Positive @Param(value = "num_action_samples", doc = "samples per observation (late fusion only)")
             int numActionSamples,
-            @Positive
+            // 0 is a chain that leaves the uniform samples as drawn (IbcPolicy then takes the best of them).
+            @ibc4j.gin.Range(min = 0)
             @Param(value = "num_iterations", dflt = "25", doc = "K; IBC's particle configs bind 100") int numIterations,
             @Param(value = "training", dflt = "False", doc = "network mode (dropout) inside the chain")
             boolean training,

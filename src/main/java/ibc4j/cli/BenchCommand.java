@@ -46,9 +46,12 @@ public final class BenchCommand {
     private BenchCommand() {}
 
     /** The parsed command line. */
-    record Args(String bench, int warmup, int repeats, Path json, boolean phases, BenchShapes shapes, Path tfJson) {}
+    record Args(String bench, int warmup, int repeats, Path json, boolean phases, BenchShapes shapes, Path tfJson,
+                int trainSteps) {}
 
     static final String COMPARE = "compare";
+    /** Resident memory over a long training loop ({@link ibc4j.bench.MemoryBench}). */
+    static final String MEMORY = "memory";
 
     static Options options() {
         Options o = new Options();
@@ -69,6 +72,8 @@ public final class BenchCommand {
         o.addOption(intOpt("obs-dim", "D", "observation width. Default " + d.obsDim() + "."));
         o.addOption(intOpt("action-dim", "A", "action width. Default " + d.actDim() + "."));
         o.addOption(intOpt("samples", "N", "inference: action samples. Default " + d.inferenceSamples() + "."));
+        o.addOption(intOpt("train-steps", "N", "memory: training steps; RSS is read at step 100 and step N. "
+                + "Default 1000."));
         o.addOption(Option.builder().longOpt("tf-json").hasArg().argName("FILE")
                 .desc("compare: TF IBC's figures, written by golden/export/bench_tf.py --out FILE.").build());
         o.addOption(Option.builder("h").longOpt("help").desc("print this help.").build());
@@ -88,9 +93,9 @@ public final class BenchCommand {
                     + COMPARE : "expected one benchmark, got " + rest);
         }
         String bench = rest.get(0);
-        if (!Workloads.NAMES.contains(bench) && !bench.equals(COMPARE)) {
-            throw new ParseException("unknown benchmark '" + bench + "'; expected one of " + Workloads.NAMES + " or "
-                    + COMPARE);
+        if (!Workloads.NAMES.contains(bench) && !bench.equals(COMPARE) && !bench.equals(MEMORY)) {
+            throw new ParseException("unknown benchmark '" + bench + "'; expected one of " + Workloads.NAMES + ", "
+                    + MEMORY + " or " + COMPARE);
         }
         Path tfJson = cl.hasOption("tf-json") ? Path.of(cl.getOptionValue("tf-json")) : null;
         if (bench.equals(COMPARE) && tfJson == null) {
@@ -110,7 +115,7 @@ public final class BenchCommand {
         }
         Path json = cl.hasOption("json") ? Path.of(cl.getOptionValue("json")) : null;
         return new Args(bench, num(cl, "warmup", DEFAULT_WARMUP, 0), num(cl, "repeats", DEFAULT_REPEATS, 1), json,
-                cl.hasOption("phases") || bench.equals(COMPARE), shapes, tfJson);
+                cl.hasOption("phases") || bench.equals(COMPARE), shapes, tfJson, num(cl, "train-steps", 1000, 100));
     }
 
     private static int num(CommandLine cl, String name, int dflt, int min) throws ParseException {
@@ -159,6 +164,9 @@ public final class BenchCommand {
         if (a.bench().equals(COMPARE)) {
             return compare(a, out, err);
         }
+        if (a.bench().equals(MEMORY)) {
+            return memory(a, out, err);
+        }
         if (a.phases() && !a.bench().equals("train-step")) {
             err.println("bench: --phases applies to train-step only; ignored");
         }
@@ -178,6 +186,27 @@ public final class BenchCommand {
         if (a.json() != null) {
             try {
                 writeJson(r, a.json());
+            } catch (IOException e) {
+                err.println("bench: cannot write " + a.json() + ": " + e.getMessage());
+                return 1;
+            }
+            out.println("  json                   " + a.json());
+        }
+        return 0;
+    }
+
+    static int memory(Args a, PrintStream out, PrintStream err) {
+        ibc4j.bench.MemoryBench.Result r;
+        try {
+            r = ibc4j.bench.MemoryBench.run(a.shapes(), a.trainSteps());
+        } catch (RuntimeException e) {
+            err.println("bench memory: failed: " + e.getMessage());
+            return 1;
+        }
+        out.print(ibc4j.bench.MemoryBench.format(r));
+        if (a.json() != null) {
+            try {
+                writeJson(r.toMap(), a.json());
             } catch (IOException e) {
                 err.println("bench: cannot write " + a.json() + ": " + e.getMessage());
                 return 1;
@@ -285,8 +314,9 @@ public final class BenchCommand {
     private static void usage(PrintStream s) {
         HelpFormatter f = new HelpFormatter();
         java.io.PrintWriter pw = new java.io.PrintWriter(s, true, StandardCharsets.UTF_8);
-        f.printHelp(pw, 100, "ibc4j bench langevin|train-step|inference|gemm|compare [options]",
-                "Times one IBC workload against its GEMM floor, measured in the same run; compare runs "
+        f.printHelp(pw, 100, "ibc4j bench langevin|train-step|inference|gemm|memory|compare [options]",
+                "Times one IBC workload against its GEMM floor, measured in the same run; memory trains "
+                        + "--train-steps steps and reads the resident set at step 100 and at the end; compare runs "
                         + "gemm, langevin, train-step and inference and sets them beside TF IBC's figures "
                         + "(--tf-json, from golden/export/bench_tf.py). Run with OMP_WAIT_POLICY=PASSIVE (the "
                         + "./ibc4j launcher sets it).", options(), 2, 2, "", false);

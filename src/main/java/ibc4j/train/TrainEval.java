@@ -60,7 +60,7 @@ public final class TrainEval {
      * collected; a step leaves ~12 MB of native garbage (the recorded chain, batches) but little heap garbage, so
      * without this the JVM saw no reason to collect and a run's resident memory grew to 16 GB by step 1,400.
      */
-    static final int NATIVE_GC_INTERVAL = 10;
+    public static final int NATIVE_GC_INTERVAL = 10;
 
     /**
      * Whether the block of {@code blockSteps} training steps that ended at {@code step} passed a multiple of

@@ -145,7 +145,7 @@ class BadConfigCliTest {
         String f = write("tiny.gin", "train_eval.loss_type = 'ebm'\ntrain_eval.network = 'MLPEBM'\n"
                 + "langevin_actions_given_obs.num_iterations = -1\n");
         assertEquals(2, train("--gin_file=" + f));
-        assertEquals(f + ":3:45: Parameter 'num_iterations' of 'langevin_actions_given_obs' must be positive; "
+        assertEquals(f + ":3:45: Parameter 'num_iterations' of 'langevin_actions_given_obs' must be >= 0; "
                 + "got -1.\n"
                 + "    langevin_actions_given_obs.num_iterations = -1\n"
                 + "                                                ^~\n", err());
@@ -177,7 +177,7 @@ class BadConfigCliTest {
         assertEquals(0, bind("--gin_file", bad, "--gin_bindings", "MLPEBM.width = 64"), err());
         String ok = write("ok5.gin", "train_eval.loss_type = 'ebm'\nlangevin_actions_given_obs.num_iterations = 5\n");
         assertEquals(2, train("--gin_file=" + ok, "--gin_bindings=langevin_actions_given_obs.num_iterations = -1"));
-        assertEquals("bindings:2:45: Parameter 'num_iterations' of 'langevin_actions_given_obs' must be positive; "
+        assertEquals("bindings:2:45: Parameter 'num_iterations' of 'langevin_actions_given_obs' must be >= 0; "
                 + "got -1.\n"
                 + "    langevin_actions_given_obs.num_iterations = -1\n"
                 + "                                                ^~\n", err());

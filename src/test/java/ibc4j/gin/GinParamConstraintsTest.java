@@ -47,7 +47,7 @@ class GinParamConstraintsTest {
         "MLPEBM.width = -1                              | 16 | must be positive | -1",
         "MLPEBM.depth = 0                               | 16 | must be positive | 0",
         "MLPMSE.width = 0                               | 16 | must be positive | 0",
-        "langevin_actions_given_obs.num_iterations = -1 | 45 | must be positive | -1",
+        "langevin_actions_given_obs.num_iterations = -1 | 45 | must be >= 0 | -1",
         "ImplicitBCAgent.num_counter_examples = 0       | 40 | must be positive | 0",
         "ImplicitBCAgent.softmax_temperature = 0.0      | 39 | must be positive | 0.0",
         "IbcPolicy.num_action_samples = 0               | 32 | must be positive | 0",
@@ -107,7 +107,7 @@ class GinParamConstraintsTest {
         GinConfig gin = new GinConfig().parseBindings(List.of("K = %STEPS", "STEPS = -1",
                 "langevin_actions_given_obs.num_iterations = %K"));
         GinBindingException e = assertThrows(GinBindingException.class, gin::finalizeConfig);
-        assertEquals("bindings:3:45: Parameter 'num_iterations' of 'langevin_actions_given_obs' must be positive; "
+        assertEquals("bindings:3:45: Parameter 'num_iterations' of 'langevin_actions_given_obs' must be >= 0; "
                 + "got -1 from %K.\n"
                 + "    langevin_actions_given_obs.num_iterations = %K\n"
                 + "                                                ^~\n"

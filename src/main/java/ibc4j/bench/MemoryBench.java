@@ -1,0 +1,78 @@
+package ibc4j.bench;
+
+import ibc4j.train.TrainEval;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Resident memory over a long training loop: N training steps of the train-step workload, collected every
+ * {@link TrainEval#NATIVE_GC_INTERVAL} steps as train_eval's loop does, with the resident set (VmRSS) read at
+ * step 100 and at the last step. A step leaves ~12 MB of native arrays that only a collection frees; without it a
+ * run once grew to 16 GB by step 1,400. Growth between the two readings is the figure to watch.
+ */
+public final class MemoryBench {
+    private MemoryBench() {}
+
+    /** The readings: RSS in MiB after step 100 and after the last step. */
+    public record Result(int steps, double rssAt100MiB, double rssAtEndMiB, double seconds, Map<String, Object> shape) {
+        public double growthMiB() {
+            return rssAtEndMiB - rssAt100MiB;
+        }
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("bench", "memory");
+            m.put("steps", steps);
+            m.put("rss_mib_at_step_100", rssAt100MiB);
+            m.put("rss_mib_at_end", rssAtEndMiB);
+            m.put("growth_mib", growthMiB());
+            m.put("seconds", seconds);
+            m.put("shape", shape);
+            m.put("machine", MachineInfo.detect());
+            return m;
+        }
+    }
+
+    public static Result run(BenchShapes shapes, int steps) {
+        if (steps < 100) {
+            throw new IllegalArgumentException("--train-steps: at least 100 (the first reading is at step 100)");
+        }
+        Workload w = Workloads.trainStep(shapes, false);
+        double at100 = -1;
+        long t0 = System.nanoTime();
+        for (int s = 1; s <= steps; s++) {
+            w.call();
+            if (s % TrainEval.NATIVE_GC_INTERVAL == 0) {
+                System.gc();
+            }
+            if (s == 100) {
+                at100 = rssMiB();
+            }
+        }
+        return new Result(steps, at100, rssMiB(), (System.nanoTime() - t0) / 1e9, w.shape());
+    }
+
+    public static String format(Result r) {
+        return String.format(java.util.Locale.ROOT, "bench memory: %d training steps (%s) in %.0f s%n"
+                        + "  RSS at step 100        %.0f MiB%n  RSS at step %-10d %.0f MiB%n  growth                 %+.0f MiB%n",
+                r.steps(), r.shape(), r.seconds(), r.rssAt100MiB(), r.steps(), r.rssAtEndMiB(), r.growthMiB());
+    }
+
+    /** Current resident set of this JVM in MiB (VmRSS), or -1 off Linux. */
+    static double rssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+}
