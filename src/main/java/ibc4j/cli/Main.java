@@ -24,7 +24,26 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(runGuarded(args));
+    }
+
+    /**
+     * {@link #run}, with the JVM's resource errors turned into one line: a config or dataset too large for the
+     * heap, or a structure too deep for the stack, is the user's input, not a bug to show as a stack trace.
+     */
+    static int runGuarded(String[] args) {
+        try {
+            return run(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("ibc4j " + (args.length > 0 ? args[0] : "") + ": out of Java heap (" + e.getMessage()
+                    + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): the input is too large "
+                    + "for this heap; raise it with IBC4J_JAVA_OPTS=-Xmx<size>");
+            return 3;
+        } catch (StackOverflowError e) {
+            System.err.println("ibc4j " + (args.length > 0 ? args[0] : "") + ": input nested too deeply for the "
+                    + "thread stack; raise it with IBC4J_JAVA_OPTS=-Xss<size>");
+            return 3;
+        }
     }
 
     static int run(String[] args) {
