@@ -235,6 +235,12 @@ class TrainCommandTest {
         assertFalse(Files.exists(fixed.resolve(ibc4j.train.RunInvocation.FILE)));
         assertEquals(0, train(fixed, "--gin_bindings=MLPEBM.width = 8"), err.toString());
         assertTrue(Files.readString(fixed.resolve(ibc4j.train.RunInvocation.FILE)).contains("MLPEBM.width = 8"));
+        // A write that fails mid-run (disk full, here a file where the checkpoint dir should be) names the step
+        // and the run dir.
+        Path full = dir.resolve("full");
+        Files.createDirectories(full.resolve("train"));
+        Files.writeString(full.resolve("train/checkpoints"), "not a directory");
+        assertRefused(train(full), "step 4: writing into " + full + " failed");
         // eval: bad numbers and missing dirs.
         assertRefused(EvalCommand.run(new String[] {"--root_dir=" + fixed, "--eval_episodes=abc"},
                 stream(out), stream(err)), "--eval_episodes=abc: expected a positive integer");
