@@ -64,8 +64,8 @@ public final class GetNormalizers {
     }
 
     /**
-     * {@code compute_dataset_statistics}. Non-nested observations (IBC flattens a dict first, then keeps one
-     * normalizer) are not supported: every IBC config that trains on dict observations sets nested_obs = True.
+     * {@code compute_dataset_statistics}. With {@code nested_obs = False} the observation must be one tensor (D4RL's
+     * flat Box): its one normalizer is the same per-dimension z-score; a dict is refused as stats.py refuses it.
      */
     @Configurable("compute_dataset_statistics")
     public static NormalizationInfo computeDatasetStatistics(
@@ -76,16 +76,17 @@ public final class GetNormalizers {
             @Param(value = "min_max_actions", dflt = "False", doc = "actions to [-1, 1] instead of z-scores")
             boolean minMaxActions,
             @Param(value = "use_sqrt_std", dflt = "False", doc = "divide by sqrt(std)") boolean useSqrtStd) {
-        if (!nestedObs) {
-            throw new UnsupportedOperationException("get_normalizers.nested_obs=False (one normalizer over the "
-                    + "flattened observation dict) is not supported; bind get_normalizers.nested_obs = True as IBC's "
-                    + "particle configs do");
-        }
         if (nestedActions) {
             throw new UnsupportedOperationException("nested_actions=True is not supported (IBC's tasks have one "
                     + "action tensor)");
         }
         DatasetStatistics s = DatasetStatistics.compute(dataset, numSamples);
+        if (!nestedObs && s.observation().size() > 1) {
+            // stats.py raises this for a dict observation; a flat one (D4RL's Box) has one tensor and one normalizer.
+            throw new IllegalArgumentException("compute_dataset_statistics: found " + s.observation().size()
+                    + " observations " + s.observation().keySet() + ", make sure you set `nested=True` or you flatten "
+                    + "them (get_normalizers.nested_obs = True)");
+        }
         Map<String, Normalizers.Std> obs = new LinkedHashMap<>();
         s.observation().forEach((k, v) -> obs.put(k, useSqrtStd ? sqrtStd(v) : v));
         Object act = minMaxActions ? s.actionMinMax() : (useSqrtStd ? sqrtStd(s.actionStd()) : s.actionStd());

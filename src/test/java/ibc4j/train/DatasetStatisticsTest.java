@@ -51,4 +51,17 @@ class DatasetStatisticsTest {
                 () -> DatasetStatistics.compute(ds.trainWindows().iterator(), 2));
         assertEquals("compute_dataset_statistics: needs more than 2 samples, the dataset gave 2", e.getMessage());
     }
+
+    /** nested_obs=False with a dict observation (the particle task's 4 keys) is refused, as stats.py refuses it. */
+    @Test
+    void flatStatisticsOfADictObservationAreRefusedAsIbcDoes() throws Exception {
+        assumeTrue(Files.exists(GOLDEN.resolve("manifest.json")));
+        Golden data = GoldenManifest.load(GOLDEN).golden("tfrecord_dataset", "particle2d");
+        TrajectoryDataset ds = TrajectoryDataset.fromShards(List.of(data.file("tfrecord")), 2, 0.0, -1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GetNormalizers.computeDatasetStatistics(ds.trainWindows().iterator(), 50, false, false, true,
+                        false));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("found 4 observations")
+                && e.getMessage().contains("make sure you set `nested=True` or you flatten them"), e.getMessage());
+    }
 }
