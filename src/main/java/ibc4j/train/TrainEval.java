@@ -448,39 +448,37 @@ public final class TrainEval {
                     }
                     double secs = (System.nanoTime() - blockStart) / 1e9;
                     blockStart = System.nanoTime();
-                    try {
-                        writeTrainSummaries(trainTb, step, ts, r.fusedTrainSteps / secs);
-                        progress.block(step, ts.totalLoss(), r.fusedTrainSteps / secs);
-                        if (evalBatches.isPresent() && step % r.evalLossInterval == 0) {
-                            validationStep(trainTb, evalBatches.get().next(), step);
-                        }
-                        boolean stopping = r.opt.stopAfter() > 0 && ranHere >= r.opt.stopAfter();
-                        if (reached(step, r.fusedTrainSteps, r.opt.checkpointInterval()) || step >= r.numIterations
-                                || stopping) {
-                            saveCheckpoint(step);
-                        }
-                        if (reached(step, r.fusedTrainSteps, POLICY_SAVE_INTERVAL)) {
-                            savePolicy(step);
-                        }
-                        if (!r.skipEval && step % r.evalInterval == 0) {
-                            progress.pause();
-                            evaluate(step, actorTb, evalTb);
-                            progress.resume();
-                        }
-                        trainTb.flush();
-                        if (stopping) {
-                            LOG.info("stopping after {} steps in this process, at step {} (checkpointed)", ranHere,
-                                    step);
-                            break;
-                        }
-                    } catch (IOException | java.io.UncheckedIOException e) {
-                        // Disk full and the like: say where and when, and what is still there to resume from.
-                        String why = e instanceof java.io.UncheckedIOException u && u.getCause() != null
-                                ? u.getCause().getMessage() : e.getMessage();
-                        throw new IOException("step " + step + ": writing into " + root + " failed: " + why
-                                + "; checkpoints kept: " + checkpoints.list(), e);
+                    writeTrainSummaries(trainTb, step, ts, r.fusedTrainSteps / secs);
+                    progress.block(step, ts.totalLoss(), r.fusedTrainSteps / secs);
+                    if (evalBatches.isPresent() && step % r.evalLossInterval == 0) {
+                        validationStep(trainTb, evalBatches.get().next(), step);
+                    }
+                    boolean stopping = r.opt.stopAfter() > 0 && ranHere >= r.opt.stopAfter();
+                    if (reached(step, r.fusedTrainSteps, r.opt.checkpointInterval()) || step >= r.numIterations
+                            || stopping) {
+                        saveCheckpoint(step);
+                    }
+                    if (reached(step, r.fusedTrainSteps, POLICY_SAVE_INTERVAL)) {
+                        savePolicy(step);
+                    }
+                    if (!r.skipEval && step % r.evalInterval == 0) {
+                        progress.pause();
+                        evaluate(step, actorTb, evalTb);
+                        progress.resume();
+                    }
+                    trainTb.flush();
+                    if (stopping) {
+                        LOG.info("stopping after {} steps in this process, at step {} (checkpointed)", ranHere,
+                                step);
+                        break;
                     }
                 }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // Disk full and the like: say where and when, and what is still there to resume from.
+                String why = e instanceof java.io.UncheckedIOException u && u.getCause() != null
+                        ? u.getCause().getMessage() : e.getMessage();
+                throw new IOException("step " + step + ": writing into " + root + " failed: " + why
+                        + "; checkpoints kept: " + checkpoints.list(), e);
             }
             writePlots();
             return new Result(root, step, false, null, evals);
