@@ -46,10 +46,19 @@ public final class MachineInfo {
 
     /** Peak resident set size of this JVM in MiB ({@code VmHWM} of /proc/self/status), or -1 if unknown. */
     public static double peakRssMiB() {
+        return statusMiB("VmHWM:");
+    }
+
+    /** Current resident set size of this JVM in MiB ({@code VmRSS} of /proc/self/status), or -1 if unknown. */
+    public static double rssMiB() {
+        return statusMiB("VmRSS:");
+    }
+
+    private static double statusMiB(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("VmHWM:")) {
-                    String[] f = line.substring(6).trim().split("\\s+");
+                if (line.startsWith(field)) {
+                    String[] f = line.substring(field.length()).trim().split("\\s+");
                     return Long.parseLong(f[0]) / 1024.0; // kB
                 }
             }

@@ -1,10 +1,6 @@
 package ibc4j.bench;
 
 import ibc4j.train.TrainEval;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -50,29 +46,15 @@ public final class MemoryBench {
                 System.gc();
             }
             if (s == 100) {
-                at100 = rssMiB();
+                at100 = MachineInfo.rssMiB();
             }
         }
-        return new Result(steps, at100, rssMiB(), (System.nanoTime() - t0) / 1e9, w.shape());
+        return new Result(steps, at100, MachineInfo.rssMiB(), (System.nanoTime() - t0) / 1e9, w.shape());
     }
 
     public static String format(Result r) {
         return String.format(java.util.Locale.ROOT, "bench memory: %d training steps (%s) in %.0f s%n"
                         + "  RSS at step 100        %.0f MiB%n  RSS at step %-10d %.0f MiB%n  growth                 %+.0f MiB%n",
                 r.steps(), r.shape(), r.seconds(), r.rssAt100MiB(), r.steps(), r.rssAtEndMiB(), r.growthMiB());
-    }
-
-    /** Current resident set of this JVM in MiB (VmRSS), or -1 off Linux. */
-    static double rssMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return -1;
     }
 }
