@@ -1,6 +1,7 @@
 package ibc4j.agents;
 
-import ibc4j.train.KerasAdam;
+import ibc4j.optimizers.KerasAdam;
+import ibc4j.runtime.NoiseSource;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,5 +1,6 @@
 package ibc4j.agents;
 
+import ibc4j.runtime.NoiseSource;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

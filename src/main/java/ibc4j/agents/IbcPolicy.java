@@ -1,5 +1,8 @@
 package ibc4j.agents;
 
+import ibc4j.agents.mcmc.Dfo;
+import ibc4j.agents.mcmc.LangevinConfig;
+import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.gin.Configurable;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
@@ -7,7 +10,8 @@ import ibc4j.gin.Positive;
 import ibc4j.gin.Tuple;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.MLPEBM;
-import ibc4j.train.Normalizers;
+import ibc4j.normalizers.Normalizers;
+import ibc4j.runtime.NoiseSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +54,7 @@ public final class IbcPolicy implements BcPolicy {
     private final float[] minActions;
     private final float[] maxActions;
     private final float[][] envBounds;   // null: no clip possible (no action_spec given)
-    private final GinConfig gin;
+    private final LangevinConfig langevin; // langevin_actions_given_obs as this policy calls it
     private EbmKernel kernel;
 
     /** IBC's constructor, parameter for parameter (names and defaults as {@code IbcPolicy.__init__}). */
@@ -123,12 +127,31 @@ public final class IbcPolicy implements BcPolicy {
             throw new IllegalArgumentException("IbcPolicy: clip=True needs the env's bounded action_spec (give "
                     + "one, e.g. to ImplicitBCAgent, or bind IbcPolicy.clip = False)");
         }
-        this.gin = GinConfig.currentOrFresh();
+        this.langevin = Mcmc.resolveLangevin(GinConfig.currentOrNull(), Map.of("noise_scale", 1.0));
+    }
+
+    private IbcPolicy(IbcPolicy o, LangevinConfig langevin) {
+        this.net = o.net;
+        this.obsNormLayer = o.obsNormLayer;
+        this.actDenormLayer = o.actDenormLayer;
+        this.numActionSamples = o.numActionSamples;
+        this.clip = o.clip;
+        this.training = o.training;
+        this.useDfo = o.useDfo;
+        this.useLangevin = o.useLangevin;
+        this.inferenceLangevinNoiseScale = o.inferenceLangevinNoiseScale;
+        this.optimizeAgain = o.optimizeAgain;
+        this.againStepsizeInit = o.againStepsizeInit;
+        this.againStepsizeFinal = o.againStepsizeFinal;
+        this.minActions = o.minActions;
+        this.maxActions = o.maxActions;
+        this.envBounds = o.envBounds;
+        this.langevin = langevin;
     }
 
     /**
      * A policy without gin: IBC's defaults except the given network, specs, layers and sample count; the chain
-     * then uses {@link #ginConfig()}'s bindings (none: IBC's code defaults).
+     * runs with IBC's code defaults unless {@link #withLangevin} replaces them.
      */
     public static IbcPolicy create(MLPEBM net, Object actionSpec, Object actionSamplingSpec, int numActionSamples,
                                    Object obsNormLayer, Object actDenormLayer) {
@@ -137,9 +160,14 @@ public final class IbcPolicy implements BcPolicy {
                 obsNormLayer, actDenormLayer);
     }
 
-    /** The gin config through which {@code langevin_actions_given_obs} is called (bind on it as in Python). */
-    public GinConfig ginConfig() {
-        return gin;
+    /** The settings of the first Langevin chain (resolved from gin when gin built the policy). */
+    public LangevinConfig langevin() {
+        return langevin;
+    }
+
+    /** This policy with other Langevin settings (the noise scale of the first chain stays IBC's literal 1.0). */
+    public IbcPolicy withLangevin(LangevinConfig settings) {
+        return new IbcPolicy(this, settings.withNoiseScale(1.0));
     }
 
     public MLPEBM network() {
@@ -214,15 +242,12 @@ public final class IbcPolicy implements BcPolicy {
         List<Mcmc.Result> chains = new java.util.ArrayList<>();
         INDArray logits = null;
         if (useLangevin) {
-            Map<String, Object> args = chainArgs(k, tiled, samples, n);
-            args.put("noise_scale", 1.0);
-            chains.add(langevin(args, noise));
+            chains.add(Mcmc.langevin(k, tiled, samples, minActions, maxActions, false, langevin, noise));
             if (optimizeAgain) {
-                args = chainArgs(k, tiled, chains.get(0).actions(), n);
-                args.put("sampler_stepsize_init", againStepsizeInit);
-                args.put("sampler_stepsize_final", againStepsizeFinal);
-                args.put("noise_scale", inferenceLangevinNoiseScale);
-                chains.add(langevin(args, noise));
+                LangevinConfig again = langevin.withStepsizes(againStepsizeInit, againStepsizeFinal)
+                        .withNoiseScale(inferenceLangevinNoiseScale);
+                chains.add(Mcmc.langevin(k, tiled, chains.get(0).actions(), minActions, maxActions, false, again,
+                        noise));
             }
             samples = chains.get(chains.size() - 1).actions();
             k.prepareObservations(tiled);
@@ -254,26 +279,6 @@ public final class IbcPolicy implements BcPolicy {
         }
         return new Inference(observations, tiled, init, chains, samples, logits, new Distribution(probs, denorm),
                 argmax, mode, actions);
-    }
-
-    private Map<String, Object> chainArgs(EbmKernel k, INDArray tiled, INDArray samples, int n) {
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("energy_network", k);
-        args.put("observations", tiled);
-        args.put("action_samples", samples);
-        args.put("policy_state", new Tuple(List.of()));
-        args.put("num_action_samples", n);
-        args.put("min_actions", minActions);
-        args.put("max_actions", maxActions);
-        args.put("training", false);
-        args.put("tfa_step_type", new Tuple(List.of()));
-        return args;
-    }
-
-    private Mcmc.Result langevin(Map<String, Object> args, NoiseSource noise) {
-        try (NoiseSource.Scope s = NoiseSource.use(noise)) {
-            return (Mcmc.Result) gin.call("langevin_actions_given_obs", args);
-        }
     }
 
     /** {@code tf.random.uniform(minval, maxval)} on U[0,1): {@code U·(max − min) + min} in float32. */

@@ -1,5 +1,8 @@
 package ibc4j.agents;
 
+import ibc4j.agents.mcmc.Dfo;
+import ibc4j.agents.mcmc.LangevinConfig;
+import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.gin.Configurable;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
@@ -10,8 +13,9 @@ import ibc4j.losses.EbmLoss;
 import ibc4j.losses.GradientLoss;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.MLPEBM;
-import ibc4j.train.KerasAdam;
-import ibc4j.train.PhaseTimer;
+import ibc4j.optimizers.KerasAdam;
+import ibc4j.runtime.NoiseSource;
+import ibc4j.runtime.PhaseTimer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +79,9 @@ public final class ImplicitBCAgent implements BcAgent {
     private final float softmaxTemperature;
     private final float[] minActions;
     private final float[] maxActions;
-    private final GinConfig gin;
+    private final LangevinConfig langevin;           // langevin_actions_given_obs, resolved once
+    private final GradientLoss.Settings penaltySettings; // grad_penalty, resolved once
+    private final java.util.function.Function<Map<String, Object>, IbcPolicy> policyMaker;
     private long trainStep;
     private EbmKernel chainKernel;    // B·n rows, reused while B stays the same
     private EbmKernel penaltyKernel;  // B·(n+1) rows
@@ -177,18 +183,75 @@ public final class ImplicitBCAgent implements BcAgent {
         this.minActions = mm[0];
         this.maxActions = mm[1];
         this.trainStep = trainStepCounter instanceof Number n ? n.longValue() : 0L;
-        this.gin = GinConfig.currentOrFresh();
+        GinConfig gin = GinConfig.currentOrNull(); // null: built without gin, IBC's code defaults
+        Map<String, Object> chainArgs = new LinkedHashMap<>();
+        chainArgs.put("return_chain", returnFullChain);
+        chainArgs.put("grad_norm_type", gradNormType);
+        this.langevin = Mcmc.resolveLangevin(gin, chainArgs);
+        this.penaltySettings = GradientLoss.resolveSettings(gin);
+        this.policyMaker = gin == null ? ImplicitBCAgent::defaultPolicy : args -> gin.make(IbcPolicy.class, args);
     }
 
     /**
-     * Builds an agent without gin with IBC's defaults except what is given; the functions it calls then use
-     * {@link #ginConfig()}'s bindings (none: IBC's code defaults, e.g. 25 Langevin steps).
+     * Builds an agent without gin with IBC's defaults except what is given; Langevin and the penalty run with IBC's
+     * code defaults unless {@link #withSettings} replaces them.
      */
     public static ImplicitBCAgent create(MLPEBM net, KerasAdam optimizer, Object actionSamplingSpec,
                                          int numCounterExamples) {
         return new ImplicitBCAgent(null, null, actionSamplingSpec, net, optimizer, null, null, null,
                 numCounterExamples, false, false, null, null, 0.0, 1.0, "info_nce", false, false, false, true, true,
                 "inf", 1.0);
+    }
+
+    private ImplicitBCAgent(ImplicitBCAgent o, LangevinConfig langevin, GradientLoss.Settings penalty) {
+        this.net = o.net;
+        this.optimizer = o.optimizer;
+        this.timeStepSpec = o.timeStepSpec;
+        this.actionSpec = o.actionSpec;
+        this.actionSamplingSpec = o.actionSamplingSpec;
+        this.obsNormLayer = o.obsNormLayer;
+        this.actDenormLayer = o.actDenormLayer;
+        this.numCounterExamples = o.numCounterExamples;
+        this.fractionDfoSamples = o.fractionDfoSamples;
+        this.fractionLangevinSamples = o.fractionLangevinSamples;
+        this.lateFusion = o.lateFusion;
+        this.computeMse = o.computeMse;
+        this.returnFullChain = o.returnFullChain;
+        this.addGradPenalty = o.addGradPenalty;
+        this.gradNormType = o.gradNormType;
+        this.ebmLossType = o.ebmLossType;
+        this.runFullChainUnderGradient = o.runFullChainUnderGradient;
+        this.softmaxTemperature = o.softmaxTemperature;
+        this.minActions = o.minActions;
+        this.maxActions = o.maxActions;
+        this.trainStep = o.trainStep;
+        this.policyMaker = o.policyMaker;
+        this.langevin = langevin.withReturnChain(o.returnFullChain).withGradNormType(o.gradNormType);
+        this.penaltySettings = penalty;
+    }
+
+    /**
+     * This agent (same network, optimizer and step) with other Langevin and penalty settings, as gin bindings of
+     * {@code langevin_actions_given_obs} and {@code grad_penalty} would give ({@code return_chain} and
+     * {@code grad_norm_type} stay the agent's, as IBC passes them).
+     */
+    public ImplicitBCAgent withSettings(LangevinConfig langevin, GradientLoss.Settings penalty) {
+        return new ImplicitBCAgent(this, langevin, penalty);
+    }
+
+    /** The Langevin settings of the counter-example chain. */
+    public LangevinConfig langevin() {
+        return langevin;
+    }
+
+    /** The grad_penalty settings. */
+    public GradientLoss.Settings penaltySettings() {
+        return penaltySettings;
+    }
+
+    private static IbcPolicy defaultPolicy(Map<String, Object> args) {
+        return IbcPolicy.create((MLPEBM) args.get("actor_network"), args.get("action_spec"),
+                args.get("action_sampling_spec"), 16384, args.get("obs_norm_layer"), args.get("act_denorm_layer"));
     }
 
     public MLPEBM network() {
@@ -234,14 +297,6 @@ public final class ImplicitBCAgent implements BcAgent {
         return numCounterExamples;
     }
 
-    /**
-     * The gin config through which {@code langevin_actions_given_obs} and {@code grad_penalty} are called; bind
-     * on it as on Python's gin, e.g. {@code agent.ginConfig().bind("langevin_actions_given_obs.num_iterations",
-     * 100)}.
-     */
-    public GinConfig ginConfig() {
-        return gin;
-    }
 
     /** The normalized sampling bounds per dimension (IBC's scalar bounds, repeated). */
     public float[][] samplingBounds() {
@@ -250,7 +305,8 @@ public final class ImplicitBCAgent implements BcAgent {
 
     /**
      * IBC's {@code agent.policy}: GreedyPolicy over the collect policy, an IbcPolicy on this agent's network,
-     * specs and normalization layers (made through {@link #ginConfig()}, so IbcPolicy bindings apply).
+     * specs and normalization layers (made through the gin config that made this agent, so IbcPolicy bindings
+     * apply).
      */
     @Override
     public IbcPolicy policy() {
@@ -263,7 +319,7 @@ public final class ImplicitBCAgent implements BcAgent {
             args.put("late_fusion", lateFusion);
             args.put("obs_norm_layer", obsNormLayer);
             args.put("act_denorm_layer", actDenormLayer);
-            policy = gin.make(IbcPolicy.class, args);
+            policy = policyMaker.apply(args);
         }
         return policy;
     }
@@ -314,21 +370,8 @@ public final class ImplicitBCAgent implements BcAgent {
             INDArray lang = null;
             if (fractionLangevinSamples > 0.) {
                 Map<String, Object> args = new LinkedHashMap<>();
-                args.put("energy_network", chainKernel(b * n));
-                args.put("observations", obsN);
-                args.put("action_samples", uniform);
-                args.put("policy_state", new Tuple(List.of()));
-                args.put("min_actions", minActions);
-                args.put("max_actions", maxActions);
-                args.put("training", false);
-                args.put("tfa_step_type", new Tuple(List.of()));
-                args.put("return_chain", returnFullChain);
-                args.put("grad_norm_type", gradNormType);
-                args.put("num_action_samples", n);
-                Mcmc.Result r;
-                try (NoiseSource.Scope s = NoiseSource.use(noise)) {
-                    r = (Mcmc.Result) gin.call("langevin_actions_given_obs", args);
-                }
+                Mcmc.Result r = Mcmc.langevin(chainKernel(b * n), obsN, uniform, minActions, maxActions, false,
+                        langevin, noise);
                 lang = r.actions();
                 chain = returnFullChain ? r.chain().withSource(obsN, runFullChainUnderGradient) : null;
             }
@@ -444,15 +487,8 @@ public final class ImplicitBCAgent implements BcAgent {
         GradientLoss.PenaltyAndGradient penalty = null;
         if (addGradPenalty) {
             MLPEBM.Call penaltyCall = net.call(training); // and once more for grad_penalty's network call
-            Map<String, Object> args = new LinkedHashMap<>();
-            args.put("energy_network", penaltyKernel(b * (n + 1)));
-            args.put("grad_norm_type", gradNormType);
-            args.put("batch_size", b);
-            args.put("chain_data", ce.chain());
-            args.put("observations", tiled);
-            args.put("combined_true_counter_actions", ce.combined());
-            args.put("training", training);
-            penalty = (GradientLoss.PenaltyAndGradient) gin.call("grad_penalty", args);
+            penalty = GradientLoss.gradPenalty(penaltySettings, penaltyKernel(b * (n + 1)), gradNormType, b,
+                    ce.chain(), tiled, ce.combined(), training);
             perExample.addi(penalty.perExample());
             if (training) {
                 gradTotal.addi(penaltyCall.toParamGradient(penalty.paramGradient()).reshape(gradTotal.shape()));

@@ -1,7 +1,7 @@
 package ibc4j.agents;
 
 import ibc4j.data.ObservationLayout;
-import ibc4j.train.Normalizers;
+import ibc4j.normalizers.Normalizers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;

@@ -1,7 +1,8 @@
 package ibc4j.agents;
 
+import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.data.TensorSpec;
-import ibc4j.train.SamplingSpec;
+import ibc4j.normalizers.SamplingSpec;
 
 /** Bounds out of the spec objects IBC passes around, as per-dimension floats. */
 final class Specs {

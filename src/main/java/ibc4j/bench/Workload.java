@@ -1,8 +1,7 @@
 package ibc4j.bench;
 
+import ibc4j.runtime.PhaseTimer;
 import java.util.Map;
-
-import ibc4j.train.PhaseTimer;
 
 /** One benchmarked call with its GEMM floor and useful FLOPs. */
 public interface Workload {

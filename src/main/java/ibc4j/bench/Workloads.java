@@ -1,22 +1,21 @@
 package ibc4j.bench;
 
+import ibc4j.agents.IbcPolicy;
+import ibc4j.agents.ImplicitBCAgent;
+import ibc4j.agents.mcmc.LangevinConfig;
+import ibc4j.agents.mcmc.Mcmc;
+import ibc4j.networks.EbmKernel;
+import ibc4j.networks.MLPEBM;
+import ibc4j.normalizers.SamplingSpec;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.optimizers.KerasAdam;
+import ibc4j.runtime.NoiseSource;
+import ibc4j.runtime.PhaseTimer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import ibc4j.agents.IbcPolicy;
-import ibc4j.agents.ImplicitBCAgent;
-import ibc4j.agents.LangevinConfig;
-import ibc4j.agents.Mcmc;
-import ibc4j.agents.NoiseSource;
-import ibc4j.networks.EbmKernel;
-import ibc4j.networks.MLPEBM;
-import ibc4j.train.ExponentialDecay;
-import ibc4j.train.KerasAdam;
-import ibc4j.train.PhaseTimer;
-import ibc4j.train.SamplingSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
@@ -125,9 +124,10 @@ public final class Workloads {
     public static Workload trainStep(BenchShapes s, boolean phases) {
         PhaseTimer timer = phases ? PhaseTimer.on() : PhaseTimer.OFF;
         MLPEBM net = MLPEBM.create(MLPEBM.Config.particle().withWidth(s.width()), s.obsDim(), s.actDim(), 0);
-        ImplicitBCAgent agent = ImplicitBCAgent.create(net, new KerasAdam(new ExponentialDecay(1e-3f, 100f, 0.99f),
+        ImplicitBCAgent base = ImplicitBCAgent.create(net, new KerasAdam(new ExponentialDecay(1e-3f, 100f, 0.99f),
                 net.graph().numParams()), new SamplingSpec(null, null, -1f, 1f), s.counterExamples());
-        agent.ginConfig().bind("langevin_actions_given_obs.num_iterations", s.steps());
+        ImplicitBCAgent agent = base.withSettings(base.langevin().withNumIterations(s.steps()),
+                base.penaltySettings());
         agent.setPhaseTimer(timer);
         INDArray obs = uniform(s.batch(), s.obsDim(), -1, 1, 1);
         INDArray act = uniform(s.batch(), s.actDim(), -1, 1, 2);
@@ -168,8 +168,8 @@ public final class Workloads {
     public static Workload inference(BenchShapes s) {
         int n = s.inferenceSamples();
         MLPEBM net = MLPEBM.create(MLPEBM.Config.particle().withWidth(s.width()), s.obsDim(), s.actDim(), 0);
-        IbcPolicy policy = IbcPolicy.create(net, null, new SamplingSpec(null, null, -1f, 1f), n, null, null);
-        policy.ginConfig().bind("langevin_actions_given_obs.num_iterations", s.steps());
+        IbcPolicy base = IbcPolicy.create(net, null, new SamplingSpec(null, null, -1f, 1f), n, null, null);
+        IbcPolicy policy = base.withLangevin(base.langevin().withNumIterations(s.steps()));
         INDArray obs = uniform(1, s.obsDim(), -1, 1, 1);
         NoiseSource noise = NoiseSource.seeded(3);
         List<GemmFloor.Shape> g = new ArrayList<>(langevinGemms(n, s.width(), s.steps()));

@@ -1,5 +1,6 @@
 package ibc4j.cli;
 
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.data.PolicyEval;
 import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.gin.GinConfig;
@@ -111,7 +112,7 @@ public final class CollectCommand {
             err.println("collect: --num_episodes=" + episodes + " --replicas=" + replicas + ": both must be at least 1");
             return 2;
         }
-        GinConfig gin = new GinConfig();
+        GinConfig gin = IbcConfigurables.newGinConfig();
         try {
             gin.parseFilesAndBindings(list(cl.getOptionValues("gin_file")), list(cl.getOptionValues("gin_bindings")));
             gin.finalizeConfig();

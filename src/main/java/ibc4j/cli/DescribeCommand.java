@@ -1,5 +1,6 @@
 package ibc4j.cli;
 
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.ConfigurableSpec;
 import ibc4j.gin.GinException;
 import ibc4j.gin.GinRegistry;
@@ -36,7 +37,7 @@ public final class DescribeCommand {
         }
         ConfigurableSpec spec;
         try {
-            spec = GinRegistry.defaultRegistry().require(rest.get(0));
+            spec = IbcConfigurables.registry().require(rest.get(0));
         } catch (GinException e) {
             err.println(e.getMessage());
             return 2;

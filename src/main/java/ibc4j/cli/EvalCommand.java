@@ -1,13 +1,14 @@
 package ibc4j.cli;
 
 import ibc4j.agents.BcPolicy;
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.GinException;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.runtime.GlobalSeed;
 import ibc4j.train.CheckpointStore;
 import ibc4j.train.EvalActor;
-import ibc4j.train.ExponentialDecay;
-import ibc4j.train.GlobalSeed;
 import ibc4j.train.RunInvocation;
 import ibc4j.train.TrainCheckpoint;
 import ibc4j.train.TrainEval;
@@ -82,14 +83,14 @@ public final class EvalCommand {
                 throw new IllegalArgumentException("evaluating task " + inv.task() + " needs its simulator, which "
                         + "ibc4j does not have; only PARTICLE can be evaluated");
             }
-            GinConfig gin = inv.gin(TrainCommand.list(cl.getOptionValues("gin_bindings")));
+            GinConfig gin = inv.gin(IbcConfigurables.registry(), TrainCommand.list(cl.getOptionValues("gin_bindings")));
             TrainCheckpoint.State s = TrainCheckpoint.fromCheckpoint(ckpt, new ExponentialDecay(1e-3f, 100, 0.99f));
             GlobalSeed.set(s.seed());
             int episodes = cl.hasOption("eval_episodes") ? positiveInt(cl, "eval_episodes")
                     : intBinding(gin, "train_eval", "eval_episodes", 1);
             int seqLen = intBinding(gin, "train_eval", "sequence_length", 2);
             int obsDim = 0;
-            for (ibc4j.train.Normalizers.Std n : s.norm().obsNorm().values()) {
+            for (ibc4j.normalizers.Normalizers.Std n : s.norm().obsNorm().values()) {
                 obsDim += n.mean().length * seqLen;
             }
             String lossType = String.valueOf(gin.queryParameter("train_eval.loss_type"));

@@ -1,5 +1,6 @@
 package ibc4j.cli;
 
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.GinException;
 import ibc4j.gin.GinRegistry;
@@ -65,7 +66,7 @@ public final class GinBindCommand {
             return cl.hasOption("help") ? 0 : 2;
         }
         try {
-            GinConfig gin = new GinConfig(GinRegistry.defaultRegistry()).skipUnknown(cl.hasOption("skip_unknown"));
+            GinConfig gin = new GinConfig(IbcConfigurables.registry()).skipUnknown(cl.hasOption("skip_unknown"));
             for (String dir : values(cl, "gin_search_path")) {
                 gin.addSearchPath(Path.of(dir));
             }

@@ -1,5 +1,6 @@
 package ibc4j.cli;
 
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,7 +50,7 @@ public final class QuickstartCommand {
         try {
             Files.createDirectories(root);
             out.println("1/2 collecting 2 x 100 oracle episodes (2-D particle) into " + data.getParent());
-            GinConfig collectGin = new GinConfig();
+            GinConfig collectGin = IbcConfigurables.newGinConfig();
             collectGin.parseBindings(List.of("ParticleEnv.n_dim = 2"));
             CollectCommand.collect(collectGin, data, 100, 2, 0L, out);
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package ibc4j.cli;
 
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.GinException;
 import ibc4j.train.RunInvocation;
@@ -125,7 +126,7 @@ public final class TrainCommand {
                         cl.getOptionValue("tag"), flag(cl, "add_time"), flag(cl, "skip_eval"), flag(cl, "viz_img"),
                         flag(cl, "video"));
             }
-            GinConfig gin = inv.gin(extra);
+            GinConfig gin = inv.gin(IbcConfigurables.registry(), extra);
             String progress = cl.getOptionValue("progress", "auto");
             if (!Set.of("auto", "bar", "log").contains(progress)) {
                 throw new IllegalArgumentException("--progress must be auto, bar or log, got " + progress);

@@ -1,5 +1,6 @@
 package ibc4j.data;
 
+import ibc4j.gin.Dict;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -59,6 +59,33 @@ final class GinCall {
     }
 
     private Object callInScope(ConfigurableSpec spec, List<String> scope, Map<String, Object> callerArgs) {
+        return invoke(spec, arguments(spec, scope, callerArgs, false));
+    }
+
+    /**
+     * The arguments a call would receive, by parameter name, in declaration order: caller's, then bound, then
+     * defaults, converted and checked as for a call. Parameters with none of these are left out (a call would fail).
+     */
+    Map<String, Object> resolve(ConfigurableSpec spec, List<String> scope, Map<String, Object> callerArgs) {
+        config.enter(scope);
+        try {
+            Object[] args = arguments(spec, scope, callerArgs, true);
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] != UNRESOLVED) {
+                    out.put(spec.params().get(i).name(), args[i]);
+                }
+            }
+            return out;
+        } finally {
+            config.exit();
+        }
+    }
+
+    private static final Object UNRESOLVED = new Object();
+
+    private Object[] arguments(ConfigurableSpec spec, List<String> scope, Map<String, Object> callerArgs,
+                               boolean allowMissing) {
         String scopeStr = String.join("/", scope);
         Map<String, GinConfig.Bound> gin = config.mergedBindings(spec.selector(), scope);
         Set<String> callerRequired = new HashSet<>();
@@ -97,12 +124,13 @@ final class GinCall {
                 args[i] = convert(p.defaultValue(), p, spec, null);
             } else {
                 missing.add(p.name());
+                args[i] = UNRESOLVED;
             }
         }
-        if (!missing.isEmpty()) {
+        if (!missing.isEmpty() && !allowMissing) {
             throw missingArguments(spec, scopeStr, missing, gin.keySet(), caller.keySet());
         }
-        return invoke(spec, args);
+        return args;
     }
 
     /** gin's REQUIRED checks: caller-passed {@code GinConfig.REQUIRED}, and {@code %gin.REQUIRED} defaults. */

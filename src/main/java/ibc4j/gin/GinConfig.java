@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *
  * <p>Typical use, as IBC's train_eval.py does with skip_unknown=False:
  * <pre>
- * GinConfig gin = new GinConfig(GinRegistry.defaultRegistry());
+ * GinConfig gin = new GinConfig(registry);
  * gin.parseFilesAndBindings(ginFiles, ginBindings);
  * gin.finalizeConfig();
  * Object agent = gin.call("train_eval", Map.of("task", task != null ? task : GinConfig.REQUIRED));
@@ -75,11 +75,6 @@ public final class GinConfig {
         this.registry = registry;
         this.checks = new GinBindingChecks(registry);
         this.bindings = new GinBindings(registry, checks);
-    }
-
-    /** A binder over {@link GinRegistry#defaultRegistry()}. */
-    public GinConfig() {
-        this(GinRegistry.defaultRegistry());
     }
 
     public GinRegistry registry() {
@@ -235,12 +230,11 @@ public final class GinConfig {
     }
 
     /**
-     * {@link #current()}, or a fresh config with no bindings (code defaults) when no gin call is in progress:
-     * what a gin-visible function called directly from Java should read its bindings from.
+     * The config of the gin call in progress on this thread, or null when none is: a constructor that gin may or
+     * may not call resolves its nested configurables from it once (null: the code defaults).
      */
-    public static GinConfig currentOrFresh() {
-        GinConfig c = CURRENT.get().peek();
-        return c != null ? c : new GinConfig();
+    public static GinConfig currentOrNull() {
+        return CURRENT.get().peek();
     }
 
     void enter(List<String> scope) {
@@ -282,6 +276,18 @@ public final class GinConfig {
         List<String> scope = slash < 0 ? currentScope() : List.of(selector.substring(0, slash).split("/"));
         ConfigurableSpec spec = checks.configurable(selector.substring(slash + 1), null, false);
         return callSpec(spec, scope, callerArgs);
+    }
+
+    /**
+     * The arguments {@link #call(String, Map)} would pass to {@code selector}, without calling it: what a caller
+     * resolves once into a typed record instead of calling through gin on a hot path. Recorded in the operative
+     * config as a call is; parameters nothing supplies are left out.
+     */
+    public Map<String, Object> resolveArguments(String selector, Map<String, Object> callerArgs) {
+        int slash = selector.lastIndexOf('/');
+        List<String> scope = slash < 0 ? currentScope() : List.of(selector.substring(0, slash).split("/"));
+        ConfigurableSpec spec = checks.configurable(selector.substring(slash + 1), null, false);
+        return calls.resolve(spec, scope, callerArgs);
     }
 
     Object callSpec(ConfigurableSpec spec, List<String> scope, Map<String, Object> callerArgs) {

@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
  * (both SelectorMaps) with the built-ins {@code gin.macro}, {@code gin.singleton} and {@code gin.REQUIRED}.
  *
  * <p>IBC's own registrations come from {@code ibc_configurables.json} and stay "registered, not implemented"
- * until a Java class with the same name is registered (see {@link IbcConfigurables}); that class then takes IBC's
- * module, so {@code ibc.networks.mlp_ebm.MLPEBM} resolves to it. Registries are plain instances; tests build
- * their own, and {@link #defaultRegistry()} is IBC's.
+ * until a Java class with the same name is registered; that class then takes IBC's module, so
+ * {@code ibc.networks.mlp_ebm.MLPEBM} resolves to it. Registries are plain instances: this library knows no
+ * configurable of its own; the application's composition root fills one (ibc4j's: {@code IbcConfigurables}).
  */
 public final class GinRegistry {
     /** gin's MODULE_RE, which constant names must match. */
@@ -37,28 +37,6 @@ public final class GinRegistry {
         registerBuiltin("macro", "value", args -> args[0]);
         registerBuiltin("singleton", "constructor", args -> GinConfig.current().singleton(args[0]));
         constant("gin.REQUIRED", GinConfig.REQUIRED);
-    }
-
-    private static final class DefaultHolder {
-        static final GinRegistry DEFAULT = createDefault();
-    }
-
-    /** IBC's registry: built-ins, every IBC configurable and constant, and the Java ones in {@link IbcConfigurables}. */
-    public static GinRegistry defaultRegistry() {
-        return DefaultHolder.DEFAULT;
-    }
-
-    private static GinRegistry createDefault() {
-        GinRegistry r = new GinRegistry();
-        r.loadIbcConfigurables();
-        IbcConfigurables.CLASSES.forEach(r::register);
-        return r;
-    }
-
-    /** Adds IBC's registrations from the bundled {@code ibc_configurables.json}. */
-    public synchronized GinRegistry loadIbcConfigurables() {
-        IbcConfigurablesJson.load(this);
-        return this;
     }
 
     /**
@@ -101,7 +79,7 @@ public final class GinRegistry {
     }
 
     /** Registers one of IBC's configurables without a Java implementation. */
-    synchronized void registerIbc(ConfigurableSpec spec) {
+    public synchronized void registerIbc(ConfigurableSpec spec) {
         put(spec);
     }
 

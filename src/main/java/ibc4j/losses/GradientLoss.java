@@ -1,11 +1,13 @@
 package ibc4j.losses;
 
-import ibc4j.agents.Mcmc;
+import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.gin.Configurable;
+import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.MLPEBM;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -119,6 +121,42 @@ public final class GradientLoss {
             Double gradMargin,
             @Param(value = "square_grad_penalty", dflt = "True", doc = "square the hinge") boolean squareGradPenalty,
             @Param(value = "grad_loss_weight", dflt = "1.0", doc = "multiplies the penalty") double gradLossWeight) {
+        return gradPenalty(new Settings(onlyApplyFinalGradPenalty, gradMargin, squareGradPenalty, gradLossWeight),
+                energyNetwork, gradNormType, batchSize, chainData, observations, combinedTrueCounterActions,
+                training);
+    }
+
+    /**
+     * {@code grad_penalty}'s own gin parameters, resolved once (see {@link #resolveSettings}).
+     *
+     * @param gradMargin null: IBC's {@code grad_margin=None}
+     */
+    public record Settings(boolean onlyApplyFinalGradPenalty, Double gradMargin, boolean squareGradPenalty,
+                           double gradLossWeight) {
+        /** IBC's code defaults. */
+        public static Settings ibcDefaults() {
+            return new Settings(true, 1.0, true, 1.0);
+        }
+    }
+
+    /** {@code grad_penalty}'s bindings in {@code gin} (null: IBC's code defaults), as a call would receive them. */
+    public static Settings resolveSettings(GinConfig gin) {
+        if (gin == null) {
+            return Settings.ibcDefaults();
+        }
+        Map<String, Object> a = gin.resolveArguments("grad_penalty", Map.of());
+        return new Settings((Boolean) a.get("only_apply_final_grad_penalty"), (Double) a.get("grad_margin"),
+                (Boolean) a.get("square_grad_penalty"), (Double) a.get("grad_loss_weight"));
+    }
+
+    /** {@code grad_penalty} with its settings resolved (what the agent calls each step). */
+    public static PenaltyAndGradient gradPenalty(Settings settings, Object energyNetwork, String gradNormType,
+                                                 int batchSize, Object chainData, INDArray observations,
+                                                 INDArray combinedTrueCounterActions, boolean training) {
+        boolean onlyApplyFinalGradPenalty = settings.onlyApplyFinalGradPenalty();
+        Double gradMargin = settings.gradMargin();
+        boolean squareGradPenalty = settings.squareGradPenalty();
+        double gradLossWeight = settings.gradLossWeight();
         if (!onlyApplyFinalGradPenalty) {
             return alongTheChain(energyNetwork, gradNormType, batchSize, chainData, training, gradMargin,
                     squareGradPenalty, gradLossWeight);

@@ -5,20 +5,18 @@ import ibc4j.gin.MaxBytes;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
 import ibc4j.gin.Range;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-
 import ibc4j.networks.layers.MLPDropoutLayer;
 import ibc4j.networks.layers.ResNetLayer;
 import ibc4j.networks.layers.ResNetOrigLayer;
 import ibc4j.networks.layers.ResNetPreActivationLayer;
 import ibc4j.networks.layers.SpectralNorm;
 import ibc4j.networks.layers.TrunkLayer;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
@@ -180,7 +178,7 @@ public final class MLPEBM {
     /**
      * The {@code MLPEBM} gin configurable, IBC's constructor parameter for parameter. IBC's
      * {@code get_cloning_network} passes {@code obs_spec=(obs_tensor_spec, action_tensor_spec)}; here that pair is
-     * an {@link InputSpec} of flattened widths. The initial weights come from {@link ibc4j.train.GlobalSeed}, as
+     * an {@link InputSpec} of flattened widths. The initial weights come from {@link ibc4j.runtime.GlobalSeed}, as
      * Keras' initialisers draw from TF's global seed.
      */
     @Configurable("MLPEBM")
@@ -203,7 +201,7 @@ public final class MLPEBM {
         requireNoResNetNormalizer();
         Config c = new Config(width, depth, rate, activation, layers, kernelInitializer, biasInitializer,
                 denseLayerType);
-        return create(c, obsSpec.obsDim(), obsSpec.actionDim(), ibc4j.train.GlobalSeed.derive("MLPEBM", 0));
+        return create(c, obsSpec.obsDim(), obsSpec.actionDim(), ibc4j.runtime.GlobalSeed.derive("MLPEBM", 0));
     }
 
     /**
@@ -211,9 +209,13 @@ public final class MLPEBM {
      * have one, so a binding other than None must fail instead of being ignored.
      */
     static void requireNoResNetNormalizer() {
+        ibc4j.gin.GinConfig gin = ibc4j.gin.GinConfig.currentOrNull();
+        if (gin == null) {
+            return; // built from Java: IBC's default None
+        }
         Object bound;
         try {
-            bound = ibc4j.gin.GinConfig.currentOrFresh().queryParameter("ResNetLayer.normalizer");
+            bound = gin.queryParameter("ResNetLayer.normalizer");
         } catch (ibc4j.gin.GinException unbound) {
             return; // IBC's default None
         }

@@ -7,9 +7,9 @@ import java.util.List;
  * golden inputs and compare every output.
  *
  * <p>To add one: implement {@link #component()} and {@link #run(Golden)}, then put an instance in its slot in
- * {@link ParityChecks#all()} in place of {@code pending("...")}. Example:
+ * {@code ParityChecks.all()} (package checks) in place of {@code pending("...")}. Example:
  * <pre>{@code
- * public final class InfoNceCheck implements ParityCheck {
+ * public final class InfoNceCheck implements ComponentCheck {
  *     public String component() { return "info_nce"; }
  *     public List<TensorResult> run(Golden g) {
  *         INDArray loss = EbmLoss.infoNce(g.tensor("predictions"), g.intParam("batch"),
@@ -24,10 +24,8 @@ public interface ParityCheck {
     /** The component name as in the manifest, e.g. {@code mlp_ebm_forward}. */
     String component();
 
-    /** The IBC function mirrored; defaults to the registry's entry for {@link #component()}. */
-    default String ibcSource() {
-        return ParityChecks.ibcSourceOf(component());
-    }
+    /** The IBC function mirrored, e.g. {@code networks/mlp_ebm.py:MLPEBM.call}. */
+    String ibcSource();
 
     /** False only for placeholders: the report then shows ⏳ and never runs it. */
     default boolean implemented() {

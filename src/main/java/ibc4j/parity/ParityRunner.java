@@ -27,11 +27,6 @@ public final class ParityRunner {
         this.environment = new LinkedHashMap<>(environment);
     }
 
-    /** The registry's checks in this JVM's environment. */
-    public static ParityRunner withDefaults() {
-        return new ParityRunner(ParityChecks.all(), RunEnvironment.detect());
-    }
-
     /** Runs all checks on all cases of {@code manifest}. */
     public ParityReport run(GoldenManifest manifest) {
         List<ParityRow> rows = new ArrayList<>();

@@ -4,6 +4,6 @@
  * <p>{@link ibc4j.parity.GoldenManifest} reads {@code golden/manifest.json}, {@link ibc4j.parity.Golden} hands out one
  * (component, case) and its {@code .npy} tensors, {@link ibc4j.parity.Comparison} applies the pass rule
  * {@code |a-e| <= atol + rtol*|e|}, and {@link ibc4j.parity.ParityRunner} turns the registered
- * {@link ibc4j.parity.ParityCheck}s ({@link ibc4j.parity.ParityChecks#all()}) into a {@link ibc4j.parity.ParityReport}.
+ * {@link ibc4j.parity.ParityCheck}s ({@code ibc4j.parity.checks.ParityChecks.all()}) into a {@link ibc4j.parity.ParityReport}.
  */
 package ibc4j.parity;

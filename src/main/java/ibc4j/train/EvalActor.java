@@ -1,11 +1,12 @@
 package ibc4j.train;
 
-import ibc4j.agents.NoiseSource;
 import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.environments.particle.ParticleMetrics;
 import ibc4j.environments.particle.ParticleObservation;
 import ibc4j.environments.particle.ParticleViz;
 import ibc4j.environments.particle.StreamingMetric;
+import ibc4j.runtime.GlobalSeed;
+import ibc4j.runtime.NoiseSource;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

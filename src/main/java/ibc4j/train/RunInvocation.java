@@ -3,6 +3,7 @@ package ibc4j.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import ibc4j.gin.GinConfig;
+import ibc4j.gin.GinRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,9 +46,12 @@ public record RunInvocation(List<GinFile> ginFiles, List<String> ginBindings, Li
         return out;
     }
 
-    /** The gin config of this invocation, with {@code extraBindings} after the stored ones; finalized. */
-    public GinConfig gin(List<String> extraBindings) {
-        GinConfig gin = new GinConfig();
+    /**
+     * The gin config of this invocation over {@code registry}, with {@code extraBindings} after the stored ones;
+     * finalized.
+     */
+    public GinConfig gin(GinRegistry registry, List<String> extraBindings) {
+        GinConfig gin = new GinConfig(registry);
         for (GinFile f : ginFiles) {
             gin.parseFileText(f.text(), f.path());
         }

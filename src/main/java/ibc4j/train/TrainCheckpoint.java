@@ -1,5 +1,10 @@
 package ibc4j.train;
 
+import ibc4j.normalizers.GetNormalizers;
+import ibc4j.normalizers.Normalizers;
+import ibc4j.normalizers.SamplingSpec;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.optimizers.KerasAdam;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

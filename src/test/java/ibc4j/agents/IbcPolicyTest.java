@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ibc4j.data.TensorSpec;
 import ibc4j.networks.MLPEBM;
-import ibc4j.train.Normalizers;
-import ibc4j.train.SamplingSpec;
+import ibc4j.normalizers.Normalizers;
+import ibc4j.normalizers.SamplingSpec;
+import ibc4j.runtime.NoiseSource;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,7 @@ class IbcPolicyTest {
     /** No Langevin steps, so the samples are the uniform draw and the choice is visible. */
     private static IbcPolicy policy(MLPEBM net, int n, Object denorm) {
         IbcPolicy p = IbcPolicy.create(net, ENV, SPEC, n, null, denorm);
-        p.ginConfig().bind("langevin_actions_given_obs.num_iterations", 0);
-        return p;
+        return p.withLangevin(p.langevin().withNumIterations(0));
     }
 
     @Test
@@ -104,9 +104,9 @@ class IbcPolicyTest {
     @Test
     void optimizeAgainRunsASecondChainFromTheFirstWithItsOwnNoise() {
         MLPEBM net = MLPEBM.create(MLPEBM.Config.particle().withWidth(16), 4, 2, 7);
-        IbcPolicy p = new IbcPolicy(null, ENV, SPEC, net, null, null, 8, true, false, null, false, true, 0.5, true,
-                1e-5, 1e-5, false, null, null);
-        p.ginConfig().bind("langevin_actions_given_obs.num_iterations", 2);
+        IbcPolicy built = new IbcPolicy(null, ENV, SPEC, net, null, null, 8, true, false, null, false, true, 0.5,
+                true, 1e-5, 1e-5, false, null, null);
+        IbcPolicy p = built.withLangevin(built.langevin().withNumIterations(2));
         Nd4j.getRandom().setSeed(3);
         java.util.List<INDArray> normals = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {

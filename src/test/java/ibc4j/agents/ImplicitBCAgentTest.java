@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
+import ibc4j.losses.GradientLoss;
 import ibc4j.networks.MLPEBM;
-import ibc4j.train.ExponentialDecay;
-import ibc4j.train.KerasAdam;
-import ibc4j.train.SamplingSpec;
+import ibc4j.normalizers.SamplingSpec;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.optimizers.KerasAdam;
+import ibc4j.runtime.NoiseSource;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,8 +32,7 @@ class ImplicitBCAgentTest {
     private static ImplicitBCAgent agent(MLPEBM net, float lr, int n) {
         ImplicitBCAgent a = ImplicitBCAgent.create(net, new KerasAdam(new ExponentialDecay(lr, 100, 0.99f),
                 net.graph().numParams()), SPEC, n);
-        a.ginConfig().bind("langevin_actions_given_obs.num_iterations", 5);
-        return a;
+        return a.withSettings(a.langevin().withNumIterations(5), a.penaltySettings());
     }
 
     /** Toy behaviour: the action is a fixed function of the observation, a = 0.8·tanh(2·o0 − o1). */
@@ -143,7 +145,7 @@ class ImplicitBCAgentTest {
         args.put("action_sampling_spec", SPEC);
         args.put("cloning_network", net);
         args.put("optimizer", new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams()));
-        GinConfig gin = new GinConfig();
+        GinConfig gin = IbcConfigurables.newGinConfig();
         gin.parse("ImplicitBCAgent.num_counter_examples = 4\nImplicitBCAgent.fraction_langevin_samples = 0.5\n"
                 + "langevin_actions_given_obs.num_iterations = 3\n", "test");
         ImplicitBCAgent agent = gin.make(ImplicitBCAgent.class, args);
@@ -240,9 +242,9 @@ class ImplicitBCAgentTest {
     void contrastiveLossTypesTrainThroughTheSamePath(String type) {
         MLPEBM net = tinyNet(4);
         KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
-        ImplicitBCAgent agent = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 4, false, false,
+        ImplicitBCAgent built = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 4, false, false,
                 null, null, 0.0, 1.0, type, false, false, false, true, true, "inf", 1.0);
-        agent.ginConfig().bind("langevin_actions_given_obs.num_iterations", 3);
+        ImplicitBCAgent agent = built.withSettings(built.langevin().withNumIterations(3), built.penaltySettings());
         assertEquals(type, agent.ebmLossType());
         INDArray[] batch = toyBatch(6, 3);
         ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
@@ -276,10 +278,11 @@ class ImplicitBCAgentTest {
             MLPEBM net = tinyNet(2);
             net.graph().params().muli(8f); // norms above the margin
             KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
-            ImplicitBCAgent agent = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 3, false,
+            ImplicitBCAgent built = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 3, false,
                     false, null, null, 0.0, 1.0, "info_nce", false, false, underGradient, true, true, "inf", 1.0);
-            agent.ginConfig().bind("langevin_actions_given_obs.num_iterations", 4);
-            agent.ginConfig().bind("grad_penalty.only_apply_final_grad_penalty", false);
+            GradientLoss.Settings d = GradientLoss.Settings.ibcDefaults();
+            ImplicitBCAgent agent = built.withSettings(built.langevin().withNumIterations(4),
+                    new GradientLoss.Settings(false, d.gradMargin(), d.squareGradPenalty(), d.gradLossWeight()));
             ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
                     NoiseSource.seeded(3));
             assertEquals(underGradient, ce.chain().underGradient());

@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.data.TensorSpec;
 import ibc4j.gin.GinConfig;
 import ibc4j.losses.MseLoss;
 import ibc4j.networks.MLPMSE;
-import ibc4j.train.ExponentialDecay;
-import ibc4j.train.KerasAdam;
-import ibc4j.train.Normalizers;
+import ibc4j.normalizers.Normalizers;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.optimizers.KerasAdam;
+import ibc4j.runtime.NoiseSource;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +119,7 @@ class MseAgentTest {
         args.put("action_sampling_spec", null);
         args.put("cloning_network", net);
         args.put("optimizer", adam(net, 1e-3f));
-        GinConfig gin = new GinConfig();
+        GinConfig gin = IbcConfigurables.newGinConfig();
         gin.parse("MseBehavioralCloningAgent.train_step_counter = 7", "test");
         MseAgent agent = gin.make(MseAgent.class, args);
         assertEquals(7, agent.trainStep());

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.configurables.IbcConfigurables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Every IBC config binds against the default registry as train_eval.py would parse it, minus skip_unknown. */
 class GinBinderIbcConfigsTest {
@@ -30,7 +31,7 @@ class GinBinderIbcConfigsTest {
     @ParameterizedTest
     @MethodSource("ibcConfigs")
     void bindsWithZeroUnknowns(String file) {
-        GinConfig gin = new GinConfig(GinRegistry.defaultRegistry());
+        GinConfig gin = new GinConfig(IbcConfigurables.registry());
         gin.parseFilesAndBindings(List.of(file), List.of("train_eval.dataset_path='ibc/data/x/*.tfrecord'"));
         gin.finalizeConfig();
         assertEquals(List.of(), gin.skippedBindings());
@@ -48,7 +49,7 @@ class GinBinderIbcConfigsTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"particle/mlp_ebm_langevin",
         "pushing_pixels/pixel_ebm_langevin"})
     void bindOnlyViewEqualsGinsOperativeConfig(String config) throws IOException {
-        GinConfig gin = new GinConfig(GinRegistry.defaultRegistry());
+        GinConfig gin = new GinConfig(IbcConfigurables.registry());
         gin.parseFilesAndBindings(List.of("configs/" + config + ".gin"),
                 List.of("train_eval.dataset_path='ibc/data/x/*.tfrecord'", "ParticleEnv.n_dim=2"));
         gin.finalizeConfig();
@@ -59,7 +60,7 @@ class GinBinderIbcConfigsTest {
 
     @Test
     void particleRunScriptBindingsBindToo() {
-        GinConfig gin = new GinConfig(GinRegistry.defaultRegistry());
+        GinConfig gin = new GinConfig(IbcConfigurables.registry());
         gin.parseFilesAndBindings(List.of("ibc/configs/particle/mlp_ebm_langevin.gin"),
                 List.of("train_eval.dataset_path='ibc/data/particle/2d_oracle_particle*.tfrecord'",
                         "ParticleEnv.n_dim=2"));
@@ -71,7 +72,7 @@ class GinBinderIbcConfigsTest {
 
     @Test
     void misspeltParameterInAnIbcConfigGetsACaretAndASuggestion() {
-        GinConfig gin = new GinConfig(GinRegistry.defaultRegistry());
+        GinConfig gin = new GinConfig(IbcConfigurables.registry());
         gin.parseFile("configs/particle/mlp_ebm_langevin.gin");
         GinBindingException e = assertThrows(GinBindingException.class,
                 () -> gin.parseBindings(List.of("MLPEBM.widht = 256")));
@@ -83,12 +84,12 @@ class GinBinderIbcConfigsTest {
 
     @Test
     void misspeltConfigurableIsAnErrorUnlikeInIbc() {
-        GinConfig gin = new GinConfig(GinRegistry.defaultRegistry());
+        GinConfig gin = new GinConfig(IbcConfigurables.registry());
         GinBindingException e = assertThrows(GinBindingException.class,
                 () -> gin.parseBindings(List.of("MLPEMB.width = 256")));
         assertEquals("No configurable matching 'MLPEMB'.", e.rawMessage());
         assertEquals("did you mean 'MLPEBM'?", e.hint());
-        GinConfig ibcLike = new GinConfig(GinRegistry.defaultRegistry()).skipUnknown(true);
+        GinConfig ibcLike = new GinConfig(IbcConfigurables.registry()).skipUnknown(true);
         ibcLike.parseBindings(List.of("MLPEMB.width = 256"));
         assertEquals(List.of("bindings:1: MLPEMB.width = 256"),
                 ibcLike.skippedBindings().stream().map(Object::toString).toList());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ibc4j.configurables.IbcConfigurables;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,7 +89,7 @@ class GinBinderReferencesTest {
 
     @Test
     void referenceToAnIbcConfigurableNotYetInJavaFailsClearlyWhenUsed() {
-        GinRegistry r = BinderFixtures.registry().loadIbcConfigurables();
+        GinRegistry r = IbcConfigurables.withIbcRegistrations(BinderFixtures.registry());
         GinConfig gin = new GinConfig(r).parse("f.x = @MLPEBM()\n", "t.gin");
         gin.finalizeConfig();
         GinBindingException e = assertThrows(GinBindingException.class, () -> gin.call("f"));

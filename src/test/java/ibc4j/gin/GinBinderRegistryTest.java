@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.configurables.IbcConfigurables;
 import java.math.BigInteger;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class GinBinderRegistryTest {
 
     @Test
     void ibcConfigurablesAreRegisteredButNotImplemented() {
-        GinRegistry r = GinRegistry.defaultRegistry();
+        GinRegistry r = IbcConfigurables.registry();
         ConfigurableSpec mlp = r.lookup("MLPMDN"); // IBC's mixture-density net: registered, not ported
         assertEquals("ibc.networks.mlp_mdn.MLPMDN", mlp.selector());
         assertFalse(mlp.implemented());
@@ -115,7 +116,7 @@ class GinBinderRegistryTest {
 
     @Test
     void javaClassTakesOverItsIbcRegistration() {
-        GinRegistry r = new GinRegistry().loadIbcConfigurables().register(FaithfulMlpEbm.class);
+        GinRegistry r = IbcConfigurables.withIbcRegistrations(new GinRegistry()).register(FaithfulMlpEbm.class);
         ConfigurableSpec spec = r.lookup("MLPEBM");
         assertEquals("ibc.networks.mlp_ebm.MLPEBM", spec.selector());
         assertTrue(spec.implemented());
@@ -126,14 +127,14 @@ class GinBinderRegistryTest {
 
     @Test
     void driftFromIbcDefaultsIsReported() {
-        GinRegistry r = new GinRegistry().loadIbcConfigurables().register(DriftedMlpMse.class);
+        GinRegistry r = IbcConfigurables.withIbcRegistrations(new GinRegistry()).register(DriftedMlpMse.class);
         assertEquals(List.of("MLPMSE.width: IBC default 512, Java 256", "MLPMSE.layers: in IBC, missing in Java"),
                 IbcConfigurables.defaultMismatches(r.lookup("MLPMSE")));
     }
 
     @Test
     void everyIbcConfigurablesClassMatchesIbcDefaults() {
-        GinRegistry r = GinRegistry.defaultRegistry();
+        GinRegistry r = IbcConfigurables.registry();
         for (Class<?> cls : IbcConfigurables.CLASSES) {
             ConfigurableSpec spec = r.forClass(cls);
             if (spec == null) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.configurables.IbcConfigurables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class GinParamConstraintsTest {
     }
 
     private static GinBindingException bindFails(String... bindings) {
-        GinConfig gin = new GinConfig();
+        GinConfig gin = IbcConfigurables.newGinConfig();
         return assertThrows(GinBindingException.class, () -> {
             gin.parseBindings(List.of(bindings));
             gin.finalizeConfig();
@@ -86,7 +87,7 @@ class GinParamConstraintsTest {
                 + "take 37.3 GiB, over the 16 GiB limit; got 100000.", bindFails("MLPMSE.width = 100000").rawMessage());
         assertTrue(bindFails("MLPEBM.width = 65537").rawMessage().contains("would take 16.0005 GiB, over the 16 GiB "
                 + "limit"));
-        new GinConfig().parseBindings(List.of("MLPEBM.width = 65536")).finalizeConfig(); // exactly 16 GiB
+        IbcConfigurables.newGinConfig().parseBindings(List.of("MLPEBM.width = 65536")).finalizeConfig(); // exactly 16 GiB
     }
 
     @Test
@@ -104,7 +105,7 @@ class GinParamConstraintsTest {
 
     @Test
     void aValueThroughMacrosIsCheckedAtFinalizeAndNamesWhereItCameFrom() {
-        GinConfig gin = new GinConfig().parseBindings(List.of("K = %STEPS", "STEPS = -1",
+        GinConfig gin = IbcConfigurables.newGinConfig().parseBindings(List.of("K = %STEPS", "STEPS = -1",
                 "langevin_actions_given_obs.num_iterations = %K"));
         GinBindingException e = assertThrows(GinBindingException.class, gin::finalizeConfig);
         assertEquals("bindings:3:45: Parameter 'num_iterations' of 'langevin_actions_given_obs' must be >= 0; "
@@ -120,7 +121,7 @@ class GinParamConstraintsTest {
     @Test
     void anInvalidFileValueOverriddenByABindingFinalizes() throws IOException {
         String f = write("bad.gin", "MLPEBM.width = -1\nMLPEBM.depth = 0\n");
-        GinConfig gin = new GinConfig().parseFilesAndBindings(List.of(f),
+        GinConfig gin = IbcConfigurables.newGinConfig().parseFilesAndBindings(List.of(f),
                 List.of("MLPEBM.width = 64", "MLPEBM.depth = 2"));
         gin.finalizeConfig();
         assertTrue(gin.isLocked());
@@ -130,7 +131,7 @@ class GinParamConstraintsTest {
     @Test
     void aValidFileValueOverriddenByAnInvalidBindingIsRefusedAtTheBinding() throws IOException {
         String f = write("ok.gin", "MLPEBM.width = 64\n");
-        GinConfig gin = new GinConfig().parseFilesAndBindings(List.of(f), List.of("MLPEBM.width = -1"));
+        GinConfig gin = IbcConfigurables.newGinConfig().parseFilesAndBindings(List.of(f), List.of("MLPEBM.width = -1"));
         GinBindingException e = assertThrows(GinBindingException.class, gin::finalizeConfig);
         assertEquals("bindings:1:16: Parameter 'width' of 'MLPEBM' must be positive; got -1.\n"
                 + "    MLPEBM.width = -1\n"
@@ -142,19 +143,19 @@ class GinParamConstraintsTest {
     void anInvalidValueOverriddenByALaterIncludedFileFinalizes() throws IOException {
         write("later.gin", "MLPEBM.width = 64\n");
         String f = write("main.gin", "MLPEBM.width = -1\ninclude 'later.gin'\n");
-        GinConfig gin = new GinConfig().parseFilesAndBindings(List.of(f), List.of());
+        GinConfig gin = IbcConfigurables.newGinConfig().parseFilesAndBindings(List.of(f), List.of());
         gin.finalizeConfig();
         assertTrue(gin.isLocked());
         // A second --gin_file overrides the first in the same way.
         String first = write("first.gin", "train_eval.num_iterations = -5\n");
         String second = write("second.gin", "train_eval.num_iterations = 10\n");
-        new GinConfig().parseFilesAndBindings(List.of(first, second), List.of()).finalizeConfig();
+        IbcConfigurables.newGinConfig().parseFilesAndBindings(List.of(first, second), List.of()).finalizeConfig();
     }
 
     @Test
     void ofTwoInvalidValuesTheOneInEffectIsReported() throws IOException {
         String f = write("two.gin", "MLPEBM.width = -1\n\nMLPEBM.width = -20\n");
-        GinConfig gin = new GinConfig().parseFilesAndBindings(List.of(f), List.of());
+        GinConfig gin = IbcConfigurables.newGinConfig().parseFilesAndBindings(List.of(f), List.of());
         GinBindingException e = assertThrows(GinBindingException.class, gin::finalizeConfig);
         assertEquals(f + ":3:16: Parameter 'width' of 'MLPEBM' must be positive; got -20.\n"
                 + "    MLPEBM.width = -20\n"
@@ -163,9 +164,9 @@ class GinParamConstraintsTest {
 
     @Test
     void aMacroOrLiteralOverridingAnotherIsCheckedByTheValueInEffect() {
-        new GinConfig().parseBindings(List.of("W = -1", "MLPEBM.width = %W", "W = 8")).finalizeConfig();
-        new GinConfig().parseBindings(List.of("W = -1", "MLPEBM.width = %W", "MLPEBM.width = 8")).finalizeConfig();
-        GinConfig gin = new GinConfig().parseBindings(List.of("MLPEBM.width = 8", "W = 8", "MLPEBM.width = %W",
+        IbcConfigurables.newGinConfig().parseBindings(List.of("W = -1", "MLPEBM.width = %W", "W = 8")).finalizeConfig();
+        IbcConfigurables.newGinConfig().parseBindings(List.of("W = -1", "MLPEBM.width = %W", "MLPEBM.width = 8")).finalizeConfig();
+        GinConfig gin = IbcConfigurables.newGinConfig().parseBindings(List.of("MLPEBM.width = 8", "W = 8", "MLPEBM.width = %W",
                 "W = 0"));
         GinBindingException e = assertThrows(GinBindingException.class, gin::finalizeConfig);
         assertEquals("bindings:3:16: Parameter 'width' of 'MLPEBM' must be positive; got 0 from %W.\n"
@@ -176,7 +177,7 @@ class GinParamConstraintsTest {
 
     @Test
     void aLaterBindingOrMacroWithinRangeIsFine() {
-        GinConfig gin = new GinConfig().parseBindings(List.of("W = 64", "MLPEBM.width = %W", "MLPEBM.rate = 0",
+        GinConfig gin = IbcConfigurables.newGinConfig().parseBindings(List.of("W = 64", "MLPEBM.width = %W", "MLPEBM.rate = 0",
                 "MLPEBM.depth = 1", "ImplicitBCAgent.fraction_langevin_samples = 1",
                 "ImplicitBCAgent.fraction_dfo_samples = 0.0", "train_eval.learning_rate = 1e38",
                 "get_normalizers.num_samples = None", "train_eval.num_iterations = 1"));
@@ -188,7 +189,7 @@ class GinParamConstraintsTest {
 
     @Test
     void ibcsSizesCountsAndRatesCarryConstraints() {
-        GinRegistry r = GinRegistry.defaultRegistry();
+        GinRegistry r = IbcConfigurables.registry();
         for (String key : List.of("MLPEBM.width", "MLPEBM.depth", "MLPEBM.rate", "MLPMSE.width", "MLPMSE.depth",
                 "MLPMSE.rate", "ImplicitBCAgent.num_counter_examples", "ImplicitBCAgent.fraction_dfo_samples",
                 "ImplicitBCAgent.fraction_langevin_samples", "IbcPolicy.num_action_samples",
@@ -218,7 +219,7 @@ class GinParamConstraintsTest {
     @ParameterizedTest
     @MethodSource("ibcConfigs")
     void noConstraintRejectsAnIbcConfig(String file) {
-        GinConfig gin = new GinConfig();
+        GinConfig gin = IbcConfigurables.newGinConfig();
         gin.parseFilesAndBindings(List.of(file), List.of("train_eval.dataset_path='ibc/data/x/*.tfrecord'",
                 "ParticleEnv.n_dim=2"));
         gin.finalizeConfig();

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ibc4j.agents.NoiseSource;
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.data.SpecNode;
 import ibc4j.data.TensorSpec;
 import ibc4j.gin.GinConfig;
-import ibc4j.train.Normalizers;
+import ibc4j.normalizers.Normalizers;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -224,7 +225,7 @@ class MLPMSETest {
 
     @Test
     void ginBuildsItWithIbcsParameterNames() {
-        GinConfig gin = new GinConfig();
+        GinConfig gin = IbcConfigurables.newGinConfig();
         gin.parse(String.join("\n", "MLPMSE.layers = 'ResNetPreActivation'", "MLPMSE.width = 16",
                 "MLPMSE.depth = 2", "MLPMSE.rate = 0.1"), "test");
         Map<String, SpecNode> obs = new TreeMap<>();

@@ -1,5 +1,6 @@
 package ibc4j.parity;
 
+import ibc4j.parity.checks.ParityChecks;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,6 +12,11 @@ final class FakeChecks {
     /** Returns the golden output {@code y} scaled by {@code factor}, compared at rtol 1e-5. */
     static ParityCheck scaling(String component, double factor) {
         return new ParityCheck() {
+            @Override
+            public String ibcSource() {
+                return ParityChecks.ibcSourceOf(component());
+            }
+
             @Override
             public String component() {
                 return component;
@@ -27,6 +33,11 @@ final class FakeChecks {
     static ParityCheck throwing(String component) {
         return new ParityCheck() {
             @Override
+            public String ibcSource() {
+                return ParityChecks.ibcSourceOf(component());
+            }
+
+            @Override
             public String component() {
                 return component;
             }
@@ -40,6 +51,11 @@ final class FakeChecks {
 
     static ParityCheck empty(String component) {
         return new ParityCheck() {
+            @Override
+            public String ibcSource() {
+                return ParityChecks.ibcSourceOf(component());
+            }
+
             @Override
             public String component() {
                 return component;

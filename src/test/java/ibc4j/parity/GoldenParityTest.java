@@ -3,6 +3,7 @@ package ibc4j.parity;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.parity.checks.ParityChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package ibc4j.networks.layers;
 
-import ibc4j.agents.NoiseSource;
+import ibc4j.runtime.NoiseSource;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;

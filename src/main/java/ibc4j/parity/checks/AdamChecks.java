@@ -1,10 +1,10 @@
 package ibc4j.parity.checks;
 
 import ibc4j.networks.Float32ErrorBounds;
+import ibc4j.optimizers.KerasAdam;
 import ibc4j.parity.Golden;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.KerasAdam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package ibc4j.parity.checks;
 
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.optimizers.KerasAdam;
 import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.ExponentialDecay;
-import ibc4j.train.KerasAdam;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +16,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@link KerasAdam} + {@link ExponentialDecay} against the optimizer IBC's {@code get_agent} builds, driven by
  * TF's recorded gradient sequence for 101 steps; weights and slots compared after steps 1, 2, 100 and 101.
  */
-public final class AdamScheduleCheck implements ParityCheck {
+public final class AdamScheduleCheck implements ComponentCheck {
     private static final int[] RECORDED = {1, 2, 100, 101};
 
     @Override

@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * first {@code num_windows} unshuffled windows of the {@code tfrecord_dataset} shard of the same case, compared
  * frame by frame (source record, step type, every observation key, actions) and by target action, bit for bit.
  */
-public final class DatasetWindowsCheck implements ParityCheck {
+public final class DatasetWindowsCheck implements ComponentCheck {
     private static final Tolerance EXACT = Tolerance.exact("windows gather stored float32 records; no arithmetic");
 
     @Override

@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * could be classified differently by two correct float32 implementations (TF's sum over A may round differently);
  * its example is not compared, and none is expected (counted in the note).
  */
-public final class EbmLossTypesCheck implements ParityCheck {
+public final class EbmLossTypesCheck implements ComponentCheck {
     private static final double U = Float32ErrorBounds.U;
 
     @Override

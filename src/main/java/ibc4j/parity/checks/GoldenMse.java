@@ -2,9 +2,9 @@ package ibc4j.parity.checks;
 
 import ibc4j.networks.GraphErrorBounds;
 import ibc4j.networks.MLPMSE;
+import ibc4j.normalizers.Normalizers;
 import ibc4j.parity.Golden;
 import ibc4j.parity.TensorSpec;
-import ibc4j.train.Normalizers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.WorkspaceMode;

@@ -1,6 +1,6 @@
 package ibc4j.parity.checks;
 
-import ibc4j.agents.Mcmc;
+import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.losses.GradientLoss;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.Float32ErrorBounds;
@@ -33,7 +33,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *       op.</li>
  * </ul>
  */
-public final class GradPenaltyChainCheck implements ParityCheck {
+public final class GradPenaltyChainCheck implements ComponentCheck {
     private static final double U = Float32ErrorBounds.U;
 
     @Override

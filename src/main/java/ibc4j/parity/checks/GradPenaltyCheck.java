@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link GradientLoss#gradPenalty} against {@code ibc/losses/gradient_loss.py:grad_penalty}, teacher-forced on
  * TF's dE/da (the network's own dE/da is {@code mlp_ebm_action_grad}'s row).
  */
-public final class GradPenaltyCheck implements ParityCheck {
+public final class GradPenaltyCheck implements ComponentCheck {
     @Override
     public String component() {
         return "grad_penalty";

@@ -1,21 +1,22 @@
 package ibc4j.parity.checks;
 
 import ibc4j.agents.IbcPolicy;
-import ibc4j.agents.LangevinConfig;
-import ibc4j.agents.Mcmc;
-import ibc4j.agents.NoiseSource;
 import ibc4j.agents.Observations;
+import ibc4j.agents.mcmc.LangevinConfig;
+import ibc4j.agents.mcmc.Mcmc;
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.data.TensorSpec;
 import ibc4j.gin.GinConfig;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.Float32ErrorBounds;
 import ibc4j.networks.MLPEBM;
+import ibc4j.normalizers.Normalizers;
 import ibc4j.parity.ChainComparison;
 import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.Normalizers;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@link LangevinGolden}); what follows it (logits, probabilities, argmax, denormalize, clip) on ibc4j's own
  * free-running samples, with the chain's drift budget carried through.
  */
-public final class IbcPolicyInferenceCheck implements ParityCheck {
+public final class IbcPolicyInferenceCheck implements ComponentCheck {
     private static final double U = Float32ErrorBounds.U;
 
     @Override
@@ -71,7 +72,7 @@ public final class IbcPolicyInferenceCheck implements ParityCheck {
             }
             return Nd4j.create(v, y.shape(), 'c');
         };
-        GinConfig gin = new GinConfig();
+        GinConfig gin = IbcConfigurables.newGinConfig();
         gin.parse(String.join("\n",
                 "IbcPolicy.num_action_samples = " + n,
                 "IbcPolicy.use_langevin = " + py((Boolean) g.param("use_langevin")),
@@ -82,7 +83,7 @@ public final class IbcPolicyInferenceCheck implements ParityCheck {
         args.put("time_step_spec", null);
         // ParticleEnv's action spec: BoundedTensorSpec [A] in [0, 1] (particle.py), what GreedyPolicy clips to.
         args.put("action_spec", TensorSpec.bounded("action", 0f, 1f, a));
-        args.put("action_sampling_spec", new ibc4j.train.SamplingSpec(null, null, lo, hi));
+        args.put("action_sampling_spec", new ibc4j.normalizers.SamplingSpec(null, null, lo, hi));
         args.put("actor_network", net);
         args.put("obs_norm_layer", norms);
         args.put("act_denorm_layer", denorm);

@@ -9,7 +9,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@link EbmLoss#infoNce} against {@code ibc/losses/ebm_loss.py:info_nce} on TF's own predictions. */
-public final class InfoNceCheck implements ParityCheck {
+public final class InfoNceCheck implements ComponentCheck {
     @Override
     public String component() {
         return "info_nce";

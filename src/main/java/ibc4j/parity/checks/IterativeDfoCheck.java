@@ -1,7 +1,6 @@
 package ibc4j.parity.checks;
 
-import ibc4j.agents.Dfo;
-import ibc4j.agents.NoiseSource;
+import ibc4j.agents.mcmc.Dfo;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.Float32ErrorBounds;
 import ibc4j.networks.MLPEBM;
@@ -9,6 +8,7 @@ import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * rounding: the run is free-running and still every set must equal TF's bit for bit. Only the scores
  * ({@code log_probs}, the returned {@code probs}) carry float32 error; they are compared on those exact sets.
  */
-public final class IterativeDfoCheck implements ParityCheck {
+public final class IterativeDfoCheck implements ComponentCheck {
     @Override
     public String component() {
         return "iterative_dfo";
@@ -52,7 +52,7 @@ public final class IterativeDfoCheck implements ParityCheck {
         kernel.prepareObservations(obs);
         Dfo.Energies f = (act, e) -> e.assign(kernel.energies(act));
         List<Dfo.Iteration> trace = new ArrayList<>();
-        Dfo.Result r = Dfo.iterativeDfo(f, batch, init, n, ibc4j.agents.Mcmc.bounds(lo, a), ibc4j.agents.Mcmc.bounds(hi, a),
+        Dfo.Result r = Dfo.iterativeDfo(f, batch, init, n, ibc4j.agents.mcmc.Mcmc.bounds(lo, a), ibc4j.agents.mcmc.Mcmc.bounds(hi, a),
                 (float) g.doubleParam("temperature"), iters, (float) g.doubleParam("iteration_std"),
                 NoiseSource.replay(List.of(), normals, draws), trace);
 

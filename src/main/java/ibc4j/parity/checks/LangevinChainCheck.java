@@ -1,14 +1,14 @@
 package ibc4j.parity.checks;
 
-import ibc4j.agents.LangevinConfig;
-import ibc4j.agents.Mcmc;
-import ibc4j.agents.NoiseSource;
+import ibc4j.agents.mcmc.LangevinConfig;
+import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.networks.MLPEBM;
 import ibc4j.parity.ChainComparison;
 import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * counter examples: the uniform init, every per-step tensor teacher-forced, the free-running chain with its drift
  * (see {@link LangevinGolden}), and the gin-visible entry point end to end with TF's noise replayed.
  */
-public final class LangevinChainCheck implements ParityCheck {
+public final class LangevinChainCheck implements ComponentCheck {
     @Override
     public String component() {
         return "langevin_chain";

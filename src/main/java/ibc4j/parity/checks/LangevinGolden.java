@@ -1,15 +1,15 @@
 package ibc4j.parity.checks;
 
-import ibc4j.agents.LangevinConfig;
-import ibc4j.agents.Mcmc;
+import ibc4j.agents.mcmc.LangevinConfig;
+import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.Float32ErrorBounds;
 import ibc4j.networks.MLPEBM;
 import ibc4j.networks.PreActivationKernel;
 import ibc4j.parity.ChainComparison;
 import ibc4j.parity.Comparison;
-import ibc4j.parity.Fmt;
 import ibc4j.parity.Excused;
+import ibc4j.parity.Fmt;
 import ibc4j.parity.Golden;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link EbmKernel#actionGradient} against {@code ibc/agents/mcmc.py:gradient_wrt_act} (which returns
  * {@code −∂f/∂a}), both with the observations concatenated and with the observation half prepared once per chain.
  */
-public final class MlpEbmActionGradCheck implements ParityCheck {
+public final class MlpEbmActionGradCheck implements ComponentCheck {
     @Override
     public String component() {
         return "mlp_ebm_action_grad";

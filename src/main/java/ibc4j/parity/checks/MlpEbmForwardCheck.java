@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link MLPEBM} (the DL4J graph, the model of record) and its {@link EbmKernel} against
  * {@code networks/mlp_ebm.py:MLPEBM.call}: every intermediate and the output, with TF's weights.
  */
-public final class MlpEbmForwardCheck implements ParityCheck {
+public final class MlpEbmForwardCheck implements ComponentCheck {
     private static final String WHY = "4·√K·u·Σ|terms| on these inputs, plus the input error through ‖W col‖₂";
 
     @Override

@@ -1,12 +1,12 @@
 package ibc4j.parity.checks;
 
-import ibc4j.agents.NoiseSource;
 import ibc4j.networks.MLPMSE;
+import ibc4j.normalizers.Normalizers;
 import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.Normalizers;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link MLPMSE} (the DL4J graph) against {@code networks/mlp_mse.py:MLPMSE.call}, with TF's weights: inference
  * (head output and its act_denorm_layer) and training mode with TF's dropout draws replayed.
  */
-public final class MlpMseForwardCheck implements ParityCheck {
+public final class MlpMseForwardCheck implements ComponentCheck {
     static final String WHY = "4·√K·u·Σ|terms| per dense on these activations, input errors through ‖W col‖₂, "
             + "dropout ×scale, residual adds (GraphErrorBounds)";
 

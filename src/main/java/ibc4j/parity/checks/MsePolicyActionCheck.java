@@ -1,15 +1,15 @@
 package ibc4j.parity.checks;
 
 import ibc4j.agents.MsePolicy;
-import ibc4j.agents.NoiseSource;
 import ibc4j.agents.Observations;
 import ibc4j.data.TensorSpec;
 import ibc4j.networks.MLPMSE;
+import ibc4j.normalizers.Normalizers;
 import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.Normalizers;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code mse_policy.py:MsePolicyWrapper}): raw observations → per-key normalization → MLPMSE(training=False)
  * with its StdDenormalizationLayer → clip to the action spec.
  */
-public final class MsePolicyActionCheck implements ParityCheck {
+public final class MsePolicyActionCheck implements ComponentCheck {
     @Override
     public String component() {
         return "mse_policy_action";

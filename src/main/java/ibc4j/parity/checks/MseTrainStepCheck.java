@@ -1,17 +1,18 @@
 package ibc4j.parity.checks;
 
 import ibc4j.agents.MseAgent;
-import ibc4j.agents.NoiseSource;
 import ibc4j.agents.Observations;
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
 import ibc4j.networks.Float32ErrorBounds;
 import ibc4j.networks.MLPMSE;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.optimizers.KerasAdam;
 import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.ExponentialDecay;
-import ibc4j.train.KerasAdam;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * is of the same kind and size: atol = 4·e32 for ours + 4·e32 for TF's (4× covers the tail), plus 2 ulps of
  * max|tf| for the final roundings of a tensor whose e32 happens to be tiny.
  */
-public final class MseTrainStepCheck implements ParityCheck {
+public final class MseTrainStepCheck implements ComponentCheck {
     private static final double U = Float32ErrorBounds.U;
 
     @Override
@@ -110,7 +111,7 @@ public final class MseTrainStepCheck implements ParityCheck {
 
     /** The agent as get_agent builds it for loss_type='mse', through gin. */
     private static MseAgent agent(Golden g, MLPMSE net) {
-        GinConfig gin = new GinConfig();
+        GinConfig gin = IbcConfigurables.newGinConfig();
         Map<String, Object> args = new HashMap<>();
         args.put("time_step_spec", null);
         args.put("action_spec", null);

@@ -1,11 +1,11 @@
 package ibc4j.parity.checks;
 
+import ibc4j.normalizers.ChanRunningStatistics;
+import ibc4j.normalizers.Normalizers;
 import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.ChanRunningStatistics;
-import ibc4j.train.Normalizers;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +16,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@link ChanRunningStatistics} and {@link Normalizers.MinMax} against {@code stats.compute_dataset_statistics}
  * on the exporter's windows: per sample, each key's time steps are fed one vector at a time, as IBC does.
  */
-public final class NormalizerStatsCheck implements ParityCheck {
+public final class NormalizerStatsCheck implements ComponentCheck {
     private static final String[] KEYS = {"pos_agent", "pos_first_goal", "pos_second_goal", "vel_agent"};
 
     @Override

@@ -1,11 +1,11 @@
 package ibc4j.parity.checks;
 
 import ibc4j.agents.Observations;
+import ibc4j.normalizers.Normalizers;
 import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.Normalizers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * StdNormalizationLayer per key (NestMap), then {@code MLPEBM.call}'s {@code tf.nest.flatten} (sorted keys),
  * concat on the last axis and reshape (time-major), then the concat with the actions.
  */
-public final class ObsFlattenCheck implements ParityCheck {
+public final class ObsFlattenCheck implements ComponentCheck {
     @Override
     public String component() {
         return "obs_flatten";

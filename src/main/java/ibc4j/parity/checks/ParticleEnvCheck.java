@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * reward, done flag and minimum goal distance of each episode, success and final distance, the constructor-seeded
  * resets, and the first two time steps as tf-agents' {@code HistoryWrapper(2)} stacks them.
  */
-public final class ParticleEnvCheck implements ParityCheck {
+public final class ParticleEnvCheck implements ComponentCheck {
     private static final Tolerance SAME_FLOATS = Tolerance.exact(
             "the env is numpy float32 arithmetic that ParticleEnv repeats in the same order, and RandomState draws");
     private static final Tolerance SAME_FLAGS = Tolerance.exact("integers and booleans");

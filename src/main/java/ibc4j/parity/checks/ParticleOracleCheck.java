@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * oracle's action for each golden observation, the step types, the rewards, the index of the switch to goal 2,
  * and the observations ibc4j's env produces along the way.
  */
-public final class ParticleOracleCheck implements ParityCheck {
+public final class ParticleOracleCheck implements ComponentCheck {
     private static final Tolerance SAME_FLOATS = Tolerance.exact(
             "actions are copies of float32 goals; observations are numpy float32 arithmetic repeated in order");
     private static final Tolerance SAME_FLAGS = Tolerance.exact("integers");

@@ -1,18 +1,18 @@
 package ibc4j.parity.checks;
 
-import ibc4j.agents.Mcmc;
+import ibc4j.agents.mcmc.Mcmc;
+import ibc4j.normalizers.Normalizers;
+import ibc4j.normalizers.SamplingSpec;
 import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.Normalizers;
-import ibc4j.train.SamplingSpec;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** {@link SamplingSpec} against {@code get_sampling_spec}, and the Langevin delta clip derived from it. */
-public final class SamplingBoundsCheck implements ParityCheck {
+public final class SamplingBoundsCheck implements ComponentCheck {
     @Override
     public String component() {
         return "sampling_bounds";

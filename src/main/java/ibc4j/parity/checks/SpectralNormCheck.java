@@ -1,9 +1,8 @@
 package ibc4j.parity.checks;
 
 import ibc4j.agents.ImplicitBCAgent;
-import ibc4j.agents.Mcmc;
-import ibc4j.agents.NoiseSource;
 import ibc4j.agents.Observations;
+import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.Float32ErrorBounds;
 import ibc4j.networks.MLPEBM;
@@ -13,6 +12,7 @@ import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (as {@link TrainStepCheck} for its gradients, with the TF half made explicit). Rows whose ReLU inputs lie within
  * rounding of 0 ({@link Float32ErrorBounds#ambiguousRows()}) are left out of ∂f/∂a-based values, as there.
  */
-public final class SpectralNormCheck implements ParityCheck {
+public final class SpectralNormCheck implements ComponentCheck {
     private static final double U = Float32ErrorBounds.U;
 
     @Override

@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * writer and read back, each decoded record by record against what tf-agents' decoder read from IBC's file.
  * The spec ibc4j writes must equal IBC's.
  */
-public final class TfrecordDatasetCheck implements ParityCheck {
+public final class TfrecordDatasetCheck implements ComponentCheck {
     private static final Tolerance EXACT = Tolerance.exact(
             "float32 values stored and read back; the env and oracle are bit-exact with IBC's");
 

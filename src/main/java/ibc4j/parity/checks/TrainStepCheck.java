@@ -1,24 +1,25 @@
 package ibc4j.parity.checks;
 
 import ibc4j.agents.ImplicitBCAgent;
-import ibc4j.agents.LangevinConfig;
-import ibc4j.agents.Mcmc;
-import ibc4j.agents.NoiseSource;
 import ibc4j.agents.Observations;
+import ibc4j.agents.mcmc.LangevinConfig;
+import ibc4j.agents.mcmc.Mcmc;
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.Float32ErrorBounds;
 import ibc4j.networks.MLPEBM;
 import ibc4j.networks.PreActivationKernel;
-import ibc4j.parity.Comparison;
+import ibc4j.normalizers.SamplingSpec;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.optimizers.KerasAdam;
 import ibc4j.parity.ChainComparison;
+import ibc4j.parity.Comparison;
 import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.ExponentialDecay;
-import ibc4j.train.KerasAdam;
-import ibc4j.train.SamplingSpec;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,7 +56,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * ~8 chained ops): atol = 4·e32 + 16·u·max|tf|. Exact zeros (the penalty's biases: they reach ∂f/∂a only through
  * the masks) must be exact zeros in TF too.
  */
-public final class TrainStepCheck implements ParityCheck {
+public final class TrainStepCheck implements ComponentCheck {
     private static final double U = Float32ErrorBounds.U;
 
     @Override
@@ -172,7 +173,7 @@ public final class TrainStepCheck implements ParityCheck {
 
     /** The agent as get_agent builds it, through gin with the golden's bindings. */
     static ImplicitBCAgent agent(Golden g, MLPEBM net, float lo, float hi) {
-        GinConfig gin = new GinConfig();
+        GinConfig gin = IbcConfigurables.newGinConfig();
         gin.parse(String.join("\n",
                 "ImplicitBCAgent.num_counter_examples = " + g.intParam("num_counter_examples"),
                 "ImplicitBCAgent.fraction_langevin_samples = 1.0",

@@ -3,10 +3,10 @@ package ibc4j.environments.particle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.ConfigurableSpec;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.GinRegistry;
-import ibc4j.gin.IbcConfigurables;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class ParticleEnvGinTest {
 
     @Test
     void takesOverIbcsParticleEnvWithIdenticalDefaults() {
-        ConfigurableSpec spec = GinRegistry.defaultRegistry().lookup("ParticleEnv");
+        ConfigurableSpec spec = IbcConfigurables.registry().lookup("ParticleEnv");
         assertEquals("ibc.environments.particle.particle.ParticleEnv", spec.selector());
         assertTrue(spec.implemented());
         assertEquals(List.of("n_steps", "n_dim", "hide_velocity", "seed", "dt", "repeat_actions", "k_p", "k_v",
@@ -26,7 +26,7 @@ class ParticleEnvGinTest {
     @Test
     void runScriptBindingSetsTheDimension() {
         // run_mlp_ebm_langevin.sh passes --gin_bindings="ParticleEnv.n_dim=16".
-        GinConfig gin = new GinConfig(GinRegistry.defaultRegistry());
+        GinConfig gin = new GinConfig(IbcConfigurables.registry());
         gin.parseFilesAndBindings(List.of(), List.of("ParticleEnv.n_dim = 16", "ParticleEnv.seed = 3"));
         ParticleEnv env = gin.make(ParticleEnv.class);
         assertEquals(16, env.nDim());

@@ -1,4 +1,4 @@
-package ibc4j.train;
+package ibc4j.normalizers;
 
 /**
  * Running per-dimension mean and variance; mirrors {@code ibc/train/stats.py} {@code ChanRunningStatistics} with

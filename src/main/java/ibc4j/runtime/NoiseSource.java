@@ -1,4 +1,4 @@
-package ibc4j.agents;
+package ibc4j.runtime;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -28,7 +28,7 @@ public interface NoiseSource {
      * The source IBC's gin-visible functions draw from when called without one (TF draws from its global
      * generator): the innermost {@link #use} on this thread, else {@link #nd4jGlobal()}.
      */
-    static NoiseSource current() {
+    public static NoiseSource current() {
         NoiseSource s = CurrentNoise.STACK.get().peek();
         return s != null ? s : nd4jGlobal();
     }
@@ -37,7 +37,7 @@ public interface NoiseSource {
      * Makes {@code source} the {@link #current()} one on this thread until the returned scope is closed; how a
      * caller hands replayed or seeded noise to a function called through gin.
      */
-    static Scope use(NoiseSource source) {
+    public static Scope use(NoiseSource source) {
         java.util.Objects.requireNonNull(source, "source");
         CurrentNoise.STACK.get().push(source);
         return () -> {
@@ -55,13 +55,13 @@ public interface NoiseSource {
     }
 
     /** Draws from ND4J's global generator, seeded first (the analogue of {@code tf.random.set_seed}). */
-    static NoiseSource seeded(long seed) {
+    public static NoiseSource seeded(long seed) {
         Nd4j.getRandom().setSeed(seed);
         return nd4jGlobal();
     }
 
     /** Draws from ND4J's global generator as it stands (TF's global generator). */
-    static NoiseSource nd4jGlobal() {
+    public static NoiseSource nd4jGlobal() {
         return new NoiseSource() {
             @Override
             public void uniform(INDArray out) {
@@ -100,12 +100,12 @@ public interface NoiseSource {
     }
 
     /** Replays recorded draws in call order; a shape mismatch or running out is an error naming the draw. */
-    static NoiseSource replay(List<INDArray> uniforms, List<INDArray> normals) {
+    public static NoiseSource replay(List<INDArray> uniforms, List<INDArray> normals) {
         return replay(uniforms, normals, List.of());
     }
 
     /** As {@link #replay(List, List)}, plus recorded categorical draws ({@code [B, numSamples]} int arrays). */
-    static NoiseSource replay(List<INDArray> uniforms, List<INDArray> normals, List<INDArray> categoricals) {
+    public static NoiseSource replay(List<INDArray> uniforms, List<INDArray> normals, List<INDArray> categoricals) {
         Deque<INDArray> u = new ArrayDeque<>(uniforms);
         Deque<INDArray> n = new ArrayDeque<>(normals);
         Deque<INDArray> c = new ArrayDeque<>(categoricals);

@@ -1,4 +1,4 @@
-package ibc4j.train;
+package ibc4j.normalizers;
 
 import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,11 +1,15 @@
-package ibc4j.agents;
+package ibc4j.agents.mcmc;
 
 import ibc4j.gin.Configurable;
+import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.MLPEBM;
+import ibc4j.runtime.NoiseSource;
 import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -409,14 +413,62 @@ public final class Mcmc {
             throw new UnsupportedOperationException("langevin_actions_given_obs.late_fusion=True needs PixelEBM's "
                     + "encoder; MLPEBM has none");
         }
-        int m = (int) actionSamples.size(0);
-        int a = (int) actionSamples.size(1);
-        EbmKernel kernel = kernelFor(energyNetwork, m, training);
         LangevinConfig cfg = new LangevinConfig(numIterations, samplerStepsizeInit, samplerStepsizeDecay, noiseScale,
                 gradClip, deltaActionClip, usePolynomialRate, samplerStepsizeFinal, samplerStepsizePower, returnChain,
                 gradNormType);
+        // Called through gin (parity checks do), the draws come from the caller's NoiseSource scope; ibc4j's own
+        // callers resolve the settings once (resolveLangevin) and pass their noise to langevin(...).
+        return langevin(energyNetwork, observations, actionSamples, minActions, maxActions, training, cfg,
+                NoiseSource.current());
+    }
+
+    /**
+     * The chain {@code langevin_actions_given_obs} runs, with its settings already resolved and the noise given.
+     *
+     * @param energyNetwork an MLPEBM, or an EbmKernel over one bound to {@code actionSamples}' row count
+     */
+    public static Result langevin(Object energyNetwork, INDArray observations, INDArray actionSamples,
+                                  Object minActions, Object maxActions, boolean training, LangevinConfig cfg,
+                                  NoiseSource noise) {
+        int m = (int) actionSamples.size(0);
+        int a = (int) actionSamples.size(1);
+        EbmKernel kernel = kernelFor(energyNetwork, m, training);
         return langevinActionsGivenObs(energyGradient(kernel, observations), actionSamples, bounds(minActions, a),
-                bounds(maxActions, a), cfg, NoiseSource.current());
+                bounds(maxActions, a), cfg, noise);
+    }
+
+    /**
+     * {@code langevin_actions_given_obs}'s settings as gin would pass them, resolved once: {@code callerArgs} (what
+     * the IBC caller passes explicitly, e.g. {@code return_chain}), then the bindings in {@code gin}, then IBC's code
+     * defaults ({@code gin} null: no bindings).
+     */
+    public static LangevinConfig resolveLangevin(GinConfig gin, Map<String, Object> callerArgs) {
+        LangevinConfig d = LangevinConfig.ibcDefaults();
+        Map<String, Object> a = gin == null ? new LinkedHashMap<>(callerArgs)
+                : gin.resolveArguments("langevin_actions_given_obs", callerArgs);
+        if ((Boolean) a.getOrDefault("apply_exp", false)) {
+            throw new UnsupportedOperationException("langevin_actions_given_obs.apply_exp=True is not implemented "
+                    + "(no IBC config sets it)");
+        }
+        if ((Boolean) a.getOrDefault("late_fusion", false)) {
+            throw new UnsupportedOperationException("langevin_actions_given_obs.late_fusion=True needs PixelEBM's "
+                    + "encoder; MLPEBM has none");
+        }
+        return new LangevinConfig(num(a, "num_iterations", d.numIterations()).intValue(),
+                num(a, "sampler_stepsize_init", d.stepsizeInit()).doubleValue(),
+                num(a, "sampler_stepsize_decay", d.stepsizeDecay()).doubleValue(),
+                num(a, "noise_scale", d.noiseScale()).doubleValue(),
+                a.containsKey("grad_clip") ? (Double) a.get("grad_clip") : d.gradClip(),
+                num(a, "delta_action_clip", d.deltaActionClip()).doubleValue(),
+                (Boolean) a.getOrDefault("use_polynomial_rate", d.usePolynomialRate()),
+                num(a, "sampler_stepsize_final", d.stepsizeFinal()).doubleValue(),
+                num(a, "sampler_stepsize_power", d.stepsizePower()).doubleValue(),
+                (Boolean) a.getOrDefault("return_chain", d.returnChain()),
+                (String) a.getOrDefault("grad_norm_type", d.gradNormType()));
+    }
+
+    private static Number num(Map<String, Object> a, String key, Number dflt) {
+        return (Number) a.getOrDefault(key, dflt);
     }
 
     /** The kernel to run f and ∂f/∂a with: the one given, or a new one over {@code energyNetwork}. */

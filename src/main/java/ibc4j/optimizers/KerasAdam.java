@@ -1,4 +1,4 @@
-package ibc4j.train;
+package ibc4j.optimizers;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,5 +1,9 @@
-package ibc4j.gin;
+package ibc4j.configurables;
 
+import ibc4j.gin.ConfigurableSpec;
+import ibc4j.gin.GinConfig;
+import ibc4j.gin.GinRegistry;
+import ibc4j.gin.PyValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,18 +20,45 @@ import java.util.stream.Collectors;
 public final class IbcConfigurables {
     private IbcConfigurables() {}
 
-    /** Add a class here when it implements an IBC configurable; {@code GinRegistry.defaultRegistry()} reads it. */
+    /** Add a class here when it implements an IBC configurable; {@code IbcConfigurables.registry()} reads it. */
     public static final List<Class<?>> CLASSES = List.of(
             ibc4j.agents.ImplicitBCAgent.class,     // ibc/agents/ibc_agent.py
             ibc4j.agents.IbcPolicy.class,           // ibc/agents/ibc_policy.py
             ibc4j.agents.MseAgent.class,            // MseBehavioralCloningAgent (ibc/agents/mse_agent.py)
             ibc4j.networks.MLPMSE.class,            // networks/mlp_mse.py
-            ibc4j.agents.Mcmc.class,                // langevin_actions_given_obs (ibc/agents/mcmc.py)
+            ibc4j.agents.mcmc.Mcmc.class,                // langevin_actions_given_obs (ibc/agents/mcmc.py)
             ibc4j.losses.GradientLoss.class,        // grad_penalty (ibc/losses/gradient_loss.py)
             ibc4j.environments.particle.ParticleEnv.class,
             ibc4j.networks.MLPEBM.class,            // networks/mlp_ebm.py
-            ibc4j.train.GetNormalizers.class,       // get_normalizers, compute_dataset_statistics (ibc/train/)
+            ibc4j.normalizers.GetNormalizers.class,       // get_normalizers, compute_dataset_statistics (ibc/train/)
             ibc4j.train.TrainEval.class);           // train_eval (ibc/train_eval.py)
+
+    private static final class Holder {
+        // Built once: parsing IBC's registry takes a while, and nothing registers into it afterwards.
+        static final GinRegistry REGISTRY = create();
+    }
+
+    /** IBC's registry: gin's built-ins, every IBC configurable and constant, and the Java classes in {@link #CLASSES}. */
+    public static GinRegistry registry() {
+        return Holder.REGISTRY;
+    }
+
+    /** A fresh binder over {@link #registry()}, as IBC's train_eval.py binds its configs. */
+    public static GinConfig newGinConfig() {
+        return new GinConfig(registry());
+    }
+
+    /** Adds IBC's own registrations (every configurable, "registered, not implemented", and constant) to {@code r}. */
+    public static GinRegistry withIbcRegistrations(GinRegistry r) {
+        IbcConfigurablesJson.load(r);
+        return r;
+    }
+
+    private static GinRegistry create() {
+        GinRegistry r = withIbcRegistrations(new GinRegistry());
+        CLASSES.forEach(r::register);
+        return r;
+    }
 
     /**
      * How a Java stand-in's signature differs from IBC's: parameters missing on either side, and literal

@@ -1,4 +1,4 @@
-package ibc4j.train;
+package ibc4j.optimizers;
 
 /**
  * Keras {@code ExponentialDecay(initial_learning_rate, decay_steps, decay_rate, staircase=False)} as IBC's

@@ -1,4 +1,4 @@
-package ibc4j.train;
+package ibc4j.runtime;
 
 /**
  * ibc4j's {@code tf.random.set_seed}: the one seed {@code train_eval} sets, from which network initialisation,

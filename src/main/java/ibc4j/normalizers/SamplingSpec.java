@@ -1,4 +1,4 @@
-package ibc4j.train;
+package ibc4j.normalizers;
 
 /**
  * The bounds counter examples are drawn from; mirrors {@code ibc/train/get_sampling_spec.py} (IBC db89ddb).

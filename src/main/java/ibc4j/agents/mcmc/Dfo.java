@@ -1,5 +1,6 @@
-package ibc4j.agents;
+package ibc4j.agents.mcmc;
 
+import ibc4j.runtime.NoiseSource;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

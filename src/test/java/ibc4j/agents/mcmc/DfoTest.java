@@ -1,7 +1,8 @@
-package ibc4j.agents;
+package ibc4j.agents.mcmc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ibc4j.runtime.NoiseSource;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

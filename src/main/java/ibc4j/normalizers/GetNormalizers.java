@@ -1,4 +1,4 @@
-package ibc4j.train;
+package ibc4j.normalizers;
 
 import ibc4j.data.SequenceWindow;
 import ibc4j.gin.Configurable;
@@ -60,7 +60,11 @@ public final class GetNormalizers {
         args.put("num_samples", n);
         args.put("nested_obs", nestedObs);
         args.put("nested_actions", nestedActions);
-        return (NormalizationInfo) ibc4j.gin.GinConfig.currentOrFresh().call("compute_dataset_statistics", args);
+        ibc4j.gin.GinConfig gin = ibc4j.gin.GinConfig.currentOrNull();
+        if (gin == null) { // called from Java, not through gin: IBC's code defaults
+            return computeDatasetStatistics(trainData, n, nestedObs, nestedActions, false, false);
+        }
+        return (NormalizationInfo) gin.call("compute_dataset_statistics", args);
     }
 
     /**

@@ -1,8 +1,9 @@
-package ibc4j.agents;
+package ibc4j.agents.mcmc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package ibc4j.train;
+package ibc4j.optimizers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

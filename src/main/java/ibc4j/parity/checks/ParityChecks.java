@@ -1,5 +1,7 @@
-package ibc4j.parity;
+package ibc4j.parity.checks;
 
+import ibc4j.parity.ParityCheck;
+import ibc4j.parity.PendingCheck;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,28 +53,28 @@ public final class ParityChecks {
      */
     public static List<ParityCheck> all() {
         return List.of(
-                new ibc4j.parity.checks.NormalizerStatsCheck(),
-                new ibc4j.parity.checks.SamplingBoundsCheck(),
-                new ibc4j.parity.checks.ObsFlattenCheck(),
-                new ibc4j.parity.checks.MlpEbmForwardCheck(),
-                new ibc4j.parity.checks.MlpEbmActionGradCheck(),
-                new ibc4j.parity.checks.InfoNceCheck(),
-                new ibc4j.parity.checks.EbmLossTypesCheck(),
-                new ibc4j.parity.checks.GradPenaltyCheck(),
-                new ibc4j.parity.checks.GradPenaltyChainCheck(),
-                new ibc4j.parity.checks.LangevinChainCheck(),
-                new ibc4j.parity.checks.IterativeDfoCheck(),
-                new ibc4j.parity.checks.IbcPolicyInferenceCheck(),
-                new ibc4j.parity.checks.AdamScheduleCheck(),
-                new ibc4j.parity.checks.TrainStepCheck(),
-                new ibc4j.parity.checks.SpectralNormCheck(),
-                new ibc4j.parity.checks.MlpMseForwardCheck(),
-                new ibc4j.parity.checks.MseTrainStepCheck(),
-                new ibc4j.parity.checks.MsePolicyActionCheck(),
-                new ibc4j.parity.checks.ParticleEnvCheck(),
-                new ibc4j.parity.checks.ParticleOracleCheck(),
-                new ibc4j.parity.checks.TfrecordDatasetCheck(),
-                new ibc4j.parity.checks.DatasetWindowsCheck());
+                new NormalizerStatsCheck(),
+                new SamplingBoundsCheck(),
+                new ObsFlattenCheck(),
+                new MlpEbmForwardCheck(),
+                new MlpEbmActionGradCheck(),
+                new InfoNceCheck(),
+                new EbmLossTypesCheck(),
+                new GradPenaltyCheck(),
+                new GradPenaltyChainCheck(),
+                new LangevinChainCheck(),
+                new IterativeDfoCheck(),
+                new IbcPolicyInferenceCheck(),
+                new AdamScheduleCheck(),
+                new TrainStepCheck(),
+                new SpectralNormCheck(),
+                new MlpMseForwardCheck(),
+                new MseTrainStepCheck(),
+                new MsePolicyActionCheck(),
+                new ParticleEnvCheck(),
+                new ParticleOracleCheck(),
+                new TfrecordDatasetCheck(),
+                new DatasetWindowsCheck());
     }
 
     /** The IBC function mirrored by {@code component}; throws for a name not in {@link #COMPONENTS}. */

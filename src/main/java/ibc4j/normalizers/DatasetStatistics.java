@@ -1,4 +1,4 @@
-package ibc4j.train;
+package ibc4j.normalizers;
 
 import ibc4j.data.SequenceWindow;
 import java.util.Iterator;

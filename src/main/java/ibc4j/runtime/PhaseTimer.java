@@ -1,4 +1,4 @@
-package ibc4j.train;
+package ibc4j.runtime;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,11 @@
-package ibc4j.gin;
+package ibc4j.configurables;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ibc4j.gin.ConfigurableSpec;
+import ibc4j.gin.Dict;
+import ibc4j.gin.GinRegistry;
+import ibc4j.gin.Tuple;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +20,7 @@ import java.util.Map;
  * {@code @gin.configurable} with its signature, and the {@code constants_from_enum} constants).
  */
 final class IbcConfigurablesJson {
-    static final String RESOURCE = "/ibc4j/gin/ibc_configurables.json";
+    static final String RESOURCE = "/ibc4j/configurables/ibc_configurables.json";
 
     private IbcConfigurablesJson() {}
 

@@ -1,4 +1,4 @@
-package ibc4j.agents;
+package ibc4j.agents.mcmc;
 
 /**
  * The gin parameters of IBC's {@code langevin_actions_given_obs} (ibc/agents/mcmc.py), defaults as in IBC:
