@@ -55,12 +55,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * naming the step and the tensor (IBC: {@code tf.debugging.check_numerics} on the loss).
  */
 @Configurable("ImplicitBCAgent")
-public final class ImplicitBCAgent implements BcAgent {
+public final class ImplicitBCAgent extends BehavioralCloningAgent {
     /** The {@code ebm_loss_type} values implemented (IBC's {@code _compute_ebm_loss} minus the unbuildable cd_kl). */
     public static final List<String> EBM_LOSS_TYPES = List.of("info_nce", "cd", "clipped_cd", "soft_clipped_cd");
 
     private final MLPEBM net;
-    private final KerasAdam optimizer;
     private final Object timeStepSpec;
     private final Object actionSpec;
     private final Object actionSamplingSpec;
@@ -82,7 +81,6 @@ public final class ImplicitBCAgent implements BcAgent {
     private final LangevinConfig langevin;           // langevin_actions_given_obs, resolved once
     private final GradientLoss.Settings penaltySettings; // grad_penalty, resolved once
     private final java.util.function.Function<Map<String, Object>, IbcPolicy> policyMaker;
-    private long trainStep;
     private EbmKernel chainKernel;    // B·n rows, reused while B stays the same
     private EbmKernel penaltyKernel;  // B·(n+1) rows
     private IbcPolicy policy;
@@ -132,6 +130,7 @@ public final class ImplicitBCAgent implements BcAgent {
             String gradNormType,
             @Positive @Param(value = "softmax_temperature", dflt = "1.0", doc = "info_nce temperature")
             double softmaxTemperature) {
+        super(optimizer, trainStepCounter);
         if ("cd_kl".equals(ebmLossType)) {
             // ibc_agent.py asserts self._run_full_chain_under_gradient for cd_kl two lines before it sets it.
             throw new UnsupportedOperationException("ImplicitBCAgent.ebm_loss_type 'cd_kl' cannot be built in IBC "
@@ -162,7 +161,6 @@ public final class ImplicitBCAgent implements BcAgent {
             throw new UnsupportedOperationException("ImplicitBCAgent with MLPEBM.rate = " + net.config().rate()
                     + " (dropout in training) is not implemented; every IBC EBM config uses rate 0.0");
         }
-        this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
         this.timeStepSpec = timeStepSpec;
         this.actionSpec = actionSpec;
         this.actionSamplingSpec = actionSamplingSpec;
@@ -182,7 +180,6 @@ public final class ImplicitBCAgent implements BcAgent {
         float[][] mm = Specs.bounds(actionSamplingSpec, net.actionDim(), "action_sampling_spec");
         this.minActions = mm[0];
         this.maxActions = mm[1];
-        this.trainStep = trainStepCounter instanceof Number n ? n.longValue() : 0L;
         GinConfig gin = GinConfig.currentOrNull(); // null: built without gin, IBC's code defaults
         Map<String, Object> chainArgs = new LinkedHashMap<>();
         chainArgs.put("return_chain", returnFullChain);
@@ -198,14 +195,127 @@ public final class ImplicitBCAgent implements BcAgent {
      */
     public static ImplicitBCAgent create(MLPEBM net, KerasAdam optimizer, Object actionSamplingSpec,
                                          int numCounterExamples) {
-        return new ImplicitBCAgent(null, null, actionSamplingSpec, net, optimizer, null, null, null,
-                numCounterExamples, false, false, null, null, 0.0, 1.0, "info_nce", false, false, false, true, true,
-                "inf", 1.0);
+        return builder(net, optimizer, actionSamplingSpec).numCounterExamples(numCounterExamples).build();
+    }
+
+    /** A builder over IBC's constructor, for agents made from Java: IBC's defaults for what is not set. */
+    public static Builder builder(MLPEBM net, KerasAdam optimizer, Object actionSamplingSpec) {
+        return new Builder(net, optimizer, actionSamplingSpec);
+    }
+
+    /** Named settings for {@link ImplicitBCAgent}'s constructor (gin's parameter names in camelCase). */
+    public static final class Builder {
+        private final MLPEBM net;
+        private final KerasAdam optimizer;
+        private final Object actionSamplingSpec;
+        private Object actionSpec;
+        private Object obsNormLayer;
+        private Object actDenormLayer;
+        private int numCounterExamples = 256;
+        private double fractionDfoSamples = 0.0;
+        private double fractionLangevinSamples = 1.0;
+        private String ebmLossType = "info_nce";
+        private boolean computeMse;
+        private boolean runFullChainUnderGradient;
+        private boolean returnFullChain = true;
+        private boolean addGradPenalty = true;
+        private String gradNormType = "inf";
+        private double softmaxTemperature = 1.0;
+        private LangevinConfig langevin;
+        private GradientLoss.Settings penalty;
+
+        private Builder(MLPEBM net, KerasAdam optimizer, Object actionSamplingSpec) {
+            this.net = net;
+            this.optimizer = optimizer;
+            this.actionSamplingSpec = actionSamplingSpec;
+        }
+
+        public Builder actionSpec(Object v) {
+            actionSpec = v;
+            return this;
+        }
+
+        public Builder normalizers(Object obsNorm, Object actDenorm) {
+            obsNormLayer = obsNorm;
+            actDenormLayer = actDenorm;
+            return this;
+        }
+
+        public Builder numCounterExamples(int v) {
+            numCounterExamples = v;
+            return this;
+        }
+
+        /** {@code fraction_dfo_samples} and {@code fraction_langevin_samples}; the rest stay uniform. */
+        public Builder fractions(double dfo, double langevin) {
+            fractionDfoSamples = dfo;
+            fractionLangevinSamples = langevin;
+            return this;
+        }
+
+        public Builder ebmLossType(String v) {
+            ebmLossType = v;
+            return this;
+        }
+
+        public Builder computeMse(boolean v) {
+            computeMse = v;
+            return this;
+        }
+
+        public Builder runFullChainUnderGradient(boolean v) {
+            runFullChainUnderGradient = v;
+            return this;
+        }
+
+        public Builder returnFullChain(boolean v) {
+            returnFullChain = v;
+            return this;
+        }
+
+        public Builder addGradPenalty(boolean v) {
+            addGradPenalty = v;
+            return this;
+        }
+
+        public Builder gradNormType(String v) {
+            gradNormType = v;
+            return this;
+        }
+
+        public Builder softmaxTemperature(double v) {
+            softmaxTemperature = v;
+            return this;
+        }
+
+        /** {@code langevin_actions_given_obs}'s settings (default: IBC's code defaults). */
+        public Builder langevin(LangevinConfig v) {
+            langevin = v;
+            return this;
+        }
+
+        /** {@code grad_penalty}'s settings (default: IBC's code defaults). */
+        public Builder penalty(GradientLoss.Settings v) {
+            penalty = v;
+            return this;
+        }
+
+        public ImplicitBCAgent build() {
+            ImplicitBCAgent a = new ImplicitBCAgent(null, actionSpec, actionSamplingSpec, net, optimizer, obsNormLayer,
+                    null, actDenormLayer, numCounterExamples, false, false, null, null, fractionDfoSamples,
+                    fractionLangevinSamples, ebmLossType, false, computeMse, runFullChainUnderGradient,
+                    returnFullChain, addGradPenalty, gradNormType, softmaxTemperature);
+            if (langevin == null && penalty == null) {
+                return a;
+            }
+            return a.withSettings(langevin != null ? langevin : a.langevin(),
+                    penalty != null ? penalty : a.penaltySettings());
+        }
     }
 
     private ImplicitBCAgent(ImplicitBCAgent o, LangevinConfig langevin, GradientLoss.Settings penalty) {
+        super(o.optimizer(), o.trainStep());
         this.net = o.net;
-        this.optimizer = o.optimizer;
         this.timeStepSpec = o.timeStepSpec;
         this.actionSpec = o.actionSpec;
         this.actionSamplingSpec = o.actionSamplingSpec;
@@ -224,7 +334,6 @@ public final class ImplicitBCAgent implements BcAgent {
         this.softmaxTemperature = o.softmaxTemperature;
         this.minActions = o.minActions;
         this.maxActions = o.maxActions;
-        this.trainStep = o.trainStep;
         this.policyMaker = o.policyMaker;
         this.langevin = langevin.withReturnChain(o.returnFullChain).withGradNormType(o.gradNormType);
         this.penaltySettings = penalty;
@@ -264,17 +373,6 @@ public final class ImplicitBCAgent implements BcAgent {
      */
     public void setPhaseTimer(PhaseTimer t) {
         this.timer = java.util.Objects.requireNonNull(t, "timer");
-    }
-
-    @Override
-    public KerasAdam optimizer() {
-        return optimizer;
-    }
-
-    /** Training steps done (IBC's train_step_counter). */
-    @Override
-    public long trainStep() {
-        return trainStep;
     }
 
     @Override
@@ -587,33 +685,22 @@ public final class ImplicitBCAgent implements BcAgent {
         applyGradients(loss);
         timer.lap("optimizer");
         timer.end();
-        return new TrainStep(trainStep - 1, ce, loss);
+        return new TrainStep(trainStep() - 1, ce, loss);
     }
 
     /** Checks {@code loss} for NaN/Inf, applies its total gradient with Adam and advances the step counter. */
     public void applyGradients(Loss loss) {
-        long step = trainStep;
-        if (!Float.isFinite(loss.totalLoss())) {
-            throw NonFiniteException.of(step, "total_loss", Nd4j.scalar(loss.totalLoss()),
-                    firstNonFinite(step, "per_example_loss", loss.perExampleLoss()));
-        }
-        for (Map.Entry<String, INDArray> e : net.viewsOf(loss.gradTotal()).entrySet()) {
-            NonFiniteException.check(step, "gradient of " + e.getKey(), e.getValue());
-        }
-        optimizer.apply(net.graph().params(), loss.gradTotal());
-        for (Map.Entry<String, INDArray> e : net.params().entrySet()) {
-            NonFiniteException.check(step, "weight " + e.getKey() + " after the Adam update", e.getValue());
-        }
-        trainStep++;
+        applyGradients(loss.totalLoss(), loss.perExampleLoss(), loss.gradTotal());
     }
 
-    private static String firstNonFinite(long step, String name, INDArray x) {
-        try {
-            NonFiniteException.check(step, name, x);
-            return null;
-        } catch (NonFiniteException e) {
-            return e.getMessage();
-        }
+    @Override
+    protected Map<String, INDArray> gradientViews(INDArray flatGradient) {
+        return net.viewsOf(flatGradient);
+    }
+
+    @Override
+    protected Map<String, INDArray> weights() {
+        return net.params();
     }
 
     // ---------------------------------------------------------------------------------------------- plumbing

@@ -26,12 +26,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * naming the step and the tensor (IBC: {@code tf.debugging.check_numerics} on the loss).
  */
 @Configurable("MseBehavioralCloningAgent")
-public final class MseAgent implements BcAgent {
+public final class MseAgent extends BehavioralCloningAgent {
     private final MLPMSE net;
-    private final KerasAdam optimizer;
     private final Object actionSpec;
     private final Object obsNormLayer;
-    private long trainStep;
     private MsePolicy policy;
 
     /** IBC's constructor, parameter for parameter (names and defaults as {@code MseBehavioralCloningAgent}). */
@@ -52,11 +50,10 @@ public final class MseAgent implements BcAgent {
             @Param(value = "train_step_counter", dflt = "None", doc = "starting step (a number), else 0")
             Object trainStepCounter,
             @Param(value = "name", dflt = "None", doc = "unused") String name) {
+        super(optimizer, trainStepCounter);
         this.net = java.util.Objects.requireNonNull(cloningNetwork, "cloning_network");
-        this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
         this.actionSpec = actionSpec;
         this.obsNormLayer = obsNormLayer;
-        this.trainStep = trainStepCounter instanceof Number n ? n.longValue() : 0L;
     }
 
     /** An agent without gin: IBC's defaults except the network, optimizer, action spec and obs normalizer. */
@@ -67,16 +64,6 @@ public final class MseAgent implements BcAgent {
 
     public MLPMSE network() {
         return net;
-    }
-
-    @Override
-    public KerasAdam optimizer() {
-        return optimizer;
-    }
-
-    @Override
-    public long trainStep() {
-        return trainStep;
     }
 
     @Override
@@ -141,30 +128,22 @@ public final class MseAgent implements BcAgent {
     public TrainStep train(INDArray observations, INDArray actions, NoiseSource noise) {
         Loss loss = loss(observations, actions, noise);
         applyGradients(loss);
-        return new TrainStep(trainStep - 1, loss);
+        return new TrainStep(trainStep() - 1, loss);
     }
 
     /** Checks {@code loss} for NaN/Inf, applies its gradient with Adam and advances the step counter. */
     public void applyGradients(Loss loss) {
-        long step = trainStep;
-        if (!Float.isFinite(loss.totalLoss())) {
-            String detail;
-            try {
-                NonFiniteException.check(step, "per_example_loss", loss.perExampleLoss());
-                detail = null;
-            } catch (NonFiniteException e) {
-                detail = e.getMessage();
-            }
-            throw NonFiniteException.of(step, "total_loss", Nd4j.scalar(loss.totalLoss()), detail);
-        }
-        for (Map.Entry<String, INDArray> e : net.viewsOf(loss.gradient()).entrySet()) {
-            NonFiniteException.check(step, "gradient of " + e.getKey(), e.getValue());
-        }
-        optimizer.apply(net.graph().params(), loss.gradient());
-        for (Map.Entry<String, INDArray> e : net.params().entrySet()) {
-            NonFiniteException.check(step, "weight " + e.getKey() + " after the Adam update", e.getValue());
-        }
-        trainStep++;
+        applyGradients(loss.totalLoss(), loss.perExampleLoss(), loss.gradient());
+    }
+
+    @Override
+    protected Map<String, INDArray> gradientViews(INDArray flatGradient) {
+        return net.viewsOf(flatGradient);
+    }
+
+    @Override
+    protected Map<String, INDArray> weights() {
+        return net.params();
     }
 
     private void checkBatch(INDArray observations, INDArray actions) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.agents.mcmc.LangevinConfig;
 import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
 import ibc4j.losses.GradientLoss;
@@ -30,9 +31,9 @@ class ImplicitBCAgentTest {
     }
 
     private static ImplicitBCAgent agent(MLPEBM net, float lr, int n) {
-        ImplicitBCAgent a = ImplicitBCAgent.create(net, new KerasAdam(new ExponentialDecay(lr, 100, 0.99f),
-                net.graph().numParams()), SPEC, n);
-        return a.withSettings(a.langevin().withNumIterations(5), a.penaltySettings());
+        return ImplicitBCAgent.builder(net, new KerasAdam(new ExponentialDecay(lr, 100, 0.99f),
+                net.graph().numParams()), SPEC).numCounterExamples(n)
+                .langevin(LangevinConfig.ibcDefaults().withNumIterations(5)).build();
     }
 
     /** Toy behaviour: the action is a fixed function of the observation, a = 0.8·tanh(2·o0 − o1). */
@@ -202,22 +203,19 @@ class ImplicitBCAgentTest {
     void rejectsWhatIbcRejects() {
         MLPEBM net = tinyNet(1);
         KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
-        assertThrows(IllegalArgumentException.class, () -> new ImplicitBCAgent(null, null, SPEC, net, adam, null,
-                null, null, 8, false, false, null, null, 0.6, 0.6, "info_nce", false, false, false, true, true,
-                "inf", 1.0));
-        ImplicitBCAgent dfoWithChain = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 4, false,
-                false, null, null, 0.5, 0.5, "info_nce", false, false, false, true, true, "inf", 1.0);
+        assertThrows(IllegalArgumentException.class, () -> ImplicitBCAgent.builder(net, adam, SPEC)
+                .numCounterExamples(8).fractions(0.6, 0.6).build());
+        ImplicitBCAgent dfoWithChain = ImplicitBCAgent.builder(net, adam, SPEC).numCounterExamples(4)
+                .fractions(0.5, 0.5).build();
         INDArray[] batch = toyBatch(2, 1);
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> dfoWithChain.makeCounterExampleActions(batch[0], batch[1], NoiseSource.seeded(1)));
         assertTrue(e.getMessage().contains("Not implemented to return dfo chain"), e.getMessage());
         // cd_kl: IBC's constructor raises AttributeError; an unknown name: IBC's ValueError at the first loss.
-        assertThrows(UnsupportedOperationException.class, () -> new ImplicitBCAgent(null, null, SPEC, net, adam,
-                null, null, null, 8, false, false, null, null, 0.0, 1.0, "cd_kl", false, false, false, true, true,
-                "inf", 1.0));
-        assertThrows(IllegalArgumentException.class, () -> new ImplicitBCAgent(null, null, SPEC, net, adam,
-                null, null, null, 8, false, false, null, null, 0.0, 1.0, "nce", false, false, false, true, true,
-                "inf", 1.0));
+        assertThrows(UnsupportedOperationException.class, () -> ImplicitBCAgent.builder(net, adam, SPEC)
+                .numCounterExamples(8).ebmLossType("cd_kl").build());
+        assertThrows(IllegalArgumentException.class, () -> ImplicitBCAgent.builder(net, adam, SPEC)
+                .numCounterExamples(8).ebmLossType("nce").build());
         // Dropout in the EBM's training step: IBC's penalty pass draws its own masks; not implemented.
         MLPEBM dropout = MLPEBM.create(MLPEBM.Config.particle().withWidth(8).withRate(0.1), 2, 1, 1);
         assertThrows(UnsupportedOperationException.class, () -> ImplicitBCAgent.create(dropout, adam, SPEC, 4));
@@ -227,8 +225,8 @@ class ImplicitBCAgentTest {
     void dfoCounterExamplesWithoutTheChain() {
         MLPEBM net = tinyNet(6);
         KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
-        ImplicitBCAgent agent = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 4, false, false,
-                null, null, 1.0, 0.0, "info_nce", false, false, false, false, true, "inf", 1.0);
+        ImplicitBCAgent agent = ImplicitBCAgent.builder(net, adam, SPEC).numCounterExamples(4).fractions(1.0, 0.0)
+                .returnFullChain(false).build();
         INDArray[] batch = toyBatch(2, 1);
         ImplicitBCAgent.TrainStep s = agent.train(batch[0], batch[1], NoiseSource.seeded(2));
         assertEquals(null, s.counterExamples().chain());
@@ -242,9 +240,8 @@ class ImplicitBCAgentTest {
     void contrastiveLossTypesTrainThroughTheSamePath(String type) {
         MLPEBM net = tinyNet(4);
         KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
-        ImplicitBCAgent built = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 4, false, false,
-                null, null, 0.0, 1.0, type, false, false, false, true, true, "inf", 1.0);
-        ImplicitBCAgent agent = built.withSettings(built.langevin().withNumIterations(3), built.penaltySettings());
+        ImplicitBCAgent agent = ImplicitBCAgent.builder(net, adam, SPEC).numCounterExamples(4).ebmLossType(type)
+                .langevin(LangevinConfig.ibcDefaults().withNumIterations(3)).build();
         assertEquals(type, agent.ebmLossType());
         INDArray[] batch = toyBatch(6, 3);
         ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
@@ -278,11 +275,12 @@ class ImplicitBCAgentTest {
             MLPEBM net = tinyNet(2);
             net.graph().params().muli(8f); // norms above the margin
             KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
-            ImplicitBCAgent built = new ImplicitBCAgent(null, null, SPEC, net, adam, null, null, null, 3, false,
-                    false, null, null, 0.0, 1.0, "info_nce", false, false, underGradient, true, true, "inf", 1.0);
             GradientLoss.Settings d = GradientLoss.Settings.ibcDefaults();
-            ImplicitBCAgent agent = built.withSettings(built.langevin().withNumIterations(4),
-                    new GradientLoss.Settings(false, d.gradMargin(), d.squareGradPenalty(), d.gradLossWeight()));
+            ImplicitBCAgent agent = ImplicitBCAgent.builder(net, adam, SPEC).numCounterExamples(3)
+                    .runFullChainUnderGradient(underGradient)
+                    .langevin(LangevinConfig.ibcDefaults().withNumIterations(4))
+                    .penalty(new GradientLoss.Settings(false, d.gradMargin(), d.squareGradPenalty(),
+                            d.gradLossWeight())).build();
             ImplicitBCAgent.CounterExamples ce = agent.makeCounterExampleActions(batch[0], batch[1],
                     NoiseSource.seeded(3));
             assertEquals(underGradient, ce.chain().underGradient());
