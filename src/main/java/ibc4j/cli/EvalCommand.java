@@ -6,7 +6,9 @@ import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.GinException;
 import ibc4j.optimizers.ExponentialDecay;
-import ibc4j.runtime.GlobalSeed;
+import ibc4j.runtime.Seeds;
+import ibc4j.train.AgentKind;
+import ibc4j.train.AgentKinds;
 import ibc4j.train.CheckpointStore;
 import ibc4j.train.EvalActor;
 import ibc4j.train.RunInvocation;
@@ -85,7 +87,7 @@ public final class EvalCommand {
             }
             GinConfig gin = inv.gin(IbcConfigurables.registry(), TrainCommand.list(cl.getOptionValues("gin_bindings")));
             TrainCheckpoint.State s = TrainCheckpoint.fromCheckpoint(ckpt, new ExponentialDecay(1e-3f, 100, 0.99f));
-            GlobalSeed.set(s.seed());
+            Seeds seeds = new Seeds(s.seed());
             int episodes = cl.hasOption("eval_episodes") ? positiveInt(cl, "eval_episodes")
                     : intBinding(gin, "train_eval", "eval_episodes", 1);
             int seqLen = intBinding(gin, "train_eval", "sequence_length", 2);
@@ -93,8 +95,9 @@ public final class EvalCommand {
             for (ibc4j.normalizers.Normalizers.Std n : s.norm().obsNorm().values()) {
                 obsDim += n.mean().length * seqLen;
             }
-            String lossType = String.valueOf(gin.queryParameter("train_eval.loss_type"));
-            BcPolicy policy = TrainEval.policyFor(gin, lossType, obsDim, s);
+            AgentKind kind = AgentKinds.of(String.valueOf(gin.queryParameter("train_eval.loss_type")),
+                    String.valueOf(gin.queryParameter("train_eval.network")));
+            BcPolicy policy = kind.policy(gin, obsDim, s);
             ParticleEnv env = gin.make(ParticleEnv.class);
             EvalActor actor = new EvalActor(env, seqLen, policy::action);
             boolean vizImg = TrainCommand.flag(cl, "viz_img");
@@ -103,7 +106,7 @@ public final class EvalCommand {
                 Files.createDirectories(imgDir);
             }
             long t0 = System.nanoTime();
-            EvalActor.Result r = actor.evaluate(episodes, GlobalSeed.derive("eval_noise", s.step()),
+            EvalActor.Result r = actor.evaluate(episodes, seeds.derive("eval_noise", s.step()),
                     vizImg ? imgDir : null, n -> err.print("\reval: episode " + n + "/" + episodes));
             err.println();
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -119,7 +122,7 @@ public final class EvalCommand {
             TrainEval.appendJsonLine(root.resolve("eval").resolve("offline.jsonl"), line);
             out.println("  plot: " + ibc4j.train.TrainingPlots.offlineSuccess(root));
             if (TrainCommand.flag(cl, "video")) {
-                out.println("  video: " + actor.writeVideo(root, s.step(), 42L, GlobalSeed.derive("video_noise",
+                out.println("  video: " + actor.writeVideo(root, s.step(), 42L, seeds.derive("video_noise",
                         s.step())));
             }
             return 0;

@@ -5,6 +5,7 @@ import ibc4j.gin.GinConfig;
 import ibc4j.gin.GinException;
 import ibc4j.train.RunInvocation;
 import ibc4j.train.TrainEval;
+import ibc4j.train.TrainEvalConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -135,8 +136,8 @@ public final class TrainCommand {
             TrainEval.Options opt = new TrainEval.Options(inv.video() || flag(cl, "video"),
                     positive(cl, "checkpoint_interval", 1000), override, bar, positive(cl, "stop_after", 0),
                     inv);
-            TrainEval.Result r = TrainEval.withOptions(opt,
-                    () -> (TrainEval.Result) gin.call("train_eval", inv.trainEvalArgs()));
+            TrainEvalConfig cfg = (TrainEvalConfig) gin.call("train_eval", inv.trainEvalArgs());
+            TrainEval.Result r = TrainEval.run(gin, cfg, opt);
             if (r.failed()) {
                 err.println("train: " + r.failure());
                 return 3;

@@ -201,7 +201,7 @@ public final class MLPEBM {
         requireNoResNetNormalizer();
         Config c = new Config(width, depth, rate, activation, layers, kernelInitializer, biasInitializer,
                 denseLayerType);
-        return create(c, obsSpec.obsDim(), obsSpec.actionDim(), ibc4j.runtime.GlobalSeed.derive("MLPEBM", 0));
+        return create(c, obsSpec.obsDim(), obsSpec.actionDim(), obsSpec.initSeed());
     }
 
     /**
@@ -226,8 +226,11 @@ public final class MLPEBM {
         }
     }
 
-    /** What MLPEBM needs from IBC's {@code (obs_tensor_spec, action_tensor_spec)}: the flattened widths. */
-    public record InputSpec(int obsDim, int actionDim) {}
+    /**
+     * What MLPEBM needs from IBC's {@code (obs_tensor_spec, action_tensor_spec)}: the flattened widths; and, which
+     * TF takes from its global seed, the seed of the initial weights.
+     */
+    public record InputSpec(int obsDim, int actionDim, long initSeed) {}
 
     private static TrunkLayer trunkFor(Config c) {
         if (!c.denseLayerType().equals("regular") && !c.denseLayerType().equals("spectral_norm")) {

@@ -5,8 +5,8 @@ import ibc4j.environments.particle.ParticleMetrics;
 import ibc4j.environments.particle.ParticleObservation;
 import ibc4j.environments.particle.ParticleViz;
 import ibc4j.environments.particle.StreamingMetric;
-import ibc4j.runtime.GlobalSeed;
 import ibc4j.runtime.NoiseSource;
+import ibc4j.runtime.Seeds;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ public final class EvalActor {
     /**
      * Runs {@code episodes} episodes on seeds 0 .. episodes−1.
      *
-     * @param noiseSeed  seeds episode i's policy noise with {@code GlobalSeed}-style derivation from this and i
+     * @param noiseSeed  seeds episode i's policy noise with {@link Seeds#derive(long, long)} from this and i
      * @param imgDir     with viz_img: where {@code <reset_counter>_2d.png / _nd.png} go at each episode's end;
      *                   null for none
      * @param onEpisode  called with the number of finished episodes
@@ -109,7 +109,7 @@ public final class EvalActor {
         for (int t = 0; t < sequenceLength; t++) {
             history.addLast(obs); // tile_first_step_obs
         }
-        NoiseSource noise = NoiseSource.seeded(GlobalSeed.derive(noiseSeed, episode));
+        NoiseSource noise = NoiseSource.seeded(Seeds.derive(noiseSeed, episode));
         boolean done = false;
         while (!done) {
             INDArray action = policy.apply(stack(history), noise);

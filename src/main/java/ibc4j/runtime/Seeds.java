@@ -1,25 +1,16 @@
 package ibc4j.runtime;
 
 /**
- * ibc4j's {@code tf.random.set_seed}: the one seed {@code train_eval} sets, from which network initialisation,
- * the data shuffle and each step's noise are derived. Deriving per-use seeds (instead of one shared stream) is what
- * makes a resumed run draw exactly what an uninterrupted one would.
+ * ibc4j's {@code tf.random.set_seed}: the one seed a run sets, from which network initialisation, the data shuffle
+ * and each step's noise are derived. A value, passed down to what needs it (TF keeps its seed global). Deriving
+ * per-use seeds, instead of drawing from one shared stream, is what makes a resumed run draw exactly what an
+ * uninterrupted one would.
+ *
+ * @param seed {@code train_eval.seed}
  */
-public final class GlobalSeed {
-    private static volatile long seed = 0L;
-
-    private GlobalSeed() {}
-
-    public static void set(long s) {
-        seed = s;
-    }
-
-    public static long get() {
-        return seed;
-    }
-
+public record Seeds(long seed) {
     /** A seed for one use ({@code purpose}, e.g. "train_step") and index (e.g. the step), well mixed. */
-    public static long derive(String purpose, long index) {
+    public long derive(String purpose, long index) {
         long h = mix(seed ^ 0x9E3779B97F4A7C15L);
         h = mix(h ^ purpose.hashCode());
         return mix(h ^ index);
