@@ -100,6 +100,7 @@ public final class IbcPolicy implements BcPolicy {
             throw new IllegalArgumentException("num_action_samples must be >= 1, got " + numActionSamples);
         }
         this.net = java.util.Objects.requireNonNull(actorNetwork, "actor_network");
+        EbmKernel.requireSupported(net.config(), false);
         if (training && net.config().rate() > 0) {
             throw new UnsupportedOperationException("IbcPolicy.training=True with dropout rate "
                     + net.config().rate() + " is not implemented");

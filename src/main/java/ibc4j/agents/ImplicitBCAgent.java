@@ -155,6 +155,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
             throw new IllegalArgumentException("num_counter_examples must be >= 1, got " + numCounterExamples);
         }
         this.net = java.util.Objects.requireNonNull(cloningNetwork, "cloning_network");
+        EbmKernel.requireSupported(net.config(), addGradPenalty);
         if (net.config().rate() > 0) {
             // IBC draws fresh masks for the prediction pass and for the penalty's pass; the penalty's hand-derived
             // double backward here has no dropout. Every IBC EBM config sets rate 0.

@@ -102,6 +102,27 @@ public abstract class EbmKernel {
         this.ga = buf(rows, actDim);
     }
 
+    /**
+     * Refuses, before any training starts, a network the kernels would refuse at the first chain or penalty: the
+     * sampler and the penalty run here, not in the DL4J graph, so the graph accepting a configuration is not enough.
+     *
+     * @param penaltyParamGradients whether the gradient penalty's parameter gradient will be needed (training with
+     *                              {@code add_grad_penalty} and {@code only_apply_final_grad_penalty})
+     * @throws UnsupportedOperationException naming the binding and what the kernels implement
+     */
+    public static void requireSupported(MLPEBM.Config c, boolean penaltyParamGradients) {
+        if (!c.activation().equals("relu")) {
+            throw new UnsupportedOperationException("MLPEBM.activation = '" + c.activation() + "': ibc4j's Langevin, "
+                    + "DFO and gradient-penalty kernels implement 'relu' only (every IBC EBM config binds 'relu')");
+        }
+        if (penaltyParamGradients && !c.layers().equals("ResNetPreActivation")) {
+            throw new UnsupportedOperationException("MLPEBM.layers = '" + c.layers() + "' with "
+                    + "ImplicitBCAgent.add_grad_penalty = True: the penalty's parameter gradient is derived for "
+                    + "'ResNetPreActivation' only (every IBC EBM config uses it); bind add_grad_penalty = False or "
+                    + "layers = 'ResNetPreActivation'");
+        }
+    }
+
     /** The kernel for {@code net}'s layer type: the pre-activation ResNet path, else the general layered path. */
     public static EbmKernel create(MLPEBM net, int rows) {
         return create(net, rows, PreActivationKernel.fusedAvailable());

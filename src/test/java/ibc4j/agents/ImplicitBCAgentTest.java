@@ -222,6 +222,26 @@ class ImplicitBCAgentTest {
     }
 
     @Test
+    void networksTheKernelsCannotRunAreRefusedBeforeTraining() {
+        KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), 10);
+        MLPEBM.Config particle = MLPEBM.Config.particle().withWidth(8);
+        MLPEBM swish = MLPEBM.create(new MLPEBM.Config(8, 2, 0.0, "swish", "ResNetPreActivation", "normal",
+                "normal", "regular"), 2, 1, 1);
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> ImplicitBCAgent.create(swish, adam, SPEC, 4));
+        assertEquals("MLPEBM.activation = 'swish': ibc4j's Langevin, DFO and gradient-penalty kernels implement "
+                + "'relu' only (every IBC EBM config binds 'relu')", e.getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> IbcPolicy.create(swish, null, SPEC, 4, null, null));
+        MLPEBM dropoutLayers = MLPEBM.create(particle.withLayers("MLPDropout").withRate(0.0), 2, 1, 1);
+        e = assertThrows(UnsupportedOperationException.class,
+                () -> ImplicitBCAgent.create(dropoutLayers, adam, SPEC, 4));
+        assertTrue(e.getMessage().startsWith("MLPEBM.layers = 'MLPDropout' with ImplicitBCAgent.add_grad_penalty = "
+                + "True"), e.getMessage());
+        // Without the penalty the layered kernel runs the chain: accepted.
+        ImplicitBCAgent.builder(dropoutLayers, adam, SPEC).numCounterExamples(4).addGradPenalty(false).build();
+    }
+
+    @Test
     void dfoCounterExamplesWithoutTheChain() {
         MLPEBM net = tinyNet(6);
         KerasAdam adam = new KerasAdam(new ExponentialDecay(1e-3f, 100, 0.99f), net.graph().numParams());
