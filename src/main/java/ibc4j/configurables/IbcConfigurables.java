@@ -27,6 +27,8 @@ public final class IbcConfigurables {
             ibc4j.agents.MseAgent.class,            // MseBehavioralCloningAgent (ibc/agents/mse_agent.py)
             ibc4j.networks.MLPMSE.class,            // networks/mlp_mse.py
             ibc4j.agents.mcmc.Mcmc.class,                // langevin_actions_given_obs (ibc/agents/mcmc.py)
+            ibc4j.agents.MdnAgent.class,            // MdnBehavioralCloningAgent (ibc/agents/mdn_agent.py)
+            ibc4j.networks.MLPMDN.class,            // networks/mlp_mdn.py
             ibc4j.losses.GradientLoss.class,        // grad_penalty (ibc/losses/gradient_loss.py)
             ibc4j.environments.particle.ParticleEnv.class,
             ibc4j.networks.MLPEBM.class,            // networks/mlp_ebm.py

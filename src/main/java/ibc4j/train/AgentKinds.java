@@ -27,7 +27,7 @@ public final class AgentKinds {
     private AgentKinds() {}
 
     /** Every kind, in the order {@link #of}'s message lists them. */
-    public static final List<AgentKind> ALL = List.of(new Ebm(), new Mse());
+    public static final List<AgentKind> ALL = List.of(new Ebm(), new Mse(), new MdnAgentKind());
 
     /** The kind for IBC's {@code train_eval.loss_type} and {@code train_eval.network}. */
     public static AgentKind of(String lossType, String network) {
@@ -40,11 +40,11 @@ public final class AgentKinds {
                 .collect(Collectors.joining(", "));
         throw new UnsupportedOperationException("train_eval.loss_type = " + TrainEval.pyRepr(lossType)
                 + " with train_eval.network = " + TrainEval.pyRepr(network) + " is not supported; ibc4j trains "
-                + known + " ('mdn' and the pixel networks are not ported)");
+                + known + " (the pixel networks are not ported)");
     }
 
-    /** The agent's constructor arguments IBC's get_agent passes, for both agents. */
-    private static Map<String, Object> agentArgs(boolean hasEnv, int actionDim, GetNormalizers.NormalizationInfo norm,
+    /** The agent's constructor arguments IBC's get_agent passes, for every agent. */
+    static Map<String, Object> agentArgs(boolean hasEnv, int actionDim, GetNormalizers.NormalizationInfo norm,
                                                  SamplingSpec sampling, Object net, KerasAdam adam, long step) {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("time_step_spec", null);
@@ -60,7 +60,7 @@ public final class AgentKinds {
     }
 
     /** Fresh Adam over {@code params}, or the checkpoint's: loads the saved weights and state into the network. */
-    private static KerasAdam restore(INDArray params, Map<String, INDArray> state, TrainCheckpoint.State resumed,
+    static KerasAdam restore(INDArray params, Map<String, INDArray> state, TrainCheckpoint.State resumed,
                                      ExponentialDecay schedule) throws IOException {
         if (resumed == null) {
             return new KerasAdam(schedule, params.length());

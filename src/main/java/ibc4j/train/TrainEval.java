@@ -88,7 +88,7 @@ public final class TrainEval {
             @Param(value = "task", dflt = "None", doc = "e.g. ['PARTICLE'] (the --task flag)") Object task,
             @Param(value = "dataset_path", dflt = "None", doc = "comma-separated TFRecord globs") String datasetPath,
             @Param(value = "root_dir", dflt = "None", doc = "where runs go") String rootDir,
-            @Param(value = "loss_type", dflt = "None", doc = "'ebm' ('mse', 'mdn': not here)") String lossType,
+            @Param(value = "loss_type", dflt = "None", doc = "'ebm', 'mse' or 'mdn'") String lossType,
             @Param(value = "network", dflt = "None", doc = "'MLPEBM'") String network,
             @Positive @Param(value = "batch_size", dflt = "512", doc = "B") int batchSize,
             @Positive @Param(value = "num_iterations", dflt = "20000", doc = "training steps") int numIterations,
