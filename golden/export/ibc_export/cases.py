@@ -24,6 +24,7 @@ NOISE_SEEDS = {
     'sampling_bounds': 1001, 'particle_env': 1101, 'mlp_mse_forward': 1201,
     'mse_train_step': 1301, 'mse_policy_action': 1401, 'ebm_loss_types': 1501,
     'grad_penalty_chain': 1601, 'spectral_norm': 1701,
+    'mlp_mdn_forward': 1801, 'mdn_train_step': 1901, 'mdn_policy_action': 2001,
 }
 NOISE_STREAM_STRIDE = 10
 # train_eval's seed (tf.random.set_seed before collection); plus the offset.

@@ -2,6 +2,7 @@
 returns the records.Component it wrote."""
 
 from ibc_export import comp_losses
+from ibc_export import comp_mdn
 from ibc_export import comp_mcmc
 from ibc_export import comp_mse
 from ibc_export import comp_network
@@ -32,6 +33,9 @@ COMPONENTS = {
     'mlp_mse_forward': comp_mse.comp_mlp_mse_forward,
     'mse_train_step': comp_mse.comp_mse_train_step,
     'mse_policy_action': comp_mse.comp_mse_policy_action,
+    'mlp_mdn_forward': comp_mdn.comp_mlp_mdn_forward,
+    'mdn_train_step': comp_mdn.comp_mdn_train_step,
+    'mdn_policy_action': comp_mdn.comp_mdn_policy_action,
 }
 assert (sorted(COMPONENTS) == sorted(constants.COMPONENT_ORDER) ==
         sorted(constants.PRODUCE_ORDER))

@@ -9,6 +9,7 @@ COMPONENT_ORDER = [
     'grad_penalty_chain', 'langevin_chain',
     'iterative_dfo', 'ibc_policy_inference', 'adam_schedule', 'train_step',
     'spectral_norm', 'mlp_mse_forward', 'mse_train_step', 'mse_policy_action',
+    'mlp_mdn_forward', 'mdn_train_step', 'mdn_policy_action',
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows'
 ]
 # Order in which the exporter produces them (priority order).
@@ -19,7 +20,8 @@ PRODUCE_ORDER = [
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows',
     # Last, so that they cannot shift any earlier component's state.
     'mlp_mse_forward', 'mse_train_step', 'mse_policy_action', 'ebm_loss_types',
-    'grad_penalty_chain', 'spectral_norm'
+    'grad_penalty_chain', 'spectral_norm',
+    'mlp_mdn_forward', 'mdn_train_step', 'mdn_policy_action'
 ]
 # The cases the Java side knows by name (GoldenManifest.CASE_ORDER); other
 # cases sort after these, in definition order.

@@ -21,6 +21,12 @@ def mse_weight_names(net):
   action head last. Names: proj, block_dense1/2 (one block) or
   block<l>_dense1/2, dense<l> (MLPDropout), head.
   """
+  return weight_names(net, [('head', net._project_action)])  # pylint: disable=protected-access
+
+
+def weight_names(net, heads):
+  """ibc4j's short names of a trunk network's variables (mse_weight_names'
+  scheme for net._mlp), then the (name, Dense) heads in Keras' order."""
   mlp = net._mlp  # pylint: disable=protected-access
   layers = []
   if isinstance(mlp, resnet.ResNetLayer):
@@ -34,7 +40,7 @@ def mse_weight_names(net):
   else:
     for l, d in enumerate(mlp._fc_layers):  # pylint: disable=protected-access
       layers.append(('dense%d' % l, d))
-  layers.append(('head', net._project_action))  # pylint: disable=protected-access
+  layers.extend(heads)
   by_ref = {}
   for name, layer in layers:
     by_ref[layer.kernel.ref()] = name + '_kernel'
