@@ -38,13 +38,16 @@ public final class ParityChecks {
         IBC_SOURCES.put("mlp_mse_forward", "ibc/networks/mlp_mse.py:MLPMSE.call");
         IBC_SOURCES.put("mse_train_step", "ibc/agents/mse_agent.py:MseBehavioralCloningAgent._loss");
         IBC_SOURCES.put("mse_policy_action", "ibc/agents/mse_policy.py:MsePolicyWrapper (GreedyPolicy.action)");
+        IBC_SOURCES.put("mlp_mdn_forward", "ibc/networks/mlp_mdn.py:MLPMDN.call");
+        IBC_SOURCES.put("mdn_train_step", "ibc/agents/mdn_agent.py:MdnBehavioralCloningAgent._loss");
+        IBC_SOURCES.put("mdn_policy_action", "ibc/agents/mdn_policy.py:MdnPolicyWrapper.action (samples)");
         IBC_SOURCES.put("particle_env", "ibc/environments/particle/particle.py:ParticleEnv");
         IBC_SOURCES.put("particle_oracle", "ibc/environments/particle/particle_oracles.py:ParticleOracle");
         IBC_SOURCES.put("tfrecord_dataset", "ibc/data/policy_eval.py + TFRecordObserver");
         IBC_SOURCES.put("dataset_windows", "ibc/data/dataset.py");
     }
 
-    /** The 22 component names in report order (the exporter's COMPONENT_ORDER). */
+    /** The 25 component names in report order (the exporter's COMPONENT_ORDER). */
     public static final List<String> COMPONENTS = List.copyOf(IBC_SOURCES.keySet());
 
     /**
@@ -71,6 +74,9 @@ public final class ParityChecks {
                 new MlpMseForwardCheck(),
                 new MseTrainStepCheck(),
                 new MsePolicyActionCheck(),
+                new MlpMdnForwardCheck(),
+                new MdnTrainStepCheck(),
+                new MdnPolicyActionCheck(),
                 new ParticleEnvCheck(),
                 new ParticleOracleCheck(),
                 new TfrecordDatasetCheck(),
