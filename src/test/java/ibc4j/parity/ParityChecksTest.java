@@ -8,7 +8,7 @@ import ibc4j.parity.checks.ParityChecks;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The registry lists all 22 IBC components once, in report order, each with its IBC source. */
+/** The registry lists all 25 IBC components once, in report order, each with its IBC source. */
 class ParityChecksTest {
     @Test
     void registryHasEveryComponentInReportOrder() {
@@ -16,7 +16,8 @@ class ParityChecksTest {
                 "mlp_ebm_action_grad", "info_nce", "ebm_loss_types", "grad_penalty",
                 "grad_penalty_chain", "langevin_chain", "iterative_dfo",
                 "ibc_policy_inference", "adam_schedule", "train_step", "spectral_norm", "mlp_mse_forward", "mse_train_step",
-                "mse_policy_action", "particle_env", "particle_oracle",
+                "mse_policy_action", "mlp_mdn_forward", "mdn_train_step", "mdn_policy_action", "particle_env",
+                "particle_oracle",
                 "tfrecord_dataset", "dataset_windows");
         assertEquals(expected, ParityChecks.COMPONENTS);
         assertEquals(expected, ParityChecks.all().stream().map(ParityCheck::component).toList(),
