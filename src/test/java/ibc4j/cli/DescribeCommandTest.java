@@ -36,9 +36,21 @@ class DescribeCommandTest {
         String o = out.toString(StandardCharsets.UTF_8);
         assertTrue(o.contains("  task                 -          BlockTaskVariant.PUSH\n"), o);
         out.reset();
-        assertEquals(0, run("MLPMDN")); // registered by IBC, not ported: no Java type column
+        assertEquals(0, run("ConvMLPMDN")); // registered by IBC, not ported: no Java type column
         assertTrue(out.toString(StandardCharsets.UTF_8).lines()
                         .anyMatch(l -> l.matches("  obs_spec +- +\\(required\\)")), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theMdnNetworkAndAgentAreImplemented() {
+        for (String name : new String[] {"MLPMDN", "MdnBehavioralCloningAgent"}) {
+            out.reset();
+            assertEquals(0, run(name));
+            String o = out.toString(StandardCharsets.UTF_8);
+            assertTrue(o.contains("  status: implemented\n"), o);
+        }
+        assertTrue(out.toString(StandardCharsets.UTF_8).lines()
+                .anyMatch(l -> l.matches("  cloning_network +MLPMDN +\\(required\\) +the MLPMDN")));
     }
 
     @Test

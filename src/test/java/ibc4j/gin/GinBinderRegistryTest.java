@@ -68,10 +68,11 @@ class GinBinderRegistryTest {
     @Test
     void ibcConfigurablesAreRegisteredButNotImplemented() {
         GinRegistry r = IbcConfigurables.registry();
-        ConfigurableSpec mlp = r.lookup("MLPMDN"); // IBC's mixture-density net: registered, not ported
-        assertEquals("ibc.networks.mlp_mdn.MLPMDN", mlp.selector());
+        ConfigurableSpec mlp = r.lookup("ConvMLPMDN"); // IBC's pixel mixture-density net: registered, not ported
+        assertEquals("ibc.networks.pixel_mdn.ConvMLPMDN", mlp.selector());
         assertFalse(mlp.implemented());
-        assertEquals("networks/mlp_mdn.py", mlp.ibcFile());
+        assertEquals("networks/pixel_mdn.py", mlp.ibcFile());
+        assertTrue(r.lookup("MLPMDN").implemented());
         assertEquals(BigInteger.valueOf(512), mlp.param("width").orElseThrow().defaultValue());
         assertEquals("(required)", mlp.param("obs_spec").orElseThrow().defaultText());
         assertTrue(r.lookup("MLPEBM").implemented(), "ported: IBC's name, Java's constructor");
