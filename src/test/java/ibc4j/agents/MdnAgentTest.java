@@ -4,14 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.data.TensorSpec;
 import ibc4j.gin.GinConfig;
 import ibc4j.losses.MdnLoss;
 import ibc4j.networks.GaussianMixture;
 import ibc4j.networks.MLPMDN;
-import ibc4j.train.ExponentialDecay;
-import ibc4j.train.KerasAdam;
-import ibc4j.train.Normalizers;
+import ibc4j.normalizers.Normalizers;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.optimizers.KerasAdam;
+import ibc4j.runtime.NoiseSource;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,7 +108,7 @@ class MdnAgentTest {
 
     @Test
     void ginMakesBothWithIbcsParameters() {
-        GinConfig gin = new GinConfig();
+        GinConfig gin = IbcConfigurables.newGinConfig();
         gin.parse("MLPMDN.width = 16\nMLPMDN.num_components = 3\nMLPMDN.layers = 'ResNetOrig'\n"
                 + "MdnBehavioralCloningAgent.train_step_counter = 4", "test");
         Map<String, Object> netArgs = new HashMap<>();
