@@ -45,6 +45,26 @@ class MdnTrainTest {
         assertDecreasing(loss);
     }
 
+    /** IBC's README: MDNs are finicky and get NaNs. The run stops at the step, exit 3, no stack trace. */
+    @Test
+    void aNanLossStopsTheRunNamingTheStep(@TempDir Path root) throws Exception {
+        Path shard = DATA.resolve("door-human-v0").resolve("door-human-v0_0.tfrecord");
+        assumeTrue(Files.isRegularFile(shard), "IBC test data not found at " + shard.toAbsolutePath());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = TrainCommand.run(new String[] {"--gin_file=configs/d4rl/mlp_mdn.gin", "--task=door-human-v0",
+                "--skip_eval", "--progress=log", "--gin_bindings=train_eval.dataset_path='" + shard + "'",
+                "--gin_bindings=train_eval.root_dir='" + root + "'", "--gin_bindings=train_eval.num_iterations = 20",
+                "--gin_bindings=train_eval.fused_train_steps = 5", "--gin_bindings=train_eval.replay_capacity = 64",
+                "--gin_bindings=get_normalizers.num_samples = 64", "--gin_bindings=MLPMDN.width = 16",
+                "--gin_bindings=train_eval.batch_size = 64"}, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(3, rc, e);
+        assertTrue(e.startsWith("train: training stopped at step 3: train step 3: total_loss is NaN (train step 3: "
+                + "per_example_loss has 28 non-finite values; first NaN at [0])"), e);
+        assertTrue(!e.contains("Exception") && !e.contains("\tat "), e);
+    }
+
     @Test
     void pushingStatesMdnTrainsOnPushRecords(@TempDir Path root) throws Exception {
         Path spec = DATA.resolve("PUSH").resolve("oracle_push_0.tfrecord.spec");
