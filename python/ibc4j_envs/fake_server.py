@@ -95,7 +95,8 @@ class FakeEnv:
     if op == 'seed':
       self.rng = random.Random(int(args['seed']))
       return {}, {}
-    if op == 'reset':
+    if op == 'reset' or (op == 'step' and getattr(self, 'step_type', None) == 2):
+      # tf-agents' PyEnvironment: a step on a LAST time step resets and ignores the action.
       self.t = 0
       self.ret = 0.0
       self.effector = [_f32(0.3), _f32(0.0)]
