@@ -1,6 +1,7 @@
 package ibc4j.train;
 
-import ibc4j.agents.NoiseSource;
+import ibc4j.runtime.NoiseSource;
+import ibc4j.runtime.Seeds;
 import ibc4j.data.TensorSpec;
 import ibc4j.data.TensorValue;
 import ibc4j.environments.bridge.BridgeEnv;
@@ -68,6 +69,35 @@ public final class BridgeEval implements AutoCloseable {
         return specs.observation().keySet();
     }
 
+    /** The dataset must hold the env's kind of observations and actions (train_eval trains on what it evaluates). */
+    public void checkDataset(java.util.Collection<String> dataKeys, int actionDim) {
+        if (!observationKeys().containsAll(dataKeys)) {
+            throw new IllegalArgumentException("the dataset's observations " + dataKeys + " are not all in "
+                    + envName() + "'s " + observationKeys());
+        }
+        if (specs.action().size() != actionDim) {
+            throw new IllegalArgumentException("the dataset's actions have " + actionDim + " dimensions, "
+                    + envName() + "'s have " + specs.action().size());
+        }
+    }
+
+    /** The env's action minimum ({@code max=false}) or maximum per dimension (a scalar bound broadcast). */
+    public float[] actionBound(boolean max, int actionDim) {
+        TensorSpec a = specs.action();
+        if (!a.isBounded()) {
+            float[] inf = new float[actionDim];
+            java.util.Arrays.fill(inf, max ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY);
+            return inf;
+        }
+        float[] b = (max ? a.maximum() : a.minimum()).floats();
+        if (b.length == actionDim) {
+            return b;
+        }
+        float[] out = new float[actionDim];
+        java.util.Arrays.fill(out, b[0]);
+        return out;
+    }
+
     /**
      * Runs {@code episodes} episodes on seeds 0 .. episodes−1 with the policy seeing only {@code keys}; IBC's
      * metrics by name. A crash or hang of the server raises a {@link BridgeException} (with its stderr tail); the
@@ -78,7 +108,7 @@ public final class BridgeEval implements AutoCloseable {
         env.metricsReset(episodes);
         for (int i = 0; i < episodes; i++) {
             env.seed(i);
-            runEpisode(policy, keys, GlobalSeed.derive(noiseSeed, i), null);
+            runEpisode(policy, keys, Seeds.derive(noiseSeed, i), null);
             onEpisode.accept(i + 1);
             System.gc(); // native buffers of the episode's inferences (see TrainEval)
         }
