@@ -14,6 +14,8 @@ import ibc4j.environments.particle.ParticleObservation;
 import ibc4j.environments.particle.ParticleOracle;
 import ibc4j.environments.particle.StreamingMetric;
 import ibc4j.gin.GinConfig;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.runtime.Seeds;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -108,11 +110,10 @@ class ParticleBridgeCrossCheckTest {
         Path ckpt = new CheckpointStore(run.resolve("train").resolve("checkpoints"), 3).list().get(0);
         TrainCheckpoint.State s = TrainCheckpoint.fromCheckpoint(CheckpointStore.load(ckpt),
                 new ExponentialDecay(1e-3f, 100, 0.99f));
-        GinConfig g = RunInvocation.read(run).gin(List.of());
-        GlobalSeed.set(s.seed());
-        BcPolicy policy = TrainEval.policyFor(g, "ebm", 16, s);
+        GinConfig g = RunInvocation.read(run).gin(ibc4j.configurables.IbcConfigurables.registry(), List.of());
+        BcPolicy policy = AgentKinds.of("ebm", "MLPEBM").policy(g, 16, s);
         int episodes = 10;
-        long noise = GlobalSeed.derive("eval_noise", s.step());
+        long noise = new Seeds(s.seed()).derive("eval_noise", s.step());
         EvalActor.Result javaResult = new EvalActor(ParticleEnv.builder().build(), 2, policy::action)
                 .evaluate(episodes, noise, null, n -> { });
         try (BridgeEval bridge = BridgeEval.open(options, "PARTICLE", 2, 0.02)) {
