@@ -47,6 +47,7 @@ public final class BridgeProcess implements AutoCloseable {
     private final DataInputStream in;
     private final ExecutorService io;
     private final Deque<String> stderrTail = new ArrayDeque<>();
+    private final Thread stderrDrain;
     private final BridgeOptions options;
     private final Map<String, Object> hello;
     private boolean dead;
@@ -71,9 +72,9 @@ public final class BridgeProcess implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Thread err = new Thread(this::drainStderr, "bridge-stderr-" + process.pid());
-        err.setDaemon(true);
-        err.start();
+        stderrDrain = new Thread(this::drainStderr, "bridge-stderr-" + process.pid());
+        stderrDrain.setDaemon(true);
+        stderrDrain.start();
         this.hello = readHello();
     }
 
@@ -185,11 +186,13 @@ public final class BridgeProcess implements AutoCloseable {
     }
 
     public String stderrTail() {
-        // The drain thread may still be reading the last lines of a child that just died.
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // A dead child's last lines may still be in the pipe: the drain ends at its end of file.
+        if (!process.isAlive()) {
+            try {
+                stderrDrain.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         synchronized (stderrTail) {
             return String.join("\n", stderrTail);
