@@ -74,6 +74,8 @@ def check_packages(tasks):
   needed = ['numpy', 'gin', 'gym', 'tensorflow', 'tf_agents', 'scipy', 'matplotlib']
   if any(t in BLOCK_TASKS for t in tasks):
     needed.append('pybullet')
+  if any(t not in BLOCK_TASKS and t != 'PARTICLE' for t in tasks):
+    needed.append('d4rl')  # IBC's D4RL tasks (MuJoCo); not in python/requirements.txt
   for name in needed:
     try:
       importlib.import_module(name)
