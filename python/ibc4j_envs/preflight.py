@@ -81,5 +81,6 @@ def check_packages(tasks):
       importlib.import_module(name)
     except ImportError as e:
       pip_name = {'gin': 'gin-config', 'tf_agents': 'tf-agents', 'tensorflow': 'tensorflow-cpu'}.get(name, name)
-      raise SetupError('Python package %s is missing for %s (%s): %s' % (pip_name, sys.executable, e,
-                                                                         INSTALL)) from e
+      how = INSTALL if name != 'd4rl' else ('IBC\'s D4RL tasks need d4rl and MuJoCo, which '
+                                             'python/requirements.txt does not include')
+      raise SetupError('Python package %s is missing for %s (%s): %s' % (pip_name, sys.executable, e, how)) from e
