@@ -43,9 +43,11 @@ public final class CollectCommand {
 
     private static Options options() {
         Options o = new Options();
-        o.addOption(Option.builder().longOpt("policy").hasArg().desc("Oracle policy. Only "
-                + "particle_green_then_blue is available. Defaults to particle_green_then_blue.").build());
-        o.addOption(Option.builder().longOpt("task").hasArg().desc("Task. Only PARTICLE. Defaults to PARTICLE.").build());
+        o.addOption(Option.builder().longOpt("policy").hasArg().desc("Oracle policy: "
+                + "particle_green_then_blue (PARTICLE), oracle_push, oracle_reach, oracle_push_discontinuous, "
+                + "oracle_push_multimodal. Defaults to the task's oracle.").build());
+        o.addOption(Option.builder().longOpt("task").hasArg().desc("Task: PARTICLE (in Java), or PUSH, "
+                + "REACH, PUSH_DISCONTINUOUS, PUSH_MULTIMODAL (IBC's envs through the bridge). Defaults to PARTICLE.").build());
         o.addOption(Option.builder().longOpt("num_episodes").hasArg().desc("Episodes per replica. Defaults to 5.")
                 .build());
         o.addOption(Option.builder().longOpt("replicas").hasArg().desc("Replicas (files). Defaults to 1.").build());
@@ -58,6 +60,10 @@ public final class CollectCommand {
                 .desc("Gin binding, e.g. ParticleEnv.n_dim=2 (repeatable).").build());
         o.addOption(Option.builder().longOpt("seed").hasArg().desc("ibc4j only: seed replica i with seed+i. "
                 + "Defaults to OS entropy, as IBC.").build());
+        o.addOption(Option.builder().longOpt("python").hasArg().desc("Block pushing: the Python of the env bridge "
+                + "(python/requirements.txt installed). Defaults to python3.").build());
+        o.addOption(Option.builder().longOpt("ibc_root").hasArg().desc("Block pushing: the IBC checkout (the "
+                + "directory named ibc) whose envs and oracles the bridge runs.").build());
         o.addOption(Option.builder().longOpt("alsologtostderr").desc("Accepted for IBC compatibility.").build());
         o.addOption(Option.builder().longOpt("help").desc("This help.").build());
         return o;
@@ -85,16 +91,16 @@ public final class CollectCommand {
             usage(err);
             return 2;
         }
-        String policy = cl.getOptionValue("policy", "particle_green_then_blue");
         String task = cl.getOptionValue("task", "PARTICLE");
-        if (!task.equals("PARTICLE") || !policy.equals("particle_green_then_blue")) {
-            err.println("collect: only --task=PARTICLE --policy=particle_green_then_blue is available in ibc4j; the"
-                    + " block-pushing and D4RL oracles need their simulators (got --task=" + task + " --policy="
+        String policy = cl.getOptionValue("policy", task.equals("PARTICLE") ? "particle_green_then_blue" : null);
+        if (task.equals("PARTICLE") && !policy.equals("particle_green_then_blue")) {
+            err.println("collect: --task=PARTICLE has the oracle particle_green_then_blue only (got --policy="
                     + policy + ")");
             return 2;
         }
         if (Boolean.parseBoolean(cl.getOptionValue("use_image_obs", "False"))) {
-            err.println("collect: --use_image_obs=True is not supported for PARTICLE (IBC asserts the same)");
+            err.println("collect: --use_image_obs=True is not supported yet (PARTICLE: IBC asserts the same; block "
+                    + "pushing: ibc4j's TFRecord writer has no JPEG image features yet)");
             return 2;
         }
         int episodes;
@@ -111,6 +117,17 @@ public final class CollectCommand {
         if (episodes < 1 || replicas < 1) {
             err.println("collect: --num_episodes=" + episodes + " --replicas=" + replicas + ": both must be at least 1");
             return 2;
+        }
+        if (!task.equals("PARTICLE")) {
+            String ibcRoot = cl.getOptionValue("ibc_root");
+            if (ibcRoot == null) {
+                err.println("collect: --task=" + task + " runs IBC's env and oracle through the bridge: pass "
+                        + "--ibc_root=<IBC checkout> (and --python=<venv>/bin/python, see docs/environments.md)");
+                return 2;
+            }
+            return BridgeCollect.run(ibc4j.environments.bridge.BridgeOptions.ibc(cl.getOptionValue("python"),
+                    Path.of(ibcRoot), List.of(task)), task, policy, Path.of(cl.getOptionValue("dataset_path")),
+                    episodes, replicas, seed, out, err);
         }
         GinConfig gin = IbcConfigurables.newGinConfig();
         try {

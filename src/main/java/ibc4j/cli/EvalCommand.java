@@ -52,6 +52,7 @@ public final class EvalCommand {
                 .build());
         o.addOption(Option.builder().longOpt("viz_img").hasArg().optionalArg(true)
                 .desc("Save each episode's images.").build());
+        BridgeFlags.add(o);
         o.addOption(Option.builder().longOpt("help").desc("This help.").build());
         return o;
     }
@@ -81,9 +82,12 @@ public final class EvalCommand {
             if (inv == null) {
                 inv = RunInvocation.read(root);
             }
-            if (!inv.task().contains("PARTICLE")) {
-                throw new IllegalArgumentException("evaluating task " + inv.task() + " needs its simulator, which "
-                        + "ibc4j does not have; only PARTICLE can be evaluated");
+            boolean particle = inv.task().contains("PARTICLE");
+            ibc4j.environments.bridge.BridgeOptions bridgeOptions = BridgeFlags.options(cl, inv.task());
+            if (!particle && bridgeOptions == null) {
+                throw new IllegalArgumentException("evaluating task " + inv.task() + " runs IBC's own env in the env "
+                        + "bridge: pass --ibc_root=<IBC checkout> and --python=<Python with python/requirements.txt>"
+                        + " (docs/environments.md)");
             }
             GinConfig gin = inv.gin(IbcConfigurables.registry(), TrainCommand.list(cl.getOptionValues("gin_bindings")));
             TrainCheckpoint.State s = TrainCheckpoint.fromCheckpoint(ckpt, new ExponentialDecay(1e-3f, 100, 0.99f));
@@ -97,6 +101,10 @@ public final class EvalCommand {
             }
             AgentKind kind = AgentKinds.of(String.valueOf(gin.queryParameter("train_eval.loss_type")),
                     String.valueOf(gin.queryParameter("train_eval.network")));
+            if (!particle) {
+                return evalInBridge(cl, gin, bridgeOptions, inv.task().get(0), kind, obsDim, seqLen, episodes, s,
+                        seeds, root, file, out, err);
+            }
             BcPolicy policy = kind.policy(gin, obsDim, s);
             ParticleEnv env = gin.make(ParticleEnv.class);
             EvalActor actor = new EvalActor(env, seqLen, policy::action);
@@ -129,9 +137,53 @@ public final class EvalCommand {
         } catch (GinException e) {
             err.println(e.getMessage());
             return 2;
+        } catch (ibc4j.environments.bridge.BridgeException e) {
+            err.println("eval: " + e.getMessage());
+            return e.isSetup() ? 2 : 1;
         } catch (IOException | UncheckedIOException | IllegalArgumentException | UnsupportedOperationException e) {
             err.println("eval: " + TrainCommand.message(e));
             return 2;
+        }
+    }
+
+    /** Evaluation in IBC's own env through the bridge (block pushing): IBC's metrics, printed and logged. */
+    private static int evalInBridge(CommandLine cl, GinConfig gin, ibc4j.environments.bridge.BridgeOptions options,
+                                    String task, AgentKind kind, int obsDim, int seqLen, int episodes,
+                                    TrainCheckpoint.State s, Seeds seeds, Path root, Path file, PrintStream out,
+                                    PrintStream err) throws IOException {
+        double goalTolerance = doubleBinding(gin, "train_eval", "goal_tolerance", 0.02);
+        try (ibc4j.train.BridgeEval bridge = ibc4j.train.BridgeEval.open(options, task, seqLen, goalTolerance)) {
+            BcPolicy policy = kind.policy(gin, obsDim, s, bridge.actionSpec());
+            long t0 = System.nanoTime();
+            EvalActor.Result r = bridge.evaluate(policy::action, s.norm().obsNorm().keySet(), episodes,
+                    seeds.derive("eval_noise", s.step()), n -> err.print("\reval: episode " + n + "/" + episodes));
+            err.println();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            out.println("step " + s.step() + " (" + file.getFileName() + "), " + episodes + " episodes in "
+                    + bridge.envName() + ", " + String.format(Locale.ROOT, "%.1f s", secs));
+            r.metrics().forEach((k, v) -> out.println("  " + k + " = " + v));
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("step", s.step());
+            line.put("episodes", episodes);
+            line.put("env", bridge.envName());
+            line.put("bindings", TrainCommand.list(cl.getOptionValues("gin_bindings")));
+            line.put("seconds", secs);
+            line.put("metrics", r.metrics());
+            TrainEval.appendJsonLine(root.resolve("eval").resolve("offline.jsonl"), line);
+            if (TrainCommand.flag(cl, "video")) {
+                out.println("  video: " + bridge.writeVideo(policy::action, s.norm().obsNorm().keySet(), root,
+                        s.step(), 42L, seeds.derive("video_noise", s.step())));
+            }
+            return 0;
+        }
+    }
+
+    private static double doubleBinding(GinConfig gin, String selector, String param, double dflt) {
+        try {
+            Object v = gin.queryParameter(selector + "." + param);
+            return v instanceof Number n ? n.doubleValue() : dflt;
+        } catch (RuntimeException unbound) {
+            return dflt; // gin raises for an unbound parameter: IBC's default applies
         }
     }
 

@@ -73,6 +73,7 @@ public final class TrainCommand {
                 .desc("ibc4j: checkpoint and stop after this many steps in this process.").build());
         o.addOption(Option.builder().longOpt("progress").hasArg().argName("auto|bar|log")
                 .desc("ibc4j: progress bar or log lines (default auto: a bar on a terminal).").build());
+        BridgeFlags.add(o);
         o.addOption(Option.builder().longOpt("help").desc("This help.").build());
         return o;
     }
@@ -135,7 +136,7 @@ public final class TrainCommand {
             boolean bar = progress.equals("bar") || (progress.equals("auto") && System.console() != null);
             TrainEval.Options opt = new TrainEval.Options(inv.video() || flag(cl, "video"),
                     positive(cl, "checkpoint_interval", 1000), override, bar, positive(cl, "stop_after", 0),
-                    inv);
+                    inv, BridgeFlags.options(cl, inv.task()));
             TrainEvalConfig cfg = (TrainEvalConfig) gin.call("train_eval", inv.trainEvalArgs());
             TrainEval.Result r = TrainEval.run(gin, cfg, opt);
             if (r.failed()) {
@@ -158,6 +159,9 @@ public final class TrainCommand {
             return 0;
         } catch (GinException e) {
             err.println(e.getMessage());
+            return 2;
+        } catch (ibc4j.environments.bridge.BridgeException e) {
+            err.println("train: " + e.getMessage());
             return 2;
         } catch (IOException | UncheckedIOException | IllegalArgumentException | UnsupportedOperationException e) {
             err.println("train: " + message(e));

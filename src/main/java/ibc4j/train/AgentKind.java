@@ -25,12 +25,22 @@ public interface AgentKind {
      * The network (initial weights derived from {@code seeds}), Keras Adam with {@code schedule} and the agent,
      * through gin; restored from {@code resumed} when it is not null.
      *
-     * @param hasEnv whether an env is evaluated (the policy then clips to its action spec)
+     * @param envActionSpec the evaluated env's bounded action spec (the policy clips to it); null: no env
      */
-    BcAgent agent(GinConfig gin, Seeds seeds, int obsDim, int actionDim, boolean hasEnv,
+    BcAgent agent(GinConfig gin, Seeds seeds, int obsDim, int actionDim, ibc4j.data.TensorSpec envActionSpec,
                   GetNormalizers.NormalizationInfo norm, SamplingSpec sampling, TrainCheckpoint.State resumed,
                   ExponentialDecay schedule) throws IOException;
 
-    /** The evaluation policy of a saved step: the network rebuilt through gin, the saved weights loaded. */
-    BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State saved) throws IOException;
+    /**
+     * The evaluation policy of a saved step for an env with this bounded action spec (the policy clips to it): the
+     * network rebuilt through gin, the saved weights loaded.
+     */
+    BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State saved, ibc4j.data.TensorSpec actionSpec)
+            throws IOException;
+
+    /** {@link #policy(GinConfig, int, TrainCheckpoint.State, ibc4j.data.TensorSpec)} for the particle env's [0, 1]. */
+    default BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State saved) throws IOException {
+        return policy(gin, obsDim, saved,
+                ibc4j.data.TensorSpec.bounded("action", 0f, 1f, saved.norm().minActions().length));
+    }
 }

@@ -44,11 +44,12 @@ public final class AgentKinds {
     }
 
     /** The agent's constructor arguments IBC's get_agent passes, for every agent. */
-    static Map<String, Object> agentArgs(boolean hasEnv, int actionDim, GetNormalizers.NormalizationInfo norm,
-                                                 SamplingSpec sampling, Object net, KerasAdam adam, long step) {
+    static Map<String, Object> agentArgs(TensorSpec envActionSpec, int actionDim,
+                                         GetNormalizers.NormalizationInfo norm,
+                                         SamplingSpec sampling, Object net, KerasAdam adam, long step) {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("time_step_spec", null);
-        args.put("action_spec", hasEnv ? TensorSpec.bounded("action", 0f, 1f, actionDim) : null);
+        args.put("action_spec", envActionSpec);
         args.put("action_sampling_spec", sampling);
         args.put("obs_norm_layer", norm.obsNorm());
         args.put("act_norm_layer", norm.actNorm());
@@ -90,24 +91,26 @@ public final class AgentKinds {
         }
 
         @Override
-        public BcAgent agent(GinConfig gin, Seeds seeds, int obsDim, int actionDim, boolean hasEnv,
+        public BcAgent agent(GinConfig gin, Seeds seeds, int obsDim, int actionDim, TensorSpec envActionSpec,
                              GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
                              TrainCheckpoint.State resumed, ExponentialDecay schedule) throws IOException {
             MLPEBM net = network(gin, seeds.derive("MLPEBM", 0), obsDim, actionDim);
             KerasAdam adam = restore(net.graph().params(), net.spectralNormState(), resumed, schedule);
             long step = resumed == null ? 0 : resumed.step();
-            return gin.make(ImplicitBCAgent.class, agentArgs(hasEnv, actionDim, norm, sampling, net, adam, step));
+            return gin.make(ImplicitBCAgent.class, agentArgs(envActionSpec, actionDim, norm, sampling, net, adam,
+                    step));
         }
 
         @Override
-        public BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State s) throws IOException {
+        public BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State s, TensorSpec actionSpec)
+                throws IOException {
             int actionDim = s.norm().minActions().length;
             MLPEBM ebm = network(gin, new Seeds(s.seed()).derive("MLPEBM", 0), obsDim, actionDim);
             TrainCheckpoint.loadInto(ebm.graph().params(), s.params());
             TrainCheckpoint.loadStateInto(ebm.spectralNormState(), s.networkState());
             Map<String, Object> args = new LinkedHashMap<>();
             args.put("time_step_spec", null);
-            args.put("action_spec", TensorSpec.bounded("action", 0f, 1f, actionDim));
+            args.put("action_spec", actionSpec);
             args.put("action_sampling_spec", s.sampling());
             args.put("actor_network", ebm);
             args.put("obs_norm_layer", s.norm().obsNorm());
@@ -140,22 +143,23 @@ public final class AgentKinds {
         }
 
         @Override
-        public BcAgent agent(GinConfig gin, Seeds seeds, int obsDim, int actionDim, boolean hasEnv,
+        public BcAgent agent(GinConfig gin, Seeds seeds, int obsDim, int actionDim, TensorSpec envActionSpec,
                              GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
                              TrainCheckpoint.State resumed, ExponentialDecay schedule) throws IOException {
             MLPMSE net = network(gin, seeds.derive("MLPMSE", 0), obsDim, actionDim, norm);
             KerasAdam adam = restore(net.graph().params(), Map.of(), resumed, schedule);
             long step = resumed == null ? 0 : resumed.step();
-            return gin.make(MseAgent.class, agentArgs(hasEnv, actionDim, norm, sampling, net, adam, step));
+            return gin.make(MseAgent.class, agentArgs(envActionSpec, actionDim, norm, sampling, net, adam, step));
         }
 
         @Override
-        public BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State s) throws IOException {
+        public BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State s, TensorSpec actionSpec)
+                throws IOException {
             int actionDim = s.norm().minActions().length;
             MLPMSE mse = network(gin, new Seeds(s.seed()).derive("MLPMSE", 0), obsDim, actionDim, s.norm());
             TrainCheckpoint.loadInto(mse.graph().params(), s.params());
             TrainCheckpoint.loadStateInto(Map.of(), s.networkState());
-            return new MsePolicy(TensorSpec.bounded("action", 0f, 1f, actionDim), mse, s.norm().obsNorm());
+            return new MsePolicy(actionSpec, mse, s.norm().obsNorm());
         }
     }
 }

@@ -44,21 +44,23 @@ final class MdnAgentKind implements AgentKind {
     }
 
     @Override
-    public BcAgent agent(GinConfig gin, Seeds seeds, int obsDim, int actionDim, boolean hasEnv,
+    public BcAgent agent(GinConfig gin, Seeds seeds, int obsDim, int actionDim, TensorSpec envActionSpec,
                          GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
                          TrainCheckpoint.State resumed, ExponentialDecay schedule) throws IOException {
         MLPMDN net = network(gin, seeds.derive("MLPMDN", 0), obsDim, actionDim, norm);
         KerasAdam adam = AgentKinds.restore(net.graph().params(), Map.of(), resumed, schedule);
         long step = resumed == null ? 0 : resumed.step();
-        return gin.make(MdnAgent.class, AgentKinds.agentArgs(hasEnv, actionDim, norm, sampling, net, adam, step));
+        return gin.make(MdnAgent.class,
+                AgentKinds.agentArgs(envActionSpec, actionDim, norm, sampling, net, adam, step));
     }
 
     @Override
-    public MdnPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State s) throws IOException {
+    public MdnPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State s, TensorSpec actionSpec)
+            throws IOException {
         int actionDim = s.norm().minActions().length;
         MLPMDN net = network(gin, new Seeds(s.seed()).derive("MLPMDN", 0), obsDim, actionDim, s.norm());
         TrainCheckpoint.loadInto(net.graph().params(), s.params());
         TrainCheckpoint.loadStateInto(Map.of(), s.networkState());
-        return new MdnPolicy(TensorSpec.bounded("action", 0f, 1f, actionDim), net, s.norm().obsNorm());
+        return new MdnPolicy(actionSpec, net, s.norm().obsNorm());
     }
 }

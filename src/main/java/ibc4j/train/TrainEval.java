@@ -64,11 +64,13 @@ public final class TrainEval {
      * @param progress           a progress bar on stderr (else a log line per fused block)
      * @param stopAfter          stop (after checkpointing) once this many steps ran in this process; 0: never
      * @param invocation         written into a new run dir as {@link RunInvocation#FILE}; null for none
+     * @param bridge             how to start the env bridge for tasks other than PARTICLE ({@code --python},
+     *                           {@code --ibc_root}); null when not given
      */
     public record Options(boolean video, int checkpointInterval, Path rootDirOverride, boolean progress,
-                          long stopAfter, RunInvocation invocation) {
+                          long stopAfter, RunInvocation invocation, ibc4j.environments.bridge.BridgeOptions bridge) {
         public static Options defaults() {
-            return new Options(false, 1000, null, false, 0, null);
+            return new Options(false, 1000, null, false, 0, null, null);
         }
     }
 
@@ -137,15 +139,10 @@ public final class TrainEval {
             throw new IllegalArgumentException("train_eval.dataset_path is not set: bind it, e.g. --gin_bindings="
                     + "\"train_eval.dataset_path='data/particle/2d_oracle_particle*.tfrecord'\"");
         }
-        boolean particle = tasks.contains("PARTICLE");
-        if (!particle && !skipEval) {
-            throw new UnsupportedOperationException("evaluating task " + tasks + " needs its simulator (block "
-                    + "pushing: PyBullet; D4RL: MuJoCo), which ibc4j does not have; train with --skip_eval");
-        }
         return new TrainEvalConfig(tasks, datasetPath, rootDir, lossType, network, batchSize, numIterations,
                 learningRate, decaySteps, replayCapacity, evalInterval, evalLossInterval, evalEpisodes,
                 fusedTrainSteps, sequenceLength, uniformBoundaryBuffer, datasetEvalFraction, tag, addTime, seed,
-                vizImg, skipEval || !particle, maxDataShards);
+                vizImg, skipEval, maxDataShards, goalTolerance);
     }
 
     /**
@@ -156,8 +153,16 @@ public final class TrainEval {
     public static Result run(GinConfig gin, TrainEvalConfig cfg, Options options) {
         Path root = options.rootDirOverride() != null ? options.rootDirOverride()
                 : runDir(cfg.rootDir(), cfg.tag(), cfg.addTime());
-        try {
-            return new TrainRun(gin, cfg, options, root).run();
+        boolean particle = cfg.tasks().contains("PARTICLE");
+        if (!particle && !cfg.skipEval() && options.bridge() == null) {
+            throw new UnsupportedOperationException("evaluating task " + cfg.tasks() + " runs IBC's own env in the "
+                    + "env bridge: pass --ibc_root=<IBC checkout> and --python=<Python with python/requirements.txt> "
+                    + "(docs/environments.md), or train with --skip_eval");
+        }
+        // Started before the data is read: a missing package or checkout stops the run before any training.
+        try (BridgeEval bridge = particle || cfg.skipEval() ? null
+                : BridgeEval.open(options.bridge(), cfg.tasks().get(0), cfg.sequenceLength(), cfg.goalTolerance())) {
+            return new TrainRun(gin, cfg, options, root, bridge).run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,6 +8,7 @@ import ibc4j.agents.Observations;
 import ibc4j.data.Batch;
 import ibc4j.data.SequenceWindow;
 import ibc4j.data.TrajectoryDataset;
+import ibc4j.environments.bridge.BridgeException;
 import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.normalizers.GetNormalizers;
 import ibc4j.normalizers.SamplingSpec;
@@ -43,11 +44,13 @@ final class TrainLoop {
     private final CheckpointStore checkpoints;
     private final CheckpointStore policies;
     private final ParticleEnv env;
+    /** IBC's env through the bridge (tasks other than PARTICLE), else null. */
+    private final BridgeEval bridge;
     private final List<TrainEval.EvalRecord> evals = new java.util.ArrayList<>();
 
     TrainLoop(TrainEvalConfig cfg, TrainEval.Options opt, Seeds seeds, Path root, TrajectoryDataset data,
               GetNormalizers.NormalizationInfo norm, SamplingSpec sampling, BcAgent agent,
-              CheckpointStore checkpoints, CheckpointStore policies, ParticleEnv env) {
+              CheckpointStore checkpoints, CheckpointStore policies, ParticleEnv env, BridgeEval bridge) {
         this.cfg = cfg;
         this.opt = opt;
         this.seeds = seeds;
@@ -59,6 +62,7 @@ final class TrainLoop {
         this.checkpoints = checkpoints;
         this.policies = policies;
         this.env = env;
+        this.bridge = bridge;
     }
 
     TrainEval.Result run(long startStep) throws IOException {
@@ -78,7 +82,8 @@ final class TrainLoop {
         try (TensorBoardWriter trainTb = TensorBoardWriter.open(root.resolve("train"));
              TensorBoardWriter evalTb = TensorBoardWriter.open(root.resolve("eval"));
              TensorBoardWriter actorTb = cfg.skipEval() ? null
-                     : TensorBoardWriter.open(root.resolve("eval").resolve("Particle-v0"));
+                     : TensorBoardWriter.open(root.resolve("eval").resolve(
+                         bridge != null ? bridge.envName() : "Particle-v0"));
              TrainProgress progress = new TrainProgress(opt.progress(), startStep, cfg.numIterations())) {
             long ranHere = 0;
             long blockStart = System.nanoTime();
@@ -184,8 +189,22 @@ final class TrainLoop {
     private void evaluate(long step, TensorBoardWriter actorTb, TensorBoardWriter evalTb) throws IOException {
         LOG.info("Evaluating policy at step {}: {} episodes", step, cfg.evalEpisodes());
         long t0 = System.nanoTime();
-        EvalActor.Result res = evalActor().evaluate(cfg.evalEpisodes(), seeds.derive("eval_noise", step),
-                cfg.vizImg() ? root.resolve("eval").resolve("Particle-v0") : null, n -> { });
+        EvalActor.Result res;
+        if (bridge != null) {
+            try {
+                res = bridge.evaluate(agent.policy()::action, norm.obsNorm().keySet(), cfg.evalEpisodes(),
+                        seeds.derive("eval_noise", step), n -> { });
+            } catch (BridgeException e) {
+                // A crashed or hung env fails this eval only; the next one gets a fresh server.
+                LOG.warn("eval at step {} failed, training goes on: {}", step, e.getMessage());
+                TrainEval.appendJsonLine(root.resolve("eval").resolve("metrics.jsonl"),
+                        new LinkedHashMap<>(Map.of("step", step, "failed", e.getMessage())));
+                return;
+            }
+        } else {
+            res = evalActor().evaluate(cfg.evalEpisodes(), seeds.derive("eval_noise", step),
+                    cfg.vizImg() ? root.resolve("eval").resolve("Particle-v0") : null, n -> { });
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         for (Map.Entry<String, Float> e : res.metrics().entrySet()) {
             actorTb.scalar("Metrics/" + e.getKey(), step, e.getValue());
@@ -203,8 +222,15 @@ final class TrainLoop {
         TrainEval.appendJsonLine(root.resolve("eval").resolve("metrics.jsonl"), record);
         evals.add(new TrainEval.EvalRecord(step, res.metrics()));
         if (opt.video()) {
-            Path gif = evalActor().writeVideo(root, step, 42L, seeds.derive("video_noise", step));
-            LOG.info("Wrote video for step {} to {}", step, gif);
+            try {
+                Path gif = bridge != null
+                        ? bridge.writeVideo(agent.policy()::action, norm.obsNorm().keySet(), root, step, 42L,
+                                seeds.derive("video_noise", step))
+                        : evalActor().writeVideo(root, step, 42L, seeds.derive("video_noise", step));
+                LOG.info("Wrote video for step {} to {}", step, gif);
+            } catch (BridgeException e) {
+                LOG.warn("video at step {} failed, training goes on: {}", step, e.getMessage());
+            }
         }
         writePlots();
     }

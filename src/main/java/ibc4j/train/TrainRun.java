@@ -1,6 +1,7 @@
 package ibc4j.train;
 
 import ibc4j.agents.BcAgent;
+import ibc4j.data.TensorSpec;
 import ibc4j.data.TrajectoryDataset;
 import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.gin.GinConfig;
@@ -31,8 +32,10 @@ final class TrainRun {
     private final Seeds seeds;
     private final AgentKind kind;
     private final ExponentialDecay schedule;
+    /** IBC's env through the bridge, for tasks other than PARTICLE; null otherwise. */
+    private final BridgeEval bridge;
 
-    TrainRun(GinConfig gin, TrainEvalConfig cfg, TrainEval.Options opt, Path root) {
+    TrainRun(GinConfig gin, TrainEvalConfig cfg, TrainEval.Options opt, Path root, BridgeEval bridge) {
         if (opt.checkpointInterval() < 1) {
             throw new IllegalArgumentException("the checkpoint interval must be positive; got "
                     + opt.checkpointInterval());
@@ -41,6 +44,7 @@ final class TrainRun {
         this.cfg = cfg;
         this.opt = opt;
         this.root = root;
+        this.bridge = bridge;
         this.seeds = new Seeds(cfg.seed());
         this.kind = AgentKinds.of(cfg.lossType(), cfg.network());
         this.schedule = new ExponentialDecay((float) cfg.learningRate(), cfg.decaySteps(), 0.99f);
@@ -61,7 +65,10 @@ final class TrainRun {
         for (String k : data.observationKeys()) {
             obsDim += data.observationSize(k) * cfg.sequenceLength();
         }
-        ParticleEnv env = cfg.skipEval() ? null : gin.make(ParticleEnv.class);
+        ParticleEnv env = cfg.skipEval() || bridge != null ? null : gin.make(ParticleEnv.class);
+        if (bridge != null) {
+            bridge.checkDataset(data.observationKeys(), actionDim);
+        }
         if (env != null && !env.observationSpaceKeys().containsAll(data.observationKeys())) {
             throw new IllegalArgumentException("the dataset's observations " + data.observationKeys()
                     + " are not the env's " + env.observationSpaceKeys());
@@ -98,6 +105,10 @@ final class TrainRun {
             float[] hi = new float[actionDim];
             java.util.Arrays.fill(lo, env != null ? 0f : Float.NEGATIVE_INFINITY);
             java.util.Arrays.fill(hi, env != null ? 1f : Float.POSITIVE_INFINITY);
+            if (bridge != null) {
+                lo = bridge.actionBound(false, actionDim);
+                hi = bridge.actionBound(true, actionDim);
+            }
             sampling = SamplingSpec.of(norm.minActions(), norm.maxActions(), lo, hi,
                     (float) cfg.uniformBoundaryBuffer(), norm::normalizeActions);
         }
@@ -107,7 +118,9 @@ final class TrainRun {
                 sampling.normalizedMin(), sampling.normalizedMax(),
                 java.util.Arrays.toString(sampling.bufferedMin()), java.util.Arrays.toString(sampling.bufferedMax()));
 
-        BcAgent agent = kind.agent(gin, seeds, obsDim, actionDim, env != null, norm, sampling, resumed,
+        TensorSpec envActionSpec = bridge != null ? bridge.actionSpec()
+                : env != null ? TensorSpec.bounded("action", 0f, 1f, actionDim) : null;
+        BcAgent agent = kind.agent(gin, seeds, obsDim, actionDim, envActionSpec, norm, sampling, resumed,
                 schedule);
         long step = agent.trainStep();
 
@@ -121,7 +134,7 @@ final class TrainRun {
         }
 
         TrainLoop loop = new TrainLoop(cfg, opt, seeds, root, data, norm, sampling, agent, checkpoints, policies,
-                env);
+                env, bridge);
         return loop.run(step);
     }
 }

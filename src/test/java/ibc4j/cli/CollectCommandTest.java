@@ -38,9 +38,9 @@ class CollectCommandTest {
     }
 
     @Test
-    void refusesTasksThatNeedASimulator(@TempDir Path dir) {
+    void blockPushingNeedsTheIbcCheckoutForTheBridge(@TempDir Path dir) {
         assertEquals(2, run("--task=PUSH", "--policy=oracle_push", "--dataset_path=" + dir.resolve("x.tfrecord")));
-        assertTrue(err.toString().contains("only --task=PARTICLE --policy=particle_green_then_blue"), err.toString());
+        assertTrue(err.toString().contains("pass --ibc_root=<IBC checkout>"), err.toString());
     }
 
     @Test

@@ -207,7 +207,7 @@ class TrainCommandTest {
         err.reset();
         assertEquals(2, run("--gin_file=" + gin, "--task=PUSH", "--gin_bindings=train_eval.root_dir='" + dir + "'",
                 "--gin_bindings=train_eval.dataset_path='" + dataset + "'"));
-        assertTrue(err.toString().contains("needs its simulator"), err.toString());
+        assertTrue(err.toString().contains("pass --ibc_root=<IBC checkout>"), err.toString());
         err.reset();
         assertEquals(2, train(dir, "--gin_bindings=ResNetLayer.normalizer = 'layer'"));
         assertTrue(err.toString().contains("ResNetLayer.normalizer = 'layer' is not implemented"), err.toString());

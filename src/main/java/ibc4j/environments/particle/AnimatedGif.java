@@ -31,12 +31,12 @@ import javax.imageio.stream.ImageOutputStream;
  * are mostly flat colours, so this is exact or nearly so, and much faster than the writer's own quantizer.
  * Frames are drawn one at a time, so a long 16-D episode never holds all of them in memory.
  */
-final class AnimatedGif {
+public final class AnimatedGif {
     private AnimatedGif() {
     }
 
     /** Writes {@code frameCount} frames, {@code frame.apply(i)} for i = 0.., all of one size. */
-    static void write(int frameCount, IntFunction<BufferedImage> frame, int delayCentis, Path path) {
+    public static void write(int frameCount, IntFunction<BufferedImage> frame, int delayCentis, Path path) {
         if (frameCount < 1) {
             throw new IllegalArgumentException("no frames for " + path);
         }
