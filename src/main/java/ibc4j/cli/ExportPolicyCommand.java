@@ -2,7 +2,9 @@ package ibc4j.cli;
 
 import ibc4j.agents.BcPolicy;
 import ibc4j.agents.IbcPolicy;
+import ibc4j.agents.MsePolicy;
 import ibc4j.agents.policy.IbcPolicyLayer;
+import ibc4j.agents.policy.PolicyLayer;
 import ibc4j.agents.policy.PolicyModels;
 import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
@@ -30,8 +32,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * {@code ibc4j export-policy --root_dir=RUN --out=policy.zip}: a saved step's IbcPolicy, rebuilt as {@code eval}
- * rebuilds it (the run's config, the step's weights), written as a DL4J model ({@link PolicyModels}) that any JVM
+ * {@code ibc4j export-policy --root_dir=RUN --out=policy.zip}: a saved step's policy (IbcPolicy, or the MSE
+ * baseline's), rebuilt as {@code eval} rebuilds it (the run's config, the step's weights), written as a DL4J model ({@link PolicyModels}) that any JVM
  * program loads with {@code ModelSerializer.restoreComputationGraph} and calls with {@code output(observation)}.
  */
 public final class ExportPolicyCommand {
@@ -106,21 +108,29 @@ public final class ExportPolicyCommand {
             AgentKind kind = AgentKinds.of(String.valueOf(gin.queryParameter("train_eval.loss_type")),
                     String.valueOf(gin.queryParameter("train_eval.network")));
             BcPolicy policy = kind.policy(gin, obsDim, s);
-            if (!(policy instanceof IbcPolicy ibc)) {
+            ComputationGraph graph;
+            String how;
+            if (policy instanceof IbcPolicy ibc) {
+                graph = PolicyModels.export(ibc, seed);
+                IbcPolicyLayer l = (IbcPolicyLayer) PolicyModels.policyLayer(graph);
+                how = "IbcPolicy: " + (l.isUseDfo() ? "DFO" : "") + (l.isUseDfo() && l.isUseLangevin() ? " + " : "")
+                        + (l.isUseLangevin() ? "Langevin" : "") + " over " + l.getNumActionSamples()
+                        + " samples; noise seed " + seed;
+            } else if (policy instanceof MsePolicy mse) {
+                graph = PolicyModels.export(mse);
+                how = "MSE policy (deterministic)";
+            } else {
                 throw new UnsupportedOperationException("exporting a train_eval.loss_type = '" + kind.lossType()
-                        + "' policy is not supported yet; export-policy writes IbcPolicy ('ebm') runs");
+                        + "' policy is not supported");
             }
-            ComputationGraph graph = PolicyModels.export(ibc, seed);
             ModelSerializer.writeModel(graph, target.toFile(), false);
-            IbcPolicyLayer layer = (IbcPolicyLayer) graph.getLayer(PolicyModels.OUTPUT).conf().getLayer();
+            PolicyLayer layer = PolicyModels.policyLayer(graph);
             out.println("wrote " + target + " (step " + s.step() + ", " + file.getFileName() + ")");
             out.println("  input  '" + PolicyModels.INPUT + "' [B, " + layer.getNIn() + "]: raw observations, "
                     + layer.getHistoryLength() + " frames oldest first, each " + describe(layer));
             out.println("  output [B, " + layer.getNOut() + "]: the action" + (particle ? " (clipped to [0, 1])"
                     : " (not clipped: no env action spec for task " + inv.task() + ")"));
-            out.println("  " + (layer.isUseDfo() ? "DFO" : "") + (layer.isUseDfo() && layer.isUseLangevin() ? " + "
-                    : "") + (layer.isUseLangevin() ? "Langevin" : "") + " over " + layer.getNumActionSamples()
-                    + " samples; noise seed " + seed);
+            out.println("  " + how);
             return 0;
         } catch (GinException e) {
             err.println(e.getMessage());
@@ -131,7 +141,7 @@ public final class ExportPolicyCommand {
         }
     }
 
-    private static String describe(IbcPolicyLayer layer) {
+    private static String describe(PolicyLayer layer) {
         String[] keys = layer.getObsKeys();
         int[] dims = layer.getObsKeyDims();
         List<String> parts = new ArrayList<>();

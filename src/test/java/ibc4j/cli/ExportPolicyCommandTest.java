@@ -120,6 +120,40 @@ class ExportPolicyCommandTest {
     }
 
     @Test
+    void anMseRunExportsItsDeterministicPolicy() throws Exception {
+        Path gin = shared.resolve("mse.gin");
+        Files.writeString(gin, String.join("\n", "train_eval.loss_type = 'mse'", "train_eval.network = 'MLPMSE'",
+                "train_eval.batch_size = 8", "train_eval.num_iterations = 2", "train_eval.replay_capacity = 64",
+                "train_eval.eval_interval = 2", "train_eval.eval_episodes = 1", "train_eval.fused_train_steps = 2",
+                "get_normalizers.num_samples = 200", "get_normalizers.nested_obs = True",
+                "MLPMSE.layers = 'ResNetPreActivation'", "MLPMSE.width = 16", "MLPMSE.rate = 0.1",
+                "ParticleEnv.n_steps = 5", ""));
+        String dataset = shared.resolve("data/2d_oracle_particle_*.tfrecord").toString();
+        assertEquals(0, TrainCommand.run(new String[] {"--gin_file=" + gin, "--task=PARTICLE", "--progress=log",
+                "--tag=mse", "--checkpoint_interval=2", "--gin_bindings=train_eval.dataset_path='" + dataset + "'",
+                "--gin_bindings=train_eval.root_dir='" + shared.resolve("runs") + "'"},
+                new PrintStream(new ByteArrayOutputStream()), System.err));
+        Path mseRun = shared.resolve("runs/mse");
+        Path model = shared.resolve("mse.zip");
+        assertEquals(0, export("--root_dir=" + mseRun, "--step=2", "--out=" + model), err.toString());
+        assertTrue(out.toString().contains("MSE policy (deterministic)"), out.toString());
+
+        CheckpointStore.Checkpoint ckpt = CheckpointStore.load(mseRun.resolve("train/checkpoints/ckpt-2.zip"));
+        GinConfig g = RunInvocation.fromCheckpointMeta(ckpt.meta()).orElseThrow()
+                .gin(IbcConfigurables.registry(), List.of());
+        TrainCheckpoint.State s = TrainCheckpoint.fromCheckpoint(ckpt, new ExponentialDecay(1e-3f, 100, 0.99f));
+        ibc4j.agents.BcPolicy policy = AgentKinds.of("mse", "MLPMSE").policy(g, 16, s);
+        ComputationGraph restored = ModelSerializer.restoreComputationGraph(model.toFile(), false);
+        Nd4j.getRandom().setSeed(5);
+        Map<String, INDArray> obs = new TreeMap<>();
+        for (String k : List.of("pos_agent", "pos_first_goal", "pos_second_goal", "vel_agent")) {
+            obs.put(k, Nd4j.rand(DataType.FLOAT, 3, 2, 2));
+        }
+        assertArrayEquals(policy.action(obs, null).dup('c').data().asFloat(),
+                restored.outputSingle(Observations.flatten(obs)).dup('c').data().asFloat(), 0f);
+    }
+
+    @Test
     void mistakesExit2WithOneClearLine() throws Exception {
         Path model = shared.resolve("exists.zip");
         Files.writeString(model, "x");

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ibc4j.agents.IbcPolicy;
+import ibc4j.agents.MsePolicy;
 import ibc4j.agents.Observations;
 import ibc4j.data.TensorSpec;
 import ibc4j.gin.Tuple;
 import ibc4j.networks.MLPEBM;
+import ibc4j.networks.MLPMSE;
 import ibc4j.normalizers.Normalizers;
 import ibc4j.normalizers.SamplingSpec;
 import ibc4j.runtime.NoiseSource;
@@ -112,15 +114,30 @@ class PolicyModelsTest {
         INDArray first = g.outputSingle(flat).dup();
         INDArray second = g.outputSingle(flat).dup();
         assertFalse(first.equals(second), "successive calls continue the generator: new draws");
-        PolicyModels.policyLayer(g).reseed(SEED);
+        PolicyModels.ibcPolicyLayer(g).reseed(SEED);
         assertEquals(first, g.outputSingle(flat), "reseeding restarts the draws");
 
         MLPEBM other = net(6);
         g.setParams(other.graph().params()); // another checkpoint's flat parameters, as saved
-        PolicyModels.policyLayer(g).reseed(SEED);
+        PolicyModels.ibcPolicyLayer(g).reseed(SEED);
         INDArray expected = policy(other, false, true, false, null).action(Map.of("pos", Nd4j.zeros(1, T, 3),
                 "vel", Nd4j.zeros(1, T, 1)), NoiseSource.ownGenerator(SEED));
         assertArrayEquals(floats(expected), floats(g.outputSingle(Nd4j.zeros(DataType.FLOAT, 1, 4 * T))), 0f);
+    }
+
+    @Test
+    void mseBaselineRoundTripsAndActsAsMsePolicy() throws Exception {
+        Normalizers.Std denorm = new Normalizers.Std(new float[] {0.5f, 0.4f}, new float[] {0.2f, 0.3f});
+        Nd4j.getRandom().setSeed(8);
+        MLPMSE net = MLPMSE.create(MLPMSE.Config.particle().withWidth(16), 4 * T, 2, 8, denorm,
+                org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED);
+        MsePolicy policy = new MsePolicy(TensorSpec.bounded("action", 0f, 1f, 2), net, obsNorm());
+        ComputationGraph restored = roundTrip(PolicyModels.export(policy));
+        assertTrue(restored.getConfiguration().toJson().contains(MsePolicyLayer.class.getName()));
+        Map<String, INDArray> obs = rawObs(4, 11);
+        float[] expected = floats(policy.action(obs, null));
+        assertArrayEquals(expected, floats(restored.outputSingle(Observations.flatten(obs))), 0f);
+        assertFalse(java.util.Arrays.equals(expected, floats(policy.action(rawObs(4, 12), null))));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package ibc4j.agents.policy;
 
-import ibc4j.networks.MLPEBM;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,19 +9,20 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The parameters of an {@link IbcPolicyLayer}: one entry, {@value #KEY}, the MLPEBM graph's whole flat parameter
- * array in that graph's layout (so an ibc4j checkpoint's parameters load into it unchanged). A freshly initialised
- * layer gets MLPEBM's own initialisation (N(0, 0.05)) with seed {@value #INIT_SEED}.
+ * The parameters of a {@link PolicyLayer}: one entry, {@value #KEY}, the policy network's whole flat parameter
+ * array in that network's own DL4J graph layout (MLPEBM's, MLPMSE's), so an ibc4j checkpoint's parameters load
+ * into it unchanged. A freshly initialised layer gets the network's own initialisation (N(0, 0.05)) with seed
+ * {@value #INIT_SEED}.
  */
-public final class EbmParamInitializer implements ParamInitializer {
+public final class NetworkParamInitializer implements ParamInitializer {
     /** The single parameter key. */
-    public static final String KEY = "ebm";
+    public static final String KEY = "network";
     /** The seed of a fresh layer's weights (an exported policy overwrites them). */
     public static final long INIT_SEED = 0L;
 
-    static final EbmParamInitializer INSTANCE = new EbmParamInitializer();
+    static final NetworkParamInitializer INSTANCE = new NetworkParamInitializer();
 
-    private EbmParamInitializer() {}
+    private NetworkParamInitializer() {}
 
     @Override
     public long numParams(NeuralNetConfiguration conf) {
@@ -31,7 +31,7 @@ public final class EbmParamInitializer implements ParamInitializer {
 
     @Override
     public long numParams(Layer layer) {
-        return ((IbcPolicyLayer) layer).numEbmParams();
+        return ((PolicyLayer) layer).numNetworkParams();
     }
 
     @Override
@@ -61,14 +61,13 @@ public final class EbmParamInitializer implements ParamInitializer {
 
     @Override
     public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-        IbcPolicyLayer layer = (IbcPolicyLayer) conf.getLayer();
-        if (paramsView.length() != layer.numEbmParams()) {
-            throw new IllegalArgumentException("IbcPolicyLayer: parameter view of " + paramsView.length()
-                    + " values, the EBM has " + layer.numEbmParams());
+        PolicyLayer layer = (PolicyLayer) conf.getLayer();
+        if (paramsView.length() != layer.numNetworkParams()) {
+            throw new IllegalArgumentException(layer.getClass().getSimpleName() + ": parameter view of "
+                    + paramsView.length() + " values, the network has " + layer.numNetworkParams());
         }
         if (initializeParams) {
-            MLPEBM fresh = layer.newEbm(INIT_SEED);
-            paramsView.assign(fresh.graph().params().reshape(paramsView.shape()));
+            paramsView.assign(layer.freshParams(INIT_SEED).reshape(paramsView.shape()));
         }
         Map<String, INDArray> table = new LinkedHashMap<>();
         table.put(KEY, paramsView);
