@@ -62,31 +62,17 @@ public interface NoiseSource {
 
     /** Draws from ND4J's global generator as it stands (TF's global generator). */
     public static NoiseSource nd4jGlobal() {
-        return over(Nd4j::getRandom);
-    }
-
-    /**
-     * Draws from a generator of its own, seeded with {@code seed}; the global one is not touched. Successive
-     * draws continue that generator's stream, so the same seed and the same calls give the same draws.
-     */
-    public static NoiseSource ownGenerator(long seed) {
-        org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
-        return over(() -> rng);
-    }
-
-    /** Uniform, normal and categorical draws from the generator {@code rng} gives at each draw. */
-    private static NoiseSource over(java.util.function.Supplier<org.nd4j.linalg.api.rng.Random> rng) {
         return new NoiseSource() {
             @Override
             public void uniform(INDArray out) {
                 Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.random.impl.UniformDistribution(out, 0.0, 1.0),
-                        rng.get());
+                        Nd4j.getRandom());
             }
 
             @Override
             public void normal(INDArray out) {
                 Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.random.impl.GaussianDistribution(out, 0.0, 1.0),
-                        rng.get());
+                        Nd4j.getRandom());
             }
 
             @Override
@@ -103,7 +89,7 @@ public interface NoiseSource {
                         cdf[j] = total;
                     }
                     for (int s = 0; s < numSamples; s++) {
-                        double u = rng.get().nextDouble() * total;
+                        double u = Nd4j.getRandom().nextDouble() * total;
                         int idx = java.util.Arrays.binarySearch(cdf, u);
                         out[r][s] = Math.min(n - 1, idx >= 0 ? idx + 1 : -idx - 1);
                     }

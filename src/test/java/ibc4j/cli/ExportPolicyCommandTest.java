@@ -10,6 +10,7 @@ import ibc4j.agents.Observations;
 import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
 import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.agents.policy.PortableNoise;
 import ibc4j.runtime.NoiseSource;
 import ibc4j.train.AgentKinds;
 import ibc4j.train.CheckpointStore;
@@ -106,7 +107,7 @@ class ExportPolicyCommandTest {
                 + "pos_first_goal 2, pos_second_goal 2, vel_agent 2"), out.toString());
         ComputationGraph restored = ModelSerializer.restoreComputationGraph(model.toFile(), false);
         IbcPolicy policy = evalPolicy(run.resolve("train/checkpoints/ckpt-4.zip"));
-        NoiseSource noise = NoiseSource.ownGenerator(7);
+        NoiseSource noise = new PortableNoise(7);
         Nd4j.getRandom().setSeed(3);
         for (int call = 0; call < 2; call++) {
             Map<String, INDArray> obs = new TreeMap<>();

@@ -13,9 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the layer's architecture (same flat layout) and calls {@link IbcPolicy#action} on it, so the samplers run in
  * ibc4j's own kernels ({@code EbmKernel}, {@code Mcmc}, {@code Dfo}) exactly as in training and evaluation.
  *
- * <p>Random draws: the layer owns one generator, seeded with {@link IbcPolicyLayer#getNoiseSeed()} when the layer
- * is instantiated (building, restoring or cloning the graph); every forward pass continues its stream, so a
- * restored policy's first call draws what the saved policy's first call drew. {@link #reseed} restarts it and
+ * <p>Random draws: the layer owns one {@link PortableNoise} generator, seeded with
+ * {@link IbcPolicyLayer#getNoiseSeed()} when the layer is instantiated (building, restoring or cloning the graph);
+ * every forward pass continues its stream, so a restored policy's calls draw what the saved policy's calls drew,
+ * in any JVM. {@link #reseed} restarts it and
  * {@link #useNoise} replaces it.
  */
 public class IbcPolicyLayerImpl extends PolicyLayerImpl<IbcPolicyLayer> {
@@ -29,7 +30,7 @@ public class IbcPolicyLayerImpl extends PolicyLayerImpl<IbcPolicyLayer> {
 
     /** Restarts this layer's generator at {@code seed}. */
     public void reseed(long seed) {
-        noise = NoiseSource.ownGenerator(seed);
+        noise = new PortableNoise(seed);
     }
 
     /** Draws from {@code source} from now on (e.g. {@link NoiseSource#replay} in tests). */

@@ -83,7 +83,7 @@ class PolicyModelsTest {
         ComputationGraph restored = roundTrip(PolicyModels.export(policy, SEED));
         assertTrue(restored.getConfiguration().toJson().contains(IbcPolicyLayer.class.getName()));
         assertEquals(policy.network().graph().params(), restored.params());
-        NoiseSource noise = NoiseSource.ownGenerator(SEED);
+        NoiseSource noise = new PortableNoise(SEED);
         for (int call = 0; call < 2; call++) {
             Map<String, INDArray> obs = rawObs(3, 10 + call);
             INDArray expected = policy.action(obs, noise);
@@ -121,7 +121,7 @@ class PolicyModelsTest {
         g.setParams(other.graph().params()); // another checkpoint's flat parameters, as saved
         PolicyModels.ibcPolicyLayer(g).reseed(SEED);
         INDArray expected = policy(other, false, true, false, null).action(Map.of("pos", Nd4j.zeros(1, T, 3),
-                "vel", Nd4j.zeros(1, T, 1)), NoiseSource.ownGenerator(SEED));
+                "vel", Nd4j.zeros(1, T, 1)), new PortableNoise(SEED));
         assertArrayEquals(floats(expected), floats(g.outputSingle(Nd4j.zeros(DataType.FLOAT, 1, 4 * T))), 0f);
     }
 
@@ -138,6 +138,22 @@ class PolicyModelsTest {
         float[] expected = floats(policy.action(obs, null));
         assertArrayEquals(expected, floats(restored.outputSingle(Observations.flatten(obs))), 0f);
         assertFalse(java.util.Arrays.equals(expected, floats(policy.action(rawObs(4, 12), null))));
+    }
+
+    @Test
+    void theDrawsAreJavaUtilRandomsSoEveryJvmRepeatsThem() {
+        INDArray u = Nd4j.create(DataType.FLOAT, 2, 3);
+        INDArray g = Nd4j.create(DataType.FLOAT, 2);
+        PortableNoise noise = new PortableNoise(42);
+        noise.uniform(u);
+        noise.normal(g);
+        java.util.Random spec = new java.util.Random(42); // its algorithm is fixed by its specification
+        float[] expected = new float[6];
+        for (int i = 0; i < 6; i++) {
+            expected[i] = spec.nextFloat();
+        }
+        assertArrayEquals(expected, floats(u), 0f, "c-order fill");
+        assertArrayEquals(new float[] {(float) spec.nextGaussian(), (float) spec.nextGaussian()}, floats(g), 0f);
     }
 
     @Test
