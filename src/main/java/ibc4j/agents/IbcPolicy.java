@@ -171,6 +171,22 @@ public final class IbcPolicy implements BcPolicy {
         return new IbcPolicy(this, settings.withNoiseScale(1.0));
     }
 
+    /**
+     * Everything this policy computes with besides the network's weights, as resolved (bounds as the float32
+     * values the samplers use; {@code envBounds} null when there is no clip spec).
+     */
+    public record Settings(int numActionSamples, boolean clip, boolean training, boolean useDfo, boolean useLangevin,
+                           double inferenceLangevinNoiseScale, boolean optimizeAgain, double againStepsizeInit,
+                           double againStepsizeFinal, float[] minActions, float[] maxActions, float[][] envBounds,
+                           Object obsNormLayer, Object actDenormLayer, LangevinConfig langevin) {}
+
+    public Settings settings() {
+        return new Settings(numActionSamples, clip, training, useDfo, useLangevin, inferenceLangevinNoiseScale,
+                optimizeAgain, againStepsizeInit, againStepsizeFinal, minActions.clone(), maxActions.clone(),
+                envBounds == null ? null : new float[][] {envBounds[0].clone(), envBounds[1].clone()}, obsNormLayer,
+                actDenormLayer, langevin);
+    }
+
     public MLPEBM network() {
         return net;
     }

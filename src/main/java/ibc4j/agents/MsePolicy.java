@@ -39,6 +39,16 @@ public final class MsePolicy implements BcPolicy {
         return net;
     }
 
+    /** The obs_norm_layer given at construction, or null. */
+    public Object obsNormLayer() {
+        return obsNormLayer;
+    }
+
+    /** {@code {min, max}} of the clip, or null when nothing is clipped. */
+    public float[][] clipBounds() {
+        return bounds == null ? null : new float[][] {bounds[0].clone(), bounds[1].clone()};
+    }
+
     /** The greedy actions {@code [B, A]} for raw observations (per key {@code [B, T, d]}); {@code noise} is unused. */
     @Override
     public INDArray action(Map<String, INDArray> observations, NoiseSource noise) {

@@ -237,7 +237,7 @@ public final class EvalCommand {
         return l.stream().map(p -> p.getFileName().toString()).toList();
     }
 
-    private static int intBinding(GinConfig gin, String selector, String param, int dflt) {
+    static int intBinding(GinConfig gin, String selector, String param, int dflt) {
         try {
             Object v = gin.queryParameter(selector + "." + param);
             return v instanceof Number n ? n.intValue() : dflt;

@@ -18,6 +18,7 @@ public final class Main {
             "  collect --dataset_path=F [--num_episodes=N --replicas=R ...]   IBC's oracle data collection",
             "  train --gin_file=F --task=PARTICLE [--tag T --add_time --gin_bindings B ...]   IBC's train_eval",
             "  eval --root_dir=RUN [--step N] [--eval_episodes N] [--video] [--viz_img]   evaluate a run's policy",
+            "  export-policy --root_dir=RUN --out=F [--step N] [--noise_seed S]   a saved policy as a DL4J model",
             "  quickstart [RUN_DIR]              collect 2-D particle demos, train, evaluate (a few minutes)",
             "  test                              run the test suite (handled by the ./ibc4j launcher)");
 
@@ -67,6 +68,8 @@ public final class Main {
                 return TrainCommand.run(rest, System.out, System.err);
             case "eval":
                 return EvalCommand.run(rest, System.out, System.err);
+            case "export-policy":
+                return ExportPolicyCommand.run(rest, System.out, System.err);
             case "quickstart":
                 return QuickstartCommand.run(rest, System.out, System.err);
             default:

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * packages do not use each other (parity and bench, for example, are independent). The order mirrors how IBC's
  * modules build on each other: a pure gin library; run-time plumbing; environments and optimizers; data; the
  * normalizers computed from data; networks; the Langevin/DFO engine (IBC's agents/mcmc.py, which the gradient
- * penalty reads); losses; agents; train; the one composition root that registers IBC's configurables; the tools.
+ * penalty reads); losses; agents; the agents' policies packaged as DL4J models; train; the one composition root that registers IBC's configurables; the tools.
  */
 class LayeringTest {
     /** Each inner list is one layer; {@code ".."} includes subpackages. */
@@ -32,6 +32,7 @@ class LayeringTest {
             List.of("ibc4j.agents.mcmc.."),
             List.of("ibc4j.losses.."),
             List.of("ibc4j.agents"),
+            List.of("ibc4j.agents.policy.."),
             List.of("ibc4j.train.."),
             List.of("ibc4j.configurables.."),
             List.of("ibc4j.parity..", "ibc4j.bench.."),

@@ -25,6 +25,7 @@ class CommandHelpTest {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         return switch (command) {
             case "eval" -> EvalCommand.run(args, o, e);
+            case "export-policy" -> ExportPolicyCommand.run(args, o, e);
             case "collect" -> CollectCommand.run(args, o, e);
             case "train" -> TrainCommand.run(args, o, e);
             case "quickstart" -> QuickstartCommand.run(args, o, e);
@@ -36,7 +37,8 @@ class CommandHelpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"eval", "collect", "train", "quickstart", "bench", "describe", "gin parse"})
+    @ValueSource(strings = {"eval", "export-policy", "collect", "train", "quickstart", "bench", "describe",
+            "gin parse"})
     void helpPrintsUsageAndExitsZero(String command) {
         assertEquals(0, run(command, "--help"), err.toString());
         assertTrue(out.toString().contains("usage: ibc4j " + command), out.toString());
@@ -44,7 +46,7 @@ class CommandHelpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"eval", "collect"})
+    @ValueSource(strings = {"eval", "export-policy", "collect"})
     void helpNeedsNoneOfTheRequiredOptions(String command) {
         assertEquals(0, run(command, "-h"), err.toString());
         assertTrue(out.toString().contains("usage: ibc4j " + command), out.toString());
