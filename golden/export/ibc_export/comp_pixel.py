@@ -59,7 +59,7 @@ def _specs(shape):
 def _inputs(st, shape, name):
   """uint8 frames, per-pixel z-score statistics, normalized float obs."""
   rng = np.random.Generator(np.random.PCG64(NOISE_SEED[st.case] +
-                                            (0 if name == 'ebm' else 100)))
+                                            {'ebm': 0, 'mse': 100, 'spatial': 200}[name]))
   h, w = shape['raw']
   b = shape['b']
   rgb = rng.integers(0, 256, size=(b, SEQUENCE_LENGTH, h, w, 3),
@@ -255,4 +255,96 @@ def comp_conv_mlp_mse_forward(out, st):
   c.add('mlp', log['mlp'][1], 'output', note='ResNetPreActivation output')
   c.add('head', log['head'][1], 'output', note='normalized action')
   c.add('action', action, 'output', note='act_denorm_layer(head)')
+  return c
+
+
+SPATIAL_BINDINGS = ['SpatialAttentionEncoder.filters = 16',
+                    'SpatialAttentionEncoder.num_blocks = 2',
+                    'SpatialAttentionEncoder.num_heads = 8',
+                    'DenseResnetValue.width = 32',
+                    'DenseResnetValue.num_blocks = 1']
+SPATIAL_TEMPERATURE = 0.7
+
+
+def _spatial_layers(enc):
+  out = [('sa_conv0', enc.conv0)]
+  for i, blk in enumerate(enc.blocks):
+    out += [('sa_block%d_conv0' % i, blk.conv0), ('sa_block%d_conv1' % i, blk.conv1),
+            ('sa_block%d_conv2' % i, blk.conv2), ('sa_block%d_conv3' % i, blk.conv3)]
+  out.append(('sa_conv1', enc.conv1))
+  return out
+
+
+def comp_spatial_attention_forward(out, st):
+  shape = _shapes(st)
+  c = Component(out, 'spatial_attention_forward', st.case,
+                'ibc/networks/layers/spatial_attention_encoder.py:'
+                'SpatialAttentionEncoder.call (in PixelEBM)',
+                'PixelEBM with encoder_network=\'SpatialAttentionEncoder\', '
+                'training=False: the coord-conv input, every conv of the '
+                'encoder, the spatial soft-argmax keypoints, the energies '
+                'and -df/da')
+  obs_spec, act_spec = _specs(shape)
+  th, tw = shape['target']
+  gin.clear_config()
+  gin.parse_config(SPATIAL_BINDINGS)
+  try:
+    tf.keras.utils.set_random_seed(WEIGHTS_SEED[st.case] + 200)
+    net = pixel_ebm.PixelEBM(obs_spec, act_spec,
+                             encoder_network='SpatialAttentionEncoder',
+                             value_network='DenseResnetValue',
+                             target_height=th, target_width=tw)
+  finally:
+    gin.clear_config()
+  rng, rgb, frames, mean, std, normalized = _inputs(st, shape, 'spatial')
+  b, n = shape['b'], shape['n']
+  actions = rng.uniform(-1., 1., size=(b * n, ACTION_DIM)).astype(F32)
+  obs = {'rgb': normalized}
+  enc = net._encoder  # pylint: disable=protected-access
+  net((obs, tf.constant(actions)), training=False)  # builds every variable
+  enc.spatial_softmax.temperature.assign(SPATIAL_TEMPERATURE)
+  taps_map = dict(_spatial_layers(enc))
+  taps_map['spatial_softmax'] = enc.spatial_softmax
+  with layer_taps(taps_map) as log:
+    energy, _ = net((obs, tf.constant(actions)), training=False)
+  encoding = net.encode(obs, training=False)
+  tiled = nest_utils.tile_batch(encoding, n)
+  de_dact, energies = taps.ORIG_MCMC['gradient_wrt_act'](
+      net, obs, tf.constant(actions), training=False, network_state=(),
+      tfa_step_type=(), apply_exp=False, obs_encoding=tiled)
+  named = _spatial_layers(enc) + _value_layers(net._value)  # pylint: disable=protected-access
+  by_ref = {}
+  for name, layer in named:
+    if layer.built:
+      by_ref[layer.kernel.ref()] = name + '_kernel'
+      by_ref[layer.bias.ref()] = name + '_bias'
+  by_ref[enc.spatial_softmax.temperature.ref()] = 'temperature'
+  weights = [(by_ref[v.ref()], v.numpy()) for v in net.trainable_variables]
+  c.params(batch=b, num_action_samples=n, sequence_length=SEQUENCE_LENGTH,
+           raw_height=shape['raw'][0], raw_width=shape['raw'][1],
+           target_height=th, target_width=tw, action_dim=ACTION_DIM,
+           filters=16, num_blocks=2, num_heads=8, value_width=32,
+           value_num_blocks=1, temperature=SPATIAL_TEMPERATURE,
+           training=False, eps=float(stats_module.EPS))
+  c.seeds(weights=WEIGHTS_SEED[st.case] + 200,
+          inputs=NOISE_SEED[st.case] + 200)
+  c.note('small images and widths (no IBC config uses this encoder; filters '
+         'has no default). The softmax temperature (a trainable variable, '
+         'init 1) is set to %g so that a missing division shows' %
+         SPATIAL_TEMPERATURE)
+  c.note('conv3 of every ResNetConvBlock is never called (same shapes): no '
+         'variables')
+  for name, value in weights:
+    c.add(name, value, 'weight')
+  _add_raw(c, rgb, frames, mean, std, normalized)
+  c.add('actions', actions, 'input')
+  c.add('encoder_input', log['sa_conv0'][0], 'output',
+        note='preprocessed images with the coord channels (x, y) appended')
+  for name, _ in _spatial_layers(enc):
+    if name in log:
+      c.add('enc_' + name, log[name][1], 'output')
+  c.add('encoding', encoding, 'output', note='keypoints [B, 2*num_heads]')
+  c.add('energy', energy, 'output')
+  c.add('de_dact', de_dact, 'output', note='= -df/da (IBC sign)')
+  c.add('grad_energies', energies, 'output')
   return c

@@ -39,6 +39,7 @@ COMPONENTS = {
     'mdn_policy_action': comp_mdn.comp_mdn_policy_action,
     'pixel_ebm_forward': comp_pixel.comp_pixel_ebm_forward,
     'conv_mlp_mse_forward': comp_pixel.comp_conv_mlp_mse_forward,
+    'spatial_attention_forward': comp_pixel.comp_spatial_attention_forward,
 }
 assert (sorted(COMPONENTS) == sorted(constants.COMPONENT_ORDER) ==
         sorted(constants.PRODUCE_ORDER))

@@ -35,6 +35,7 @@ public final class IbcConfigurables {
             ibc4j.networks.pixel.PixelEBM.class,    // networks/pixel_ebm.py
             ibc4j.networks.pixel.ConvMLPMSE.class,  // networks/pixel_mse.py
             ibc4j.networks.pixel.DenseResnetValue.class, // networks/layers/dense_resnet_value.py
+            ibc4j.networks.pixel.SpatialAttentionEncoder.class, // networks/layers/spatial_attention_encoder.py
             ibc4j.normalizers.GetNormalizers.class,       // get_normalizers, compute_dataset_statistics (ibc/train/)
             ibc4j.train.TrainEval.class);           // train_eval (ibc/train_eval.py)
 

@@ -33,7 +33,7 @@ class DescribeCommandTest {
 
     @Test
     void describesARegisteredButNotPortedConfigurable() {
-        assertEquals(0, run("describe", "SpatialAttentionEncoder"));
+        assertEquals(0, run("describe", "BlockPush"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("  status: registered, not implemented\n"),
                 out.toString(StandardCharsets.UTF_8));
     }

@@ -38,8 +38,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * into 3·T channels ({@link ImagePrepro}) and resizes. Only {@code obs['rgb']} is read, as in IBC.
  */
 public final class PixelEBM {
-    /** IBC's {@code encoder_network} values ('SpatialAttentionEncoder' is not ported: refused by name). */
-    public static final List<String> ENCODERS = List.of("ConvMaxpoolEncoder");
+    /** IBC's {@code encoder_network} values. */
+    public static final List<String> ENCODERS = List.of("ConvMaxpoolEncoder", "SpatialAttentionEncoder");
 
     /** {@code obs_spec['rgb'].shape}: sequence length T, height, width, channels. */
     public record ImageSpec(int sequenceLength, int height, int width, int channels) {
@@ -64,33 +64,47 @@ public final class PixelEBM {
     private final int targetHeight;
     private final int targetWidth;
     private final DenseResnetValue valueConfig;
+    private final SpatialAttentionEncoder attention; // null: ConvMaxpoolEncoder
+    private final int encodingWidth;
     private final ComputationGraph encoder;
     private final InputGradGraph value;
     private final KerasParams encoderParams;
     private final KerasParams valueParams;
 
     private PixelEBM(ImageSpec spec, int actionDim, int targetHeight, int targetWidth, DenseResnetValue valueConfig,
-                     IUpdater updater, long seed) {
-        ConvMaxpoolEncoder.checkSize("PixelEBM", targetHeight, targetWidth);
+                     SpatialAttentionEncoder attention, IUpdater updater, long seed) {
+        if (attention == null) {
+            ConvMaxpoolEncoder.checkSize("PixelEBM", targetHeight, targetWidth);
+        } else if (attention.targetHeight() != targetHeight || attention.targetWidth() != targetWidth) {
+            throw new IllegalArgumentException("PixelEBM: SpatialAttentionEncoder built for " + attention
+                    .targetHeight() + "x" + attention.targetWidth() + ", images resized to " + targetHeight + "x"
+                    + targetWidth);
+        }
+        this.attention = attention;
         Preconditions.checkArgument(actionDim >= 1, "PixelEBM: action_spec must have >= 1 dimension");
         this.spec = spec;
         this.actionDim = actionDim;
         this.targetHeight = targetHeight;
         this.targetWidth = targetWidth;
         this.valueConfig = valueConfig;
-        int channels = spec.channels() * spec.sequenceLength(); // num_channels = 3 * sequence_length
+        // num_channels = 3 * sequence_length; SpatialAttentionEncoder appends its 2 coord channels.
+        int channels = spec.channels() * spec.sequenceLength() + (attention == null ? 0 : 2);
         GraphBuilder eb = builder(seed, updater).graphBuilder().addInputs("rgb")
                 .setInputTypes(InputType.convolutional(targetHeight, targetWidth, channels));
-        this.encoder = new ComputationGraph(eb.setOutputs(ConvMaxpoolEncoder.addTo(eb, "rgb", channels)).build());
+        String encOut = attention == null ? ConvMaxpoolEncoder.addTo(eb, "rgb", channels)
+                : attention.addTo(eb, "rgb", channels);
+        this.encoder = new ComputationGraph(eb.setOutputs(encOut).build());
         encoder.init();
+        this.encodingWidth = attention == null ? ConvMaxpoolEncoder.OUTPUT_WIDTH : attention.outputWidth();
         GraphBuilder vb = builder(seed + 1, updater).graphBuilder().addInputs("encoding", "action");
         vb.addVertex("value_input", new MergeVertex(), "encoding", "action"); // tf.concat([enc, act], -1)
-        String out = valueConfig.addTo(vb, "value_input", ConvMaxpoolEncoder.OUTPUT_WIDTH + actionDim);
+        String out = valueConfig.addTo(vb, "value_input", encodingWidth + actionDim);
         ComputationGraphConfiguration vc = vb.setOutputs(out).build();
         this.value = new InputGradGraph(vc);
         value.init();
         KerasParams.normalInit(value, valueConfig.denseNames(), seed + 2);
-        this.encoderParams = new KerasParams(encoder, ConvMaxpoolEncoder.CONV_LAYERS);
+        this.encoderParams = new KerasParams(encoder, attention == null ? ConvMaxpoolEncoder.CONV_LAYERS
+                : attention.convNames());
         this.valueParams = new KerasParams(value, valueConfig.denseNames());
     }
 
@@ -107,7 +121,14 @@ public final class PixelEBM {
     /** A PixelEBM with the ConvMaxpoolEncoder, initialised from {@code seed}. */
     public static PixelEBM create(ImageSpec spec, int actionDim, int targetHeight, int targetWidth,
                                   DenseResnetValue value, long seed) {
-        return new PixelEBM(spec, actionDim, targetHeight, targetWidth, value, null, seed);
+        return new PixelEBM(spec, actionDim, targetHeight, targetWidth, value, null, null, seed);
+    }
+
+    /** A PixelEBM with a SpatialAttentionEncoder (its target size must be the resize's). */
+    public static PixelEBM create(ImageSpec spec, int actionDim, SpatialAttentionEncoder encoder,
+                                  DenseResnetValue value, long seed) {
+        return new PixelEBM(spec, actionDim, encoder.targetHeight(), encoder.targetWidth(), value, encoder, null,
+                seed);
     }
 
     /**
@@ -119,16 +140,15 @@ public final class PixelEBM {
             @Param(value = "obs_spec", doc = "the image spec: a PixelEBM.ImageSpec (obs['rgb'].shape)")
             ImageSpec obsSpec,
             @Param(value = "action_spec", doc = "the action width (an Integer)") Object actionSpec,
-            @Param(value = "encoder_network", doc = "'ConvMaxpoolEncoder' (SpatialAttentionEncoder: not ported)")
+            @Param(value = "encoder_network", doc = "'ConvMaxpoolEncoder' or 'SpatialAttentionEncoder'")
             String encoderNetwork,
             @Param(value = "value_network", doc = "'DenseResnetValue'") String valueNetwork,
             @Param(value = "target_height", dflt = "90", doc = "resize height") int targetHeight,
             @Param(value = "target_width", dflt = "120", doc = "resize width") int targetWidth,
             @Param(value = "name", dflt = "'PixelEBM'", doc = "unused") String name) {
         if (!ENCODERS.contains(encoderNetwork)) {
-            throw new UnsupportedOperationException("PixelEBM.encoder_network = '" + encoderNetwork + "' is not "
-                    + "supported; ibc4j has " + ENCODERS + " (IBC also accepts 'SpatialAttentionEncoder', not "
-                    + "ported as a PixelEBM encoder; no IBC config uses it)");
+            throw new IllegalArgumentException("Unsupported encoder_network " + encoderNetwork + " (IBC's "
+                    + "get_encoder_network accepts " + ENCODERS + ")");
         }
         if (!"DenseResnetValue".equals(valueNetwork)) {
             throw new IllegalArgumentException("Unsupported value_network " + valueNetwork
@@ -137,8 +157,16 @@ public final class PixelEBM {
         if (!(actionSpec instanceof Integer a)) {
             throw new IllegalArgumentException("PixelEBM.action_spec: expected the action width, got " + actionSpec);
         }
-        DenseResnetValue v = (DenseResnetValue) GinConfig.currentOrFresh().call("DenseResnetValue", Map.of());
-        return create(obsSpec, a, targetHeight, targetWidth, v, ibc4j.train.GlobalSeed.derive("PixelEBM", 0));
+        GinConfig gin = GinConfig.currentOrFresh();
+        DenseResnetValue v = (DenseResnetValue) gin.call("DenseResnetValue", Map.of());
+        long seed = ibc4j.train.GlobalSeed.derive("PixelEBM", 0);
+        if (encoderNetwork.equals("SpatialAttentionEncoder")) {
+            // IBC's get_encoder_network passes the target size; filters etc. come from gin.
+            SpatialAttentionEncoder e = (SpatialAttentionEncoder) gin.call("SpatialAttentionEncoder", Map.of(
+                    "target_height", targetHeight, "target_width", targetWidth));
+            return create(obsSpec, a, e, v, seed);
+        }
+        return create(obsSpec, a, targetHeight, targetWidth, v, seed);
     }
 
     public ImageSpec imageSpec() {
@@ -161,6 +189,16 @@ public final class PixelEBM {
         return valueConfig;
     }
 
+    /** The SpatialAttentionEncoder, or null for the ConvMaxpoolEncoder. */
+    public SpatialAttentionEncoder attention() {
+        return attention;
+    }
+
+    /** Width of {@link #encode}'s output: 256, or 2·num_heads. */
+    public int encodingWidth() {
+        return encodingWidth;
+    }
+
     /** The encoder graph: input {@code rgb} NCHW {@code [B, 3T, th, tw]}, output [B, 256]. */
     public ComputationGraph encoder() {
         return encoder;
@@ -176,6 +214,9 @@ public final class PixelEBM {
     /** Every parameter in Keras layout and Keras' variable order (encoder convs first, then the value denses). */
     public Map<String, INDArray> params() {
         Map<String, INDArray> out = new LinkedHashMap<>(encoderParams.get());
+        if (attention != null) {
+            out.put(SpatialSoftmax.TEMPERATURE, temperature().reshape(1).dup());
+        }
         out.putAll(valueParams.get());
         return out;
     }
@@ -185,7 +226,12 @@ public final class PixelEBM {
         Map<String, INDArray> enc = new LinkedHashMap<>();
         Map<String, INDArray> val = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : values.entrySet()) {
-            (e.getKey().startsWith("conv") ? enc : val).put(e.getKey(), e.getValue());
+            if (e.getKey().equals(SpatialSoftmax.TEMPERATURE) && attention != null) {
+                temperature().assign(e.getValue().reshape(temperature().shape()));
+                continue;
+            }
+            boolean encoderParam = attention == null ? e.getKey().startsWith("conv") : e.getKey().startsWith("sa_");
+            (encoderParam ? enc : val).put(e.getKey(), e.getValue());
         }
         encoderParams.set(enc);
         valueParams.set(val);
@@ -198,10 +244,18 @@ public final class PixelEBM {
 
     // ------------------------------------------------------------------------------- forward
 
-    /** {@code image_prepro.preprocess} of normalized images, as NCHW for the encoder. */
+    private INDArray temperature() {
+        return encoder.getLayer(SpatialAttentionEncoder.OUTPUT).getParam(SpatialSoftmax.TEMPERATURE);
+    }
+
+    /**
+     * {@code image_prepro.preprocess} of normalized images, as NCHW for the encoder (plus the
+     * SpatialAttentionEncoder's coord channels, which it concatenates first).
+     */
     public INDArray preprocess(INDArray rgb) {
         spec.check("PixelEBM observation", rgb);
-        return ImagePrepro.preprocessNchw(rgb, targetHeight, targetWidth);
+        INDArray x = ImagePrepro.preprocessNchw(rgb, targetHeight, targetWidth);
+        return attention == null ? x : Nd4j.concat(1, x, attention.coordinates().repeat(0, x.size(0)));
     }
 
     /** {@code PixelEBM.encode}: [B, T, H, W, C] normalized images → [B, 256]. */
@@ -272,7 +326,8 @@ public final class PixelEBM {
 
     /** Names of the encoder's and the value graph's layers with parameters (Keras' order). */
     public List<String> layerNames() {
-        List<String> out = new ArrayList<>(ConvMaxpoolEncoder.CONV_LAYERS);
+        List<String> out = new ArrayList<>(attention == null ? ConvMaxpoolEncoder.CONV_LAYERS
+                : attention.convNames());
         out.addAll(valueConfig.denseNames());
         return out;
     }

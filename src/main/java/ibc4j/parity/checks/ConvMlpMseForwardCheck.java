@@ -50,7 +50,7 @@ public final class ConvMlpMseForwardCheck implements ParityCheck {
 
         INDArray x = ImagePrepro.toNchw(g.tensor("cnn_input"));
         Map<String, INDArray> acts = net.graph().feedForward(new INDArray[] {x}, false);
-        Map<String, Double> eb = ConvErrorBounds.of(net.graph(), acts, "rgb", 0);
+        Map<String, Double> eb = ConvErrorBounds.of(net.graph(), acts, "rgb", 0, ConvMaxpoolEncoder.OUTPUT);
         double fb = eb.get(ConvMaxpoolEncoder.OUTPUT);
         out.add(TensorResult.compare(g, "features", acts.get(ConvMaxpoolEncoder.OUTPUT), Tolerance.of(fb, 0,
                 "conv: 4·√(9·C_in)·u·Σ|x·w| + carried·‖W col‖₂ per layer; pooling exact; mean 4·√P·u·max|x|")));
@@ -75,7 +75,8 @@ public final class ConvMlpMseForwardCheck implements ParityCheck {
         // End to end: the resize's bound into the convs, the features' bound into the MLP, the head's through
         // the denormalization (·max std, then 2 roundings of y·std + mean).
         Map<String, INDArray> myActs = net.graph().feedForward(new INDArray[] {net.preprocess(rgb)}, false);
-        double featEnd = ConvErrorBounds.of(net.graph(), myActs, "rgb", resize).get(ConvMaxpoolEncoder.OUTPUT);
+        double featEnd = ConvErrorBounds.of(net.graph(), myActs, "rgb", resize, ConvMaxpoolEncoder.OUTPUT)
+                .get(ConvMaxpoolEncoder.OUTPUT);
         double headEnd = GraphErrorBounds.of(mlp.graph(), mlpActs, false, Map.of("obs", featEnd)).get("head");
         double actBound = headEnd * maxStd + 2 * ibc4j.networks.Float32ErrorBounds.U
                 * g.tensor("action").amaxNumber().doubleValue();

@@ -47,6 +47,8 @@ public final class ParityChecks {
         IBC_SOURCES.put("dataset_windows", "ibc/data/dataset.py");
         IBC_SOURCES.put("pixel_ebm_forward", "ibc/networks/pixel_ebm.py:PixelEBM.call (+ mcmc.py:gradient_wrt_act)");
         IBC_SOURCES.put("conv_mlp_mse_forward", "ibc/networks/pixel_mse.py:ConvMLPMSE.call");
+        IBC_SOURCES.put("spatial_attention_forward",
+                "ibc/networks/layers/spatial_attention_encoder.py:SpatialAttentionEncoder.call (in PixelEBM)");
     }
 
     /** The component names in report order (the exporter's COMPONENT_ORDER). */
@@ -84,7 +86,8 @@ public final class ParityChecks {
                 new TfrecordDatasetCheck(),
                 new DatasetWindowsCheck(),
                 new PixelEbmForwardCheck(),
-                new ConvMlpMseForwardCheck());
+                new ConvMlpMseForwardCheck(),
+                new SpatialAttentionForwardCheck());
     }
 
     /** The IBC function mirrored by {@code component}; throws for a name not in {@link #COMPONENTS}. */

@@ -4,9 +4,13 @@ import ibc4j.networks.Float32ErrorBounds;
 import ibc4j.networks.pixel.DenseResnetValue;
 import ibc4j.networks.pixel.ImagePrepro;
 import ibc4j.networks.pixel.PixelEBM;
+import ibc4j.networks.GraphErrorBounds;
 import ibc4j.parity.Golden;
+import ibc4j.parity.TensorResult;
+import ibc4j.parity.Tolerance;
 import ibc4j.parity.TensorSpec;
 import ibc4j.train.Normalizers;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,5 +106,54 @@ final class PixelGoldens {
             }
         }
         return amb;
+    }
+
+    /**
+     * The value network's rows (late fusion from the golden encoding): every {@code value_<dense>} the golden
+     * has, f, gradient_wrt_act's f and −∂f/∂a (rows with an ambiguous ReLU excused), and f end to end from the
+     * normalized obs with {@code encBound} (the encoder's end-to-end bound) carried in.
+     */
+    static List<TensorResult> valueRows(Golden g, PixelEBM net, INDArray rgb, double encBound) {
+        List<TensorResult> out = new ArrayList<>();
+        int n = g.intParam("num_action_samples");
+        INDArray tiled = PixelEBM.tileBatch(g.tensor("encoding"), n);
+        INDArray actions = g.tensor("actions");
+        Map<String, INDArray> va = net.value().feedForward(new INDArray[] {tiled, actions}, false);
+        Map<String, Double> vb = GraphErrorBounds.of(net.value(), va, false);
+        if (g.has("value_input")) {
+            out.add(TensorResult.compare(g, "value_input", va.get("value_input"), Tolerance.exact(
+                "tile_batch and a concatenation")));
+        }
+        for (String d : net.valueConfig().denseNames()) {
+            if (!g.has("value_" + d)) {
+                continue;
+            }
+            out.add(TensorResult.compare(g, "value_" + d, va.get(d), Tolerance.of(vb.get(d), 0,
+                    "4·√K·u·Σ|x·w| + |b| plus the carried error through ‖W col‖₂")));
+        }
+        double fBound = vb.get("dense1");
+        INDArray f = net.energiesGivenEncoding(tiled, actions);
+        out.add(TensorResult.compare(g, "energy", f, Tolerance.of(fBound, 0, "the head's bound (late fusion)")));
+        out.add(TensorResult.compare(g, "grad_energies", f, Tolerance.of(fBound, 0,
+                "the head's bound (gradient_wrt_act's call)")));
+        // End to end from the normalized obs: the encoding's error enters the value network.
+        Map<String, Double> vbEnd = GraphErrorBounds.of(net.value(), va, false, Map.of("encoding", encBound));
+        out.add(TensorResult.compare(g, "energy", net.energies(rgb, actions), Tolerance.of(vbEnd.get("dense1"), 0,
+                "the head's bound with the encoder's carried in")).withNote("end to end: preprocess, encode, "
+                + "tile, value"));
+
+        PixelEBM.ActionGradient ag = net.actionGradient(tiled, actions);
+        boolean[] amb = PixelGoldens.ambiguousRows(va, vb, net.valueConfig(), 1);
+        boolean[] wide = PixelGoldens.ambiguousRows(va, vb, net.valueConfig(), Caps.RELU_WIDE);
+        double gBound = PixelGoldens.actionGradientBound(net.value(), va, net.valueConfig(), g.intParam(
+                "action_dim"));
+        out.add(TensorResult.of(g, "de_dact", GoldenNetworks.keepRows(g.tensor("de_dact"), amb),
+                GoldenNetworks.keepRows(ag.dfDa().neg(), amb), Tolerance.of(gBound, 0,
+                        "backward g·Wᵀ chain through the value network: 4·√K·u·Σ|g·w| + carried·‖Wᵀ col‖₂"))
+                .withNote(GoldenNetworks.count(amb) + " rows with a ReLU input within rounding of 0 not compared")
+                .excusing(Caps.reluRows(amb, wide, "rows")));
+        out.add(TensorResult.compare(g, "grad_energies", ag.energies(), Tolerance.of(fBound, 0,
+                "the head's bound (backprop pass)")).withNote("DL4J backprop's forward"));
+        return out;
     }
 }

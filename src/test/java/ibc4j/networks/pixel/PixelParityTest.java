@@ -41,6 +41,11 @@ class PixelParityTest {
     }
 
     @Test
+    void spatialAttentionMatchesTensorFlow() throws Exception {
+        runAll(new ibc4j.parity.checks.SpatialAttentionForwardCheck());
+    }
+
+    @Test
     void convMlpMseMatchesTensorFlow() throws Exception {
         runAll(new ConvMlpMseForwardCheck());
     }
