@@ -78,4 +78,29 @@ public final class KerasParams {
             }
         }
     }
+
+    /**
+     * Keras' defaults for every conv layer of {@code graph}: glorot_uniform kernels, U(±√(6/(fan_in + fan_out)))
+     * with fan_in = k·k·in and fan_out = k·k·out, zero biases; a {@link SpatialSoftmax} temperature of 1. For
+     * graphs initialised on a given parameter array (DL4J then runs no initialiser). Seeded generator, the global
+     * ND4J RNG is not touched.
+     */
+    public static void kerasConvInit(ComputationGraph graph, long seed) {
+        var rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
+            var conf = layer.conf().getLayer();
+            if (conf instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer) {
+                INDArray w = layer.getParam("W"); // [out, in, kh, kw]
+                double receptive = w.size(2) * w.size(3);
+                double limit = Math.sqrt(6.0 / (receptive * w.size(1) + receptive * w.size(0)));
+                INDArray draw = Nd4j.create(w.dataType(), w.length());
+                Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.random.impl.UniformDistribution(draw, -limit,
+                        limit), rng);
+                w.assign(draw.reshape(w.ordering(), w.shape()));
+                layer.getParam("b").assign(0);
+            } else if (conf instanceof SpatialSoftmax) {
+                layer.getParam(SpatialSoftmax.TEMPERATURE).assign(1.0);
+            }
+        }
+    }
 }

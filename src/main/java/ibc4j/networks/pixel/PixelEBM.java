@@ -18,6 +18,7 @@ import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
@@ -70,6 +71,7 @@ public final class PixelEBM {
     private final InputGradGraph value;
     private final KerasParams encoderParams;
     private final KerasParams valueParams;
+    private final INDArray flat;
 
     private PixelEBM(ImageSpec spec, int actionDim, int targetHeight, int targetWidth, DenseResnetValue valueConfig,
                      SpatialAttentionEncoder attention, IUpdater updater, long seed) {
@@ -94,14 +96,23 @@ public final class PixelEBM {
         String encOut = attention == null ? ConvMaxpoolEncoder.addTo(eb, "rgb", channels)
                 : attention.addTo(eb, "rgb", channels);
         this.encoder = new ComputationGraph(eb.setOutputs(encOut).build());
-        encoder.init();
         this.encodingWidth = attention == null ? ConvMaxpoolEncoder.OUTPUT_WIDTH : attention.outputWidth();
         GraphBuilder vb = builder(seed + 1, updater).graphBuilder().addInputs("encoding", "action");
         vb.addVertex("value_input", new MergeVertex(), "encoding", "action"); // tf.concat([enc, act], -1)
         String out = valueConfig.addTo(vb, "value_input", encodingWidth + actionDim);
         ComputationGraphConfiguration vc = vb.setOutputs(out).build();
         this.value = new InputGradGraph(vc);
-        value.init();
+        // One flat parameter array, encoder then value network, both graphs initialised on views of it: what an
+        // optimizer updates and a checkpoint stores as one vector (as the MLP networks have).
+        long nEnc = encoder.getConfiguration().getVertices().values().stream().mapToLong(v -> v.numParams(true))
+                .sum();
+        long nVal = vc.getVertices().values().stream().mapToLong(v -> v.numParams(true)).sum();
+        this.flat = Nd4j.create(DataType.FLOAT, 1, nEnc + nVal);
+        encoder.init(flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, nEnc)).reshape(1, nEnc), false);
+        value.init(flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(nEnc, nEnc + nVal)).reshape(1, nVal),
+                false);
+        // init(params, false) keeps the given values (zeros): draw Keras' initialisers into them.
+        KerasParams.kerasConvInit(encoder, seed);
         KerasParams.normalInit(value, valueConfig.denseNames(), seed + 2);
         this.encoderParams = new KerasParams(encoder, attention == null ? ConvMaxpoolEncoder.CONV_LAYERS
                 : attention.convNames());
@@ -237,9 +248,14 @@ public final class PixelEBM {
         valueParams.set(val);
     }
 
-    /** The flat trainable parameters: the encoder's then the value network's (views: writes go to the model). */
-    public List<INDArray> flatParams() {
-        return List.of(encoder.params(), value.params());
+    /** Every trainable parameter as one flat {@code [1, n]} array, encoder then value network (a live array). */
+    public INDArray flatParams() {
+        return flat;
+    }
+
+    /** Number of encoder parameters: the first part of {@link #flatParams()} and of a flat gradient. */
+    public long numEncoderParams() {
+        return encoder.numParams();
     }
 
     // ------------------------------------------------------------------------------- forward
@@ -302,9 +318,9 @@ public final class PixelEBM {
      * forward (no dropout or normalization here, so the same as inference): the value graph's, and the encoder's
      * from the encoding gradient summed over each observation's N rows.
      *
-     * @return {encoder flat gradient, value flat gradient}, new arrays in the graphs' layouts
+     * @return the flat gradient {@code [1, n]} in {@link #flatParams()}' layout (a new array)
      */
-    public List<INDArray> paramGradient(INDArray rgb, INDArray actions, INDArray dLdf) {
+    public INDArray paramGradient(INDArray rgb, INDArray actions, INDArray dLdf) {
         int b = (int) rgb.size(0);
         int n = (int) (actions.size(0) / b);
         INDArray images = preprocess(rgb);
@@ -315,7 +331,8 @@ public final class PixelEBM {
         encoder.feedForward(new INDArray[] {images}, true, false);
         INDArray encGrad = encoder.backpropGradient(dEnc).gradient().dup();
         encoder.clearLayersStates();
-        return List.of(encGrad, bp.paramGradient());
+        return Nd4j.hstack(encGrad.reshape(1, encGrad.length()), bp.paramGradient().reshape(1,
+                bp.paramGradient().length()));
     }
 
     private void checkRows(INDArray encoding, INDArray actions) {
