@@ -1,8 +1,9 @@
 package ibc4j.agents;
 
+import ibc4j.runtime.NoiseSource;
 import ibc4j.losses.EbmLoss;
 import ibc4j.networks.pixel.PixelEBM;
-import ibc4j.train.KerasAdam;
+import ibc4j.optimizers.KerasAdam;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,13 +1,14 @@
 package ibc4j.agents;
 
+import ibc4j.runtime.NoiseSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ibc4j.networks.pixel.DenseResnetValue;
 import ibc4j.networks.pixel.PixelEBM;
-import ibc4j.train.ExponentialDecay;
-import ibc4j.train.KerasAdam;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.optimizers.KerasAdam;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,5 +1,6 @@
 package ibc4j.agents.mcmc;
 
+import ibc4j.runtime.NoiseSource;
 import ibc4j.networks.pixel.PixelEBM;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;

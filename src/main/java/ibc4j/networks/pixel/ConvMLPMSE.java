@@ -10,7 +10,7 @@ import ibc4j.networks.layers.MLPDropoutLayer;
 import ibc4j.networks.layers.ResNetOrigLayer;
 import ibc4j.networks.layers.ResNetPreActivationLayer;
 import ibc4j.networks.layers.TrunkLayer;
-import ibc4j.train.Normalizers;
+import ibc4j.normalizers.Normalizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +114,7 @@ public final class ConvMLPMSE {
         }
         MLPEBM.requireNoResNetNormalizer();
         return create(obsSpec, a, new MLPMSE.Config(width, depth, rate, layers), coordConv, targetHeight,
-                targetWidth, actDenormLayer, ibc4j.train.GlobalSeed.derive("ConvMLPMSE", 0));
+                targetWidth, actDenormLayer, obsSpec.initSeed());
     }
 
     private static TrunkLayer trunkFor(MLPMSE.Config c) {

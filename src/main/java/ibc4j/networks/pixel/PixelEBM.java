@@ -42,12 +42,20 @@ public final class PixelEBM {
     /** IBC's {@code encoder_network} values. */
     public static final List<String> ENCODERS = List.of("ConvMaxpoolEncoder", "SpatialAttentionEncoder");
 
-    /** {@code obs_spec['rgb'].shape}: sequence length T, height, width, channels. */
-    public record ImageSpec(int sequenceLength, int height, int width, int channels) {
+    /**
+     * {@code obs_spec['rgb'].shape}: sequence length T, height, width, channels; and the seed the initial weights
+     * are drawn from (Keras draws them from TF's global seed; the caller derives this one from the run's).
+     */
+    public record ImageSpec(int sequenceLength, int height, int width, int channels, long initSeed) {
         public ImageSpec {
             Preconditions.checkArgument(sequenceLength >= 1 && height >= 1 && width >= 1 && channels >= 1,
                     "image spec: every dimension must be >= 1, got [%s, %s, %s, %s]", sequenceLength, height,
                     width, channels);
+        }
+
+        /** The spec with init seed 0 (for networks whose weights are set afterwards). */
+        public ImageSpec(int sequenceLength, int height, int width, int channels) {
+            this(sequenceLength, height, width, channels, 0);
         }
 
         /** Checks an observation batch {@code [B, T, H, W, C]} against the spec (IBC's tf.ensure_shape). */
@@ -168,10 +176,15 @@ public final class PixelEBM {
         if (!(actionSpec instanceof Integer a)) {
             throw new IllegalArgumentException("PixelEBM.action_spec: expected the action width, got " + actionSpec);
         }
-        GinConfig gin = GinConfig.currentOrFresh();
-        DenseResnetValue v = (DenseResnetValue) gin.call("DenseResnetValue", Map.of());
-        long seed = ibc4j.train.GlobalSeed.derive("PixelEBM", 0);
+        GinConfig gin = GinConfig.currentOrNull(); // null: called from Java, the code defaults
+        DenseResnetValue v = gin == null ? DenseResnetValue.fromGin(512, 2)
+                : (DenseResnetValue) gin.call("DenseResnetValue", Map.of());
+        long seed = obsSpec.initSeed();
         if (encoderNetwork.equals("SpatialAttentionEncoder")) {
+            if (gin == null) {
+                throw new IllegalArgumentException("PixelEBM: SpatialAttentionEncoder.filters has no default; bind "
+                        + "it in gin");
+            }
             // IBC's get_encoder_network passes the target size; filters etc. come from gin.
             SpatialAttentionEncoder e = (SpatialAttentionEncoder) gin.call("SpatialAttentionEncoder", Map.of(
                     "target_height", targetHeight, "target_width", targetWidth));

@@ -11,7 +11,7 @@ import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.Normalizers;
+import ibc4j.normalizers.Normalizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * input, the cnn features, the MLP, the head and the denormalized action, with TF's weights; each stage from the
  * golden's input of that stage.
  */
-public final class ConvMlpMseForwardCheck implements ParityCheck {
+public final class ConvMlpMseForwardCheck implements ComponentCheck {
     @Override
     public String component() {
         return "conv_mlp_mse_forward";

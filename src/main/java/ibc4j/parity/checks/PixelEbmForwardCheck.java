@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * encoder layer, every value layer, f and −∂f/∂a, with TF's weights. Each stage reads the golden's input of that
  * stage (teacher forcing), so each bound is that stage's own; the end-to-end energy is compared too.
  */
-public final class PixelEbmForwardCheck implements ParityCheck {
+public final class PixelEbmForwardCheck implements ComponentCheck {
     @Override
     public String component() {
         return "pixel_ebm_forward";

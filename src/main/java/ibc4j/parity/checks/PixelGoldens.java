@@ -9,7 +9,7 @@ import ibc4j.parity.Golden;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
 import ibc4j.parity.TensorSpec;
-import ibc4j.train.Normalizers;
+import ibc4j.normalizers.Normalizers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code networks/layers/spatial_attention_encoder.py} inside {@code PixelEBM.call}: the coord-conv input, every
  * conv, the soft-argmax keypoints, f and −∂f/∂a, with TF's weights (temperature ≠ 1).
  */
-public final class SpatialAttentionForwardCheck implements ParityCheck {
+public final class SpatialAttentionForwardCheck implements ComponentCheck {
     @Override
     public String component() {
         return "spatial_attention_forward";

@@ -1,5 +1,6 @@
 package ibc4j.agents.mcmc;
 
+import ibc4j.runtime.NoiseSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
