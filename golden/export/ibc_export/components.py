@@ -7,6 +7,7 @@ from ibc_export import comp_mcmc
 from ibc_export import comp_mse
 from ibc_export import comp_network
 from ibc_export import comp_particle
+from ibc_export import comp_pixel
 from ibc_export import comp_training
 from ibc_export import constants
 
@@ -36,6 +37,9 @@ COMPONENTS = {
     'mlp_mdn_forward': comp_mdn.comp_mlp_mdn_forward,
     'mdn_train_step': comp_mdn.comp_mdn_train_step,
     'mdn_policy_action': comp_mdn.comp_mdn_policy_action,
+    'pixel_ebm_forward': comp_pixel.comp_pixel_ebm_forward,
+    'conv_mlp_mse_forward': comp_pixel.comp_conv_mlp_mse_forward,
+    'spatial_attention_forward': comp_pixel.comp_spatial_attention_forward,
 }
 assert (sorted(COMPONENTS) == sorted(constants.COMPONENT_ORDER) ==
         sorted(constants.PRODUCE_ORDER))

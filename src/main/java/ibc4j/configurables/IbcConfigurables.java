@@ -32,6 +32,10 @@ public final class IbcConfigurables {
             ibc4j.losses.GradientLoss.class,        // grad_penalty (ibc/losses/gradient_loss.py)
             ibc4j.environments.particle.ParticleEnv.class,
             ibc4j.networks.MLPEBM.class,            // networks/mlp_ebm.py
+            ibc4j.networks.pixel.PixelEBM.class,    // networks/pixel_ebm.py
+            ibc4j.networks.pixel.ConvMLPMSE.class,  // networks/pixel_mse.py
+            ibc4j.networks.pixel.DenseResnetValue.class, // networks/layers/dense_resnet_value.py
+            ibc4j.networks.pixel.SpatialAttentionEncoder.class, // networks/layers/spatial_attention_encoder.py
             ibc4j.normalizers.GetNormalizers.class,       // get_normalizers, compute_dataset_statistics (ibc/train/)
             ibc4j.train.TrainEval.class);           // train_eval (ibc/train_eval.py)
 

@@ -74,7 +74,7 @@ public final class Float32ErrorBounds {
     }
 
     /** SIGMAS·√K·u·S for y = x·W (+ b), S = max over outputs of Σ_k |x_k·W_kj| + |b_j|. */
-    static double dot(INDArray x, INDArray w, INDArray b) {
+    public static double dot(INDArray x, INDArray w, INDArray b) {
         INDArray s = Nd4j.gemm(Transforms.abs(x, true), Transforms.abs(w, true), false, false);
         if (b != null) {
             s.addiRowVector(Transforms.abs(b, true).reshape(1, b.length()));
@@ -83,7 +83,7 @@ public final class Float32ErrorBounds {
     }
 
     /** Largest column 2-norm of W [in, out]: how much a random-sign input error grows. */
-    static double colNorm(INDArray w) {
+    public static double colNorm(INDArray w) {
         return Math.sqrt(Transforms.pow(w, 2, true).sum(0).maxNumber().doubleValue());
     }
 }

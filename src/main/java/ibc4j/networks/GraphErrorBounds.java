@@ -43,10 +43,16 @@ public final class GraphErrorBounds {
      */
     public static Map<String, Double> of(ComputationGraph graph, Map<String, INDArray> activations,
                                          boolean training) {
+        return of(graph, activations, training, Map.of());
+    }
+
+    /** As above, with an error already in some inputs (e.g. an encoder's output fed to a value network). */
+    public static Map<String, Double> of(ComputationGraph graph, Map<String, INDArray> activations,
+                                         boolean training, Map<String, Double> inputErrors) {
         ComputationGraphConfiguration conf = graph.getConfiguration();
         Map<String, Double> err = new LinkedHashMap<>();
         for (String in : conf.getNetworkInputs()) {
-            err.put(in, 0.0);
+            err.put(in, inputErrors.getOrDefault(in, 0.0));
         }
         for (int idx : graph.topologicalSortOrder()) {
             String name = graph.getVertices()[idx].getVertexName();

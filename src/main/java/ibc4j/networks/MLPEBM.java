@@ -208,7 +208,7 @@ public final class MLPEBM {
      * IBC's ResNet layers take {@code ResNetLayer.normalizer} from gin ('layer' or 'batch' norm); ibc4j's do not
      * have one, so a binding other than None must fail instead of being ignored.
      */
-    static void requireNoResNetNormalizer() {
+    public static void requireNoResNetNormalizer() {
         ibc4j.gin.GinConfig gin = ibc4j.gin.GinConfig.currentOrNull();
         if (gin == null) {
             return; // built from Java: IBC's default None

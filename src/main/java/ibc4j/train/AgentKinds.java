@@ -40,7 +40,8 @@ public final class AgentKinds {
                 .collect(Collectors.joining(", "));
         throw new UnsupportedOperationException("train_eval.loss_type = " + TrainEval.pyRepr(lossType)
                 + " with train_eval.network = " + TrainEval.pyRepr(network) + " is not supported; ibc4j trains "
-                + known + " (the pixel networks are not ported)");
+                + known + " (PixelEBM and ConvMLPMSE exist as networks but train_eval does not train them yet: no "
+                + "image observations, see docs/pixel-networks.md)");
     }
 
     /** The agent's constructor arguments IBC's get_agent passes, for every agent. */

@@ -23,11 +23,19 @@ class DescribeCommandTest {
         assertEquals(0, run("describe", "DenseResnetValue"));
         assertEquals("DenseResnetValue  (ibc.networks.layers.dense_resnet_value.DenseResnetValue)\n"
                 + "  IBC source: networks/layers/dense_resnet_value.py:DenseResnetValue.__init__, line 25\n"
-                + "  status: registered, not implemented\n"
+                + "  status: implemented\n"
+                + "  Java: ibc4j.networks.pixel.DenseResnetValue\n"
                 + "\n"
                 + "  parameter   Java type  default  doc\n"
-                + "  width       -          512\n"
-                + "  num_blocks  -          2\n", out.toString(StandardCharsets.UTF_8));
+                + "  width       int        512      hidden width (blocks: width // 4 inside) [positive]\n"
+                + "  num_blocks  int        2        residual blocks\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void describesARegisteredButNotPortedConfigurable() {
+        assertEquals(0, run("describe", "BlockPush"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("  status: registered, not implemented\n"),
+                out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

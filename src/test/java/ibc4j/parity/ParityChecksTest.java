@@ -8,7 +8,7 @@ import ibc4j.parity.checks.ParityChecks;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The registry lists all 25 IBC components once, in report order, each with its IBC source. */
+/** The registry lists all 28 IBC components once, in report order, each with its IBC source. */
 class ParityChecksTest {
     @Test
     void registryHasEveryComponentInReportOrder() {
@@ -18,7 +18,8 @@ class ParityChecksTest {
                 "ibc_policy_inference", "adam_schedule", "train_step", "spectral_norm", "mlp_mse_forward", "mse_train_step",
                 "mse_policy_action", "mlp_mdn_forward", "mdn_train_step", "mdn_policy_action", "particle_env",
                 "particle_oracle",
-                "tfrecord_dataset", "dataset_windows");
+                "tfrecord_dataset", "dataset_windows", "pixel_ebm_forward", "conv_mlp_mse_forward",
+                "spatial_attention_forward");
         assertEquals(expected, ParityChecks.COMPONENTS);
         assertEquals(expected, ParityChecks.all().stream().map(ParityCheck::component).toList(),
                 "a check registered in the wrong slot, or twice");

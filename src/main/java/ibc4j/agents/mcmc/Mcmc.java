@@ -361,8 +361,10 @@ public final class Mcmc {
      * IBC's gin-configurable {@code langevin_actions_given_obs}, parameter for parameter (IBC's names and
      * defaults); the noise comes from {@link NoiseSource#current()}, as TF's comes from its global generator.
      *
-     * @param energyNetwork an {@link MLPEBM}, or an {@link EbmKernel} bound to M rows (reused, no allocation)
-     * @param observations  {@code [M, obsDim]}, already tiled and flattened
+     * @param energyNetwork an {@link MLPEBM}, an {@link EbmKernel} bound to M rows (reused, no allocation), or a
+     *                      PixelEBM (the DL4J graph path, {@link PixelEbmSampling})
+     * @param observations  {@code [M, obsDim]}, already tiled and flattened; for a PixelEBM the normalized images
+     *                      {@code [B, T, H, W, C]} (B = M / num_action_samples with late_fusion, else M)
      * @param actionSamples {@code [M, A]} initial actions
      * @param minActions    a number (IBC's scalar sampling bounds), or one value per dimension
      * @return the final actions {@code [M, A]}, with the chain when {@code return_chain}
@@ -404,18 +406,25 @@ public final class Mcmc {
             double samplerStepsizePower,
             @Param(value = "return_chain", dflt = "False", doc = "also return ChainData") boolean returnChain,
             @Param(value = "grad_norm_type", dflt = "'inf'", doc = "'inf', '1' or '2'") String gradNormType,
-            @Param(value = "late_fusion", dflt = "False", doc = "PixelEBM only; not supported") boolean lateFusion) {
+            @Param(value = "late_fusion", dflt = "False", doc = "PixelEBM: obs [B, ...] encoded once") boolean lateFusion) {
         if (applyExp) {
             throw new UnsupportedOperationException("langevin_actions_given_obs.apply_exp=True is not implemented "
                     + "(no IBC config sets it)");
         }
-        if (lateFusion) {
-            throw new UnsupportedOperationException("langevin_actions_given_obs.late_fusion=True needs PixelEBM's "
-                    + "encoder; MLPEBM has none");
-        }
         LangevinConfig cfg = new LangevinConfig(numIterations, samplerStepsizeInit, samplerStepsizeDecay, noiseScale,
                 gradClip, deltaActionClip, usePolynomialRate, samplerStepsizeFinal, samplerStepsizePower, returnChain,
                 gradNormType);
+        if (energyNetwork instanceof ibc4j.networks.pixel.PixelEBM pixel) {
+            // The DL4J graph path: encoder once, value graph's ∂f/∂a per step (PixelEBM has no dropout).
+            int a = (int) actionSamples.size(1);
+            return PixelEbmSampling.langevin(pixel, observations, actionSamples, lateFusion, bounds(minActions, a),
+                    bounds(maxActions, a), cfg, NoiseSource.current());
+        }
+        if (lateFusion) {
+            throw new UnsupportedOperationException("langevin_actions_given_obs.late_fusion=True needs PixelEBM's "
+                    + "encoder; " + (energyNetwork == null ? "None" : energyNetwork.getClass().getSimpleName())
+                    + " has none");
+        }
         // Called through gin (parity checks do), the draws come from the caller's NoiseSource scope; ibc4j's own
         // callers resolve the settings once (resolveLangevin) and pass their noise to langevin(...).
         return langevin(energyNetwork, observations, actionSamples, minActions, maxActions, training, cfg,

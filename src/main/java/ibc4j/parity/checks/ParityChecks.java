@@ -45,9 +45,13 @@ public final class ParityChecks {
         IBC_SOURCES.put("particle_oracle", "ibc/environments/particle/particle_oracles.py:ParticleOracle");
         IBC_SOURCES.put("tfrecord_dataset", "ibc/data/policy_eval.py + TFRecordObserver");
         IBC_SOURCES.put("dataset_windows", "ibc/data/dataset.py");
+        IBC_SOURCES.put("pixel_ebm_forward", "ibc/networks/pixel_ebm.py:PixelEBM.call (+ mcmc.py:gradient_wrt_act)");
+        IBC_SOURCES.put("conv_mlp_mse_forward", "ibc/networks/pixel_mse.py:ConvMLPMSE.call");
+        IBC_SOURCES.put("spatial_attention_forward",
+                "ibc/networks/layers/spatial_attention_encoder.py:SpatialAttentionEncoder.call (in PixelEBM)");
     }
 
-    /** The 25 component names in report order (the exporter's COMPONENT_ORDER). */
+    /** The component names in report order (the exporter's COMPONENT_ORDER). */
     public static final List<String> COMPONENTS = List.copyOf(IBC_SOURCES.keySet());
 
     /**
@@ -80,7 +84,10 @@ public final class ParityChecks {
                 new ParticleEnvCheck(),
                 new ParticleOracleCheck(),
                 new TfrecordDatasetCheck(),
-                new DatasetWindowsCheck());
+                new DatasetWindowsCheck(),
+                new PixelEbmForwardCheck(),
+                new ConvMlpMseForwardCheck(),
+                new SpatialAttentionForwardCheck());
     }
 
     /** The IBC function mirrored by {@code component}; throws for a name not in {@link #COMPONENTS}. */
