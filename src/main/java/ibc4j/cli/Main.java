@@ -19,6 +19,7 @@ public final class Main {
             "  train --gin_file=F --task=PARTICLE [--tag T --add_time --gin_bindings B ...]   IBC's train_eval",
             "  eval --root_dir=RUN [--step N] [--eval_episodes N] [--video] [--viz_img]   evaluate a run's policy",
             "  export-policy --root_dir=RUN --out=F [--step N] [--noise_seed S]   a saved policy as a DL4J model",
+            "  synth-data --spec F.spec --out DIR [--episodes N --seed S ...]   small learnable records of a spec",
             "  quickstart [RUN_DIR]              collect 2-D particle demos, train, evaluate (a few minutes)",
             "  test                              run the test suite (handled by the ./ibc4j launcher)");
 
@@ -70,6 +71,8 @@ public final class Main {
                 return EvalCommand.run(rest, System.out, System.err);
             case "export-policy":
                 return ExportPolicyCommand.run(rest, System.out, System.err);
+            case "synth-data":
+                return SynthDataCommand.run(rest, System.out, System.err);
             case "quickstart":
                 return QuickstartCommand.run(rest, System.out, System.err);
             default:

@@ -30,8 +30,10 @@ public final class TrajectoryCodec {
     /** @throws IllegalArgumentException naming the field, if {@code spec} is not a Trajectory this class handles */
     public TrajectoryCodec(SpecNode spec) {
         if (!(spec instanceof SpecNode.NamedTuple t) || !t.typeName().equals("Trajectory")) {
-            throw new IllegalArgumentException("expected a Trajectory spec, got " + describe(spec)
-                    + "; ExampleCodec decodes any spec generically");
+            String transition = spec instanceof SpecNode.NamedTuple n && n.typeName().equals("Transition")
+                    ? " (IBC's data/dataset.py windows Trajectory records only; tf-agents' Trajectory.from_transition"
+                    + " converts)" : "";
+            throw new IllegalArgumentException("expected a Trajectory spec, got " + describe(spec) + transition);
         }
         this.spec = t;
         this.codec = new ExampleCodec(spec);
@@ -52,7 +54,13 @@ public final class TrajectoryCodec {
 
     /** The codec for a dataset file, from its {@code .spec} sidecar. */
     public static TrajectoryCodec forFile(Path tfrecord) throws IOException {
-        return new TrajectoryCodec(SpecFile.read(SpecFile.specPathFor(tfrecord)));
+        Path spec = SpecFile.specPathFor(tfrecord);
+        SpecNode node = SpecFile.read(spec);
+        try {
+            return new TrajectoryCodec(node);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(spec + ": " + e.getMessage(), e);
+        }
     }
 
     /**
