@@ -7,6 +7,7 @@ from tf_agents.specs import tensor_spec
 from tf_agents.utils import nest_utils
 
 from ibc.ibc.train import stats as stats_module  # pylint: disable=g-bad-import-order
+from ibc_export import flat_normalizer
 from ibc_export import taps
 from ibc_export.helpers import add_obs
 from ibc_export.helpers import add_weights
@@ -162,6 +163,7 @@ def comp_normalizer_stats(out, st):
   c.add('action_max', st.max_actions_raw, 'output')
   c.add('action_mid', np.asarray(mm._mean_range), 'output')  # pylint: disable=protected-access
   c.add('action_half', np.asarray(mm._half_range), 'output')  # pylint: disable=protected-access
+  flat_normalizer.add_flat_obs_stats(c, st)
   return c
 
 
