@@ -14,7 +14,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * {@link ChanRunningStatistics} and {@link Normalizers.MinMax} against {@code stats.compute_dataset_statistics}
- * on the exporter's windows: per sample, each key's time steps are fed one vector at a time, as IBC does.
+ * on the exporter's windows: per sample, each key's time steps are fed one vector at a time, as IBC does. The
+ * flat-observation path (nested_obs = False, D4RL) is {@link FlatNormalizerStats}.
  */
 public final class NormalizerStatsCheck implements ComponentCheck {
     private static final String[] KEYS = {"pos_agent", "pos_first_goal", "pos_second_goal", "vel_agent"};
@@ -55,6 +56,7 @@ public final class NormalizerStatsCheck implements ComponentCheck {
         out.add(TensorResult.compare(g, "action_max", max, exact));
         out.add(TensorResult.compare(g, "action_mid", Nd4j.createFromArray(mid), exact));
         out.add(TensorResult.compare(g, "action_half", Nd4j.createFromArray(half), exact));
+        out.addAll(FlatNormalizerStats.run(g)); // nested_obs = False, as the d4rl configs run it
         return out;
     }
 }
