@@ -48,8 +48,8 @@ class EveryConfigTrainsTest {
     private static final int WINDOW = 10;
 
     private static final String MDN = "train: train_eval.loss_type = 'mdn' with train_eval.network = '%s' is not "
-            + "supported; ibc4j trains 'ebm' with 'MLPEBM' and 'mse' with 'MLPMSE' ('mdn' and the pixel networks are"
-            + " not ported)";
+            + "supported; ibc4j trains 'ebm' with 'MLPEBM', 'mse' with 'MLPMSE' ('mdn' and the pixel networks are "
+            + "not ported)";
     private static final String IMAGE_OBS = "train: train_eval: for_rnn, flatten_action=False, num_envs>1, "
             + "shared_memory_eval, image_obs and use_warmup are not supported (no IBC particle config sets them)";
 

@@ -2,12 +2,13 @@ package ibc4j.parity.checks;
 
 import ibc4j.data.SequenceWindow;
 import ibc4j.data.TrajectoryStep;
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
 import ibc4j.parity.Golden;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.train.GetNormalizers;
-import ibc4j.train.Normalizers;
+import ibc4j.normalizers.GetNormalizers;
+import ibc4j.normalizers.Normalizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class FlatNormalizerStats {
             o.put(TrajectoryStep.WHOLE_OBSERVATION, frames);
             windows.add(new SequenceWindow(0, new int[t], new int[t], o, actions));
         }
-        GinConfig gin = new GinConfig().parseFile((String) g.param("flat_gin"));
+        GinConfig gin = IbcConfigurables.newGinConfig().parseFile((String) g.param("flat_gin"));
         gin.finalizeConfig();
         GetNormalizers.NormalizationInfo n = (GetNormalizers.NormalizationInfo) gin.call("get_normalizers",
                 Map.of("train_data", windows.iterator(), "batch_size", 32, "env_name", g.param("flat_task"),
