@@ -32,13 +32,14 @@ class CommandHelpTest {
             case "bench" -> BenchCommand.run(args, o, e);
             case "describe" -> DescribeCommand.run(args, o, e);
             case "gin parse" -> GinParseCommand.run(args, o, e);
+            case "synth-data" -> SynthDataCommand.run(args, o, e);
             default -> throw new IllegalArgumentException(command);
         };
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"eval", "export-policy", "collect", "train", "quickstart", "bench", "describe",
-            "gin parse"})
+            "gin parse", "synth-data"})
     void helpPrintsUsageAndExitsZero(String command) {
         assertEquals(0, run(command, "--help"), err.toString());
         assertTrue(out.toString().contains("usage: ibc4j " + command), out.toString());
@@ -46,7 +47,7 @@ class CommandHelpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"eval", "export-policy", "collect"})
+    @ValueSource(strings = {"eval", "export-policy", "collect", "synth-data"})
     void helpNeedsNoneOfTheRequiredOptions(String command) {
         assertEquals(0, run(command, "-h"), err.toString());
         assertTrue(out.toString().contains("usage: ibc4j " + command), out.toString());
