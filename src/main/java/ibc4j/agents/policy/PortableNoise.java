@@ -8,8 +8,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The draws of an exported policy: {@link java.util.Random}, whose algorithm (and so every draw for a given seed)
- * is fixed by its specification, so a policy file acts the same in every JVM. ND4J 1.0.0-M2.1's native generator
- * is not usable here: after {@code setSeed} its draws repeat within one process but differ between processes.
+ * is fixed by its specification, so a policy file acts the same in every JVM and every ND4J version or backend
+ * (ND4J's native generator repeats across processes for a given seed and build, but its algorithm is not a
+ * published contract).
  * Values are filled in c-order; uniform {@code nextFloat} in [0, 1), normal {@code nextGaussian} rounded to float32,
  * categorical by inverse CDF on {@code nextDouble}. Not thread-safe.
  */
