@@ -23,6 +23,15 @@ public interface BcAgent {
      */
     Step train(INDArray observations, INDArray actions, NoiseSource noise);
 
+    /**
+     * {@link #train(INDArray, INDArray, NoiseSource)} on the normalized observation dict, per key {@code [B, T, d_k]}
+     * (image keys flattened per frame); the networks over flat observations flatten it ({@link Observations}), the
+     * pixel networks take the image.
+     */
+    default Step train(Map<String, INDArray> observations, INDArray actions, NoiseSource noise) {
+        return train(Observations.flatten(observations), actions, noise);
+    }
+
     /** Training steps done (IBC's {@code train_step_counter}). */
     long trainStep();
 

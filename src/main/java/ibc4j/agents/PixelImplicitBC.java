@@ -106,4 +106,15 @@ public final class PixelImplicitBC {
     public long trainStep() {
         return step;
     }
+
+    /** Continues IBC's {@code train_step_counter} from {@code trainStep} (a resumed checkpoint's step). */
+    public PixelImplicitBC startingAt(long trainStep) {
+        Preconditions.checkArgument(trainStep >= 0, "train step must be >= 0, got %s", trainStep);
+        this.step = trainStep;
+        return this;
+    }
+
+    public KerasAdam optimizer() {
+        return optimizer;
+    }
 }

@@ -27,7 +27,8 @@ public final class AgentKinds {
     private AgentKinds() {}
 
     /** Every kind, in the order {@link #of}'s message lists them. */
-    public static final List<AgentKind> ALL = List.of(new Ebm(), new Mse(), new MdnAgentKind());
+    public static final List<AgentKind> ALL = List.of(new Ebm(), new Mse(), new MdnAgentKind(),
+            new PixelAgentKinds.ConvMlpMse(), new PixelAgentKinds.PixelEbm());
 
     /** The kind for IBC's {@code train_eval.loss_type} and {@code train_eval.network}. */
     public static AgentKind of(String lossType, String network) {
@@ -40,8 +41,7 @@ public final class AgentKinds {
                 .collect(Collectors.joining(", "));
         throw new UnsupportedOperationException("train_eval.loss_type = " + TrainEval.pyRepr(lossType)
                 + " with train_eval.network = " + TrainEval.pyRepr(network) + " is not supported; ibc4j trains "
-                + known + " (PixelEBM and ConvMLPMSE exist as networks but train_eval does not train them yet: no "
-                + "image observations, see docs/pixel-networks.md)");
+                + known);
     }
 
     /** The agent's constructor arguments IBC's get_agent passes, for every agent. */

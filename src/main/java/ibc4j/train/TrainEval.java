@@ -123,18 +123,28 @@ public final class TrainEval {
             @Param(value = "skip_eval", dflt = "False", doc = "no evaluation (--skip_eval)") boolean skipEval,
             @Param(value = "num_envs", dflt = "1", doc = "only 1") int numEnvs,
             @Param(value = "shared_memory_eval", dflt = "False", doc = "only False") boolean sharedMemoryEval,
-            @Param(value = "image_obs", dflt = "False", doc = "only False") boolean imageObs,
+            @Param(value = "image_obs", dflt = "False", doc = "True: the pixel networks, with --skip_eval") boolean imageObs,
             @Param(value = "strategy", dflt = "None", doc = "tf.distribute strategy (ignored: one CPU/GPU)")
             Object strategy,
             @Param(value = "max_data_shards", dflt = "-1", doc = "-1: all shards") int maxDataShards,
             @Param(value = "use_warmup", dflt = "False", doc = "only False") boolean useWarmup) {
         List<String> tasks = Tasks.of(task);
-        if (forRnn || !flattenAction || numEnvs != 1 || sharedMemoryEval || imageObs || useWarmup) {
+        if (forRnn || !flattenAction || numEnvs != 1 || sharedMemoryEval || useWarmup) {
             throw new UnsupportedOperationException("train_eval: for_rnn, flatten_action=False, num_envs>1, "
-                    + "shared_memory_eval, image_obs and use_warmup are not supported (no IBC particle config sets "
-                    + "them)");
+                    + "shared_memory_eval and use_warmup are not supported (no IBC config sets them)");
         }
-        AgentKinds.of(lossType, network); // refuses what ibc4j cannot train, before anything is read
+        AgentKind kind = AgentKinds.of(lossType, network); // refuses what ibc4j cannot train, before anything is read
+        boolean pixels = kind instanceof PixelAgentKinds.ImageAgentKind;
+        if (imageObs && !skipEval) {
+            // IBC's image_obs picks the env that renders images; ibc4j has no image env nor image policy yet.
+            throw new UnsupportedOperationException("train_eval.image_obs = True: evaluating on images is not ported "
+                    + "(no image env or pixel policy, see docs/pixel-networks.md); train with --skip_eval");
+        }
+        if (pixels != imageObs) {
+            throw new IllegalArgumentException("train_eval.network = " + pyRepr(network) + " with "
+                    + "train_eval.image_obs = " + (imageObs ? "True" : "False") + ": the pixel networks (PixelEBM, "
+                    + "ConvMLPMSE) go with image_obs = True and the others with False, as in IBC's configs");
+        }
         if (datasetPath == null) {
             throw new IllegalArgumentException("train_eval.dataset_path is not set: bind it, e.g. --gin_bindings="
                     + "\"train_eval.dataset_path='data/particle/2d_oracle_particle*.tfrecord'\"");

@@ -11,6 +11,7 @@ import ibc4j.data.TrajectoryDataset;
 import ibc4j.environments.bridge.BridgeException;
 import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.normalizers.GetNormalizers;
+import ibc4j.normalizers.ImageObservations;
 import ibc4j.normalizers.SamplingSpec;
 import ibc4j.runtime.NoiseSource;
 import ibc4j.runtime.Seeds;
@@ -47,11 +48,15 @@ final class TrainLoop {
     /** IBC's env through the bridge (tasks other than PARTICLE), else null. */
     private final BridgeEval bridge;
     private final List<TrainEval.EvalRecord> evals = new java.util.ArrayList<>();
+    /** The observation keys IBC's convert_image_dtype scales (uint8 images). */
+    private final java.util.Set<String> imageKeys;
 
     TrainLoop(TrainEvalConfig cfg, TrainEval.Options opt, Seeds seeds, Path root, TrajectoryDataset data,
               GetNormalizers.NormalizationInfo norm, SamplingSpec sampling, BcAgent agent,
-              CheckpointStore checkpoints, CheckpointStore policies, ParticleEnv env, BridgeEval bridge) {
+              CheckpointStore checkpoints, CheckpointStore policies, ParticleEnv env, BridgeEval bridge,
+              java.util.Set<String> imageKeys) {
         this.cfg = cfg;
+        this.imageKeys = java.util.Set.copyOf(imageKeys);
         this.opt = opt;
         this.seeds = seeds;
         this.root = root;
@@ -92,7 +97,7 @@ final class TrainLoop {
                 for (int i = 0; i < cfg.fusedTrainSteps(); i++) {
                     Batch b = batches.next();
                     try {
-                        ts = agent.train(observations(b), actions(b),
+                        ts = agent.train(normalizedObservations(b), actions(b),
                                 NoiseSource.seeded(seeds.derive("train_step", step)));
                     } catch (NonFiniteException e) {
                         trainTb.flush();
@@ -147,11 +152,18 @@ final class TrainLoop {
     }
 
     private INDArray observations(Batch b) {
+        return Observations.flatten(normalizedObservations(b));
+    }
+
+    /** IBC's norm_train_data_fn: uint8 image keys converted to [0, 1], then obs_norm_layer per key. */
+    private Map<String, INDArray> normalizedObservations(Batch b) {
         Map<String, INDArray> obs = new LinkedHashMap<>();
         for (String k : b.observationSizes().keySet()) {
-            obs.put(k, b.observationArray(k));
+            INDArray v = b.observationArray(k);
+            obs.put(k, imageKeys.contains(k) ? v.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                    .mul(ImageObservations.UINT8_SCALE) : v);
         }
-        return Observations.flatten(Observations.normalize(obs, norm.obsNorm()));
+        return Observations.normalize(obs, norm.obsNorm());
     }
 
     private INDArray actions(Batch b) {

@@ -1,11 +1,15 @@
 package ibc4j.train;
 
 import ibc4j.agents.BcAgent;
+import ibc4j.data.SpecFile;
+import ibc4j.data.SpecNode;
 import ibc4j.data.TensorSpec;
 import ibc4j.data.TrajectoryDataset;
 import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.gin.GinConfig;
+import ibc4j.networks.pixel.PixelEBM;
 import ibc4j.normalizers.GetNormalizers;
+import ibc4j.normalizers.ImageObservations;
 import ibc4j.normalizers.SamplingSpec;
 import ibc4j.optimizers.ExponentialDecay;
 import ibc4j.runtime.Seeds;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +82,8 @@ final class TrainRun {
             throw new IllegalArgumentException("the dataset's actions have " + actionDim + " dimensions but "
                     + "ParticleEnv.n_dim = " + env.nDim() + " (bind ParticleEnv.n_dim = " + actionDim + ")");
         }
+        Set<String> imageKeys = ImageObservations.uint8ImageKeys(SpecFile.read(SpecFile.specPathFor(
+                data.split().train().get(0))));
         CheckpointStore checkpoints = new CheckpointStore(root.resolve("train").resolve("checkpoints"), 3);
         CheckpointStore policies = new CheckpointStore(root.resolve("policies"), Integer.MAX_VALUE);
         Optional<CheckpointStore.Checkpoint> last = checkpoints.latest();
@@ -96,7 +103,9 @@ final class TrainRun {
                     resumed.step());
         } else {
             Map<String, Object> args = new LinkedHashMap<>();
-            args.put("train_data", data.shuffledTrainWindows(cfg.replayCapacity(), seeds.derive("stats_data", 0)));
+            // get_normalizers' drop_info_and_float_cast: uint8 images to [0, 1] before the statistics.
+            args.put("train_data", ImageObservations.convert(data.shuffledTrainWindows(cfg.replayCapacity(),
+                    seeds.derive("stats_data", 0)), imageKeys));
             args.put("batch_size", cfg.batchSize());
             args.put("env_name", "Particle-v0");
             norm = (GetNormalizers.NormalizationInfo) gin.call("get_normalizers", args);
@@ -120,8 +129,10 @@ final class TrainRun {
 
         TensorSpec envActionSpec = bridge != null ? bridge.actionSpec()
                 : env != null ? TensorSpec.bounded("action", 0f, 1f, actionDim) : null;
-        BcAgent agent = kind.agent(gin, seeds, obsDim, actionDim, envActionSpec, norm, sampling, resumed,
-                schedule);
+        BcAgent agent = kind instanceof PixelAgentKinds.ImageAgentKind pixels
+                ? pixels.imageAgent(gin, seeds, rgbSpec(data, cfg.sequenceLength()), actionDim, norm, sampling,
+                        resumed, schedule)
+                : kind.agent(gin, seeds, obsDim, actionDim, envActionSpec, norm, sampling, resumed, schedule);
         long step = agent.trainStep();
 
         Files.writeString(root.resolve("operative-gin-config.txt"), gin.operativeConfigString());
@@ -134,7 +145,21 @@ final class TrainRun {
         }
 
         TrainLoop loop = new TrainLoop(cfg, opt, seeds, root, data, norm, sampling, agent, checkpoints, policies,
-                env, bridge);
+                env, bridge, imageKeys);
         return loop.run(step);
+    }
+
+    /** {@code obs_spec['rgb']} with the window length: the shape the pixel networks are built for. */
+    private static PixelEBM.ImageSpec rgbSpec(TrajectoryDataset data, int sequenceLength) throws IOException {
+        Path shard = data.split().train().get(0);
+        SpecNode spec = SpecFile.read(SpecFile.specPathFor(shard));
+        if (spec instanceof SpecNode.NamedTuple t && t.field("observation") instanceof SpecNode.Dict obs
+                && obs.fields().get("rgb") instanceof TensorSpec rgb && rgb.shape().length == 3) {
+            int[] s = rgb.shape();
+            return new PixelEBM.ImageSpec(sequenceLength, s[0], s[1], s[2]);
+        }
+        throw new IllegalArgumentException(SpecFile.specPathFor(shard) + ": the pixel networks read observation "
+                + "'rgb' of shape [height, width, channels]; this dataset's observation has none (record it with "
+                + "images, e.g. ibc4j synth-data --rgb HxW)");
     }
 }

@@ -1,0 +1,59 @@
+package ibc4j.agents;
+
+import ibc4j.optimizers.KerasAdam;
+import ibc4j.runtime.NoiseSource;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * ImplicitBCAgent over a PixelEBM ({@code ibc/agents/ibc_agent.py}, IBC db89ddb) as the training loop drives it:
+ * the step of {@link PixelImplicitBC} (uniform counter examples, InfoNCE, no gradient penalty) on the normalized
+ * {@code obs['rgb']}. IBC logs the InfoNCE total as {@code Losses/ebm_total_loss}. Its evaluation policy (DFO over
+ * images) is not ported ({@link #policy()} refuses).
+ */
+public final class PixelEbmAgent implements BcAgent {
+    private final PixelImplicitBC step;
+
+    public PixelEbmAgent(PixelImplicitBC step) {
+        this.step = java.util.Objects.requireNonNull(step, "step");
+    }
+
+    public PixelImplicitBC implicitBc() {
+        return step;
+    }
+
+    /** One step's outcome. */
+    public record TrainStep(long step, float totalLoss, Map<String, Float> summaries) implements BcAgent.Step {}
+
+    @Override
+    public Step train(INDArray observations, INDArray actions, NoiseSource noise) {
+        throw PixelObservations.flatRefused("PixelEBM");
+    }
+
+    @Override
+    public TrainStep train(Map<String, INDArray> observations, INDArray actions, NoiseSource noise) {
+        INDArray rgb = PixelObservations.rgb(observations, step.network().imageSpec());
+        PixelImplicitBC.Step s = step.train(rgb, actions, noise);
+        return new TrainStep(s.step(), s.loss(), Map.of("Losses/ebm_total_loss", s.loss()));
+    }
+
+    @Override
+    public long trainStep() {
+        return step.trainStep();
+    }
+
+    @Override
+    public KerasAdam optimizer() {
+        return step.optimizer();
+    }
+
+    @Override
+    public INDArray flatParams() {
+        return step.network().flatParams();
+    }
+
+    @Override
+    public BcPolicy policy() {
+        throw PixelObservations.noPolicy("PixelEBM");
+    }
+}

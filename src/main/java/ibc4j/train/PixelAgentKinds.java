@@ -1,0 +1,128 @@
+package ibc4j.train;
+
+import ibc4j.agents.BcAgent;
+import ibc4j.agents.BcPolicy;
+import ibc4j.agents.PixelEbmAgent;
+import ibc4j.agents.PixelImplicitBC;
+import ibc4j.agents.PixelMseAgent;
+import ibc4j.data.TensorSpec;
+import ibc4j.gin.GinConfig;
+import ibc4j.networks.pixel.ConvMLPMSE;
+import ibc4j.networks.pixel.PixelEBM;
+import ibc4j.normalizers.GetNormalizers;
+import ibc4j.normalizers.SamplingSpec;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.optimizers.KerasAdam;
+import ibc4j.runtime.Seeds;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The agent kinds over IBC's pixel networks ({@code ibc/train/get_cloning_network.py}, {@code get_agent.py}, IBC
+ * db89ddb): {@code ('mse', 'ConvMLPMSE')} and {@code ('ebm', 'PixelEBM')}. They read {@code obs['rgb']}, so they
+ * are built from its spec ({@link ImageAgentKind}); their evaluation policies are not ported (training runs with
+ * {@code --skip_eval}).
+ */
+final class PixelAgentKinds {
+    private PixelAgentKinds() {}
+
+    /** A kind whose network reads the image observation {@code obs['rgb']}. */
+    interface ImageAgentKind extends AgentKind {
+        /**
+         * The network over images of {@code rgb}'s shape (its initial weights derived from {@code seeds}), Keras
+         * Adam with {@code schedule} and the agent; restored from {@code resumed} when it is not null.
+         */
+        BcAgent imageAgent(GinConfig gin, Seeds seeds, PixelEBM.ImageSpec rgb, int actionDim,
+                           GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
+                           TrainCheckpoint.State resumed, ExponentialDecay schedule) throws IOException;
+
+        @Override
+        default BcAgent agent(GinConfig gin, Seeds seeds, int obsDim, int actionDim, TensorSpec envActionSpec,
+                              GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
+                              TrainCheckpoint.State resumed, ExponentialDecay schedule) {
+            throw new UnsupportedOperationException(network() + " reads the image observation 'rgb': it is built "
+                    + "from the image's spec, not a flat observation width");
+        }
+
+        @Override
+        default BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State saved, TensorSpec actionSpec) {
+            throw new UnsupportedOperationException("evaluating a " + network() + " policy is not ported (see "
+                    + "docs/pixel-networks.md)");
+        }
+    }
+
+    private static PixelEBM.ImageSpec seeded(PixelEBM.ImageSpec s, long seed) {
+        return new PixelEBM.ImageSpec(s.sequenceLength(), s.height(), s.width(), s.channels(), seed);
+    }
+
+    /** {@code loss_type='mse'}, {@code network='ConvMLPMSE'}: MseBehavioralCloningAgent over ConvMLPMSE. */
+    static final class ConvMlpMse implements ImageAgentKind {
+        @Override
+        public String lossType() {
+            return "mse";
+        }
+
+        @Override
+        public String network() {
+            return "ConvMLPMSE";
+        }
+
+        @Override
+        public BcAgent imageAgent(GinConfig gin, Seeds seeds, PixelEBM.ImageSpec rgb, int actionDim,
+                                  GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
+                                  TrainCheckpoint.State resumed, ExponentialDecay schedule) throws IOException {
+            Map<String, Object> args = new LinkedHashMap<>();
+            args.put("obs_spec", seeded(rgb, seeds.derive("ConvMLPMSE", 0)));
+            args.put("action_spec", actionDim);
+            args.put("act_denorm_layer", norm.actNorm());
+            ConvMLPMSE net = (ConvMLPMSE) gin.call("ConvMLPMSE", args);
+            KerasAdam adam = AgentKinds.restore(net.graph().params(), Map.of(), resumed, schedule);
+            return new PixelMseAgent(net, adam, resumed == null ? 0L : resumed.step());
+        }
+    }
+
+    /**
+     * {@code loss_type='ebm'}, {@code network='PixelEBM'}: ImplicitBCAgent over PixelEBM, its bindings read through
+     * gin; only uniform counter examples with {@code late_fusion=True} and no gradient penalty
+     * ({@link PixelImplicitBC} refuses the rest with the reason).
+     */
+    static final class PixelEbm implements ImageAgentKind {
+        @Override
+        public String lossType() {
+            return "ebm";
+        }
+
+        @Override
+        public String network() {
+            return "PixelEBM";
+        }
+
+        @Override
+        public BcAgent imageAgent(GinConfig gin, Seeds seeds, PixelEBM.ImageSpec rgb, int actionDim,
+                                  GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
+                                  TrainCheckpoint.State resumed, ExponentialDecay schedule) throws IOException {
+            Map<String, Object> a = gin.resolveArguments("ImplicitBCAgent", Map.of());
+            if (!Boolean.TRUE.equals(a.get("late_fusion"))) {
+                throw new UnsupportedOperationException("PixelEBM training needs ImplicitBCAgent.late_fusion = True "
+                        + "(IBC's pixel configs set it); got " + a.get("late_fusion"));
+            }
+            if (!"info_nce".equals(a.get("ebm_loss_type"))) {
+                throw new UnsupportedOperationException("PixelEBM training supports ImplicitBCAgent.ebm_loss_type "
+                        + "= 'info_nce'; got " + a.get("ebm_loss_type"));
+            }
+            Map<String, Object> args = new LinkedHashMap<>();
+            args.put("obs_spec", seeded(rgb, seeds.derive("PixelEBM", 0)));
+            args.put("action_spec", actionDim);
+            PixelEBM net = (PixelEBM) gin.call("PixelEBM", args);
+            KerasAdam adam = AgentKinds.restore(net.flatParams(), Map.of(), resumed, schedule);
+            PixelImplicitBC step = PixelImplicitBC.create(net, adam, ((Number) a.get("num_counter_examples")).intValue(),
+                    sampling.minActions(actionDim), sampling.maxActions(actionDim),
+                    ((Number) a.get("softmax_temperature")).floatValue(),
+                    ((Number) a.get("fraction_langevin_samples")).doubleValue(),
+                    ((Number) a.get("fraction_dfo_samples")).doubleValue(),
+                    Boolean.TRUE.equals(a.get("add_grad_penalty")));
+            return new PixelEbmAgent(step.startingAt(resumed == null ? 0L : resumed.step()));
+        }
+    }
+}
