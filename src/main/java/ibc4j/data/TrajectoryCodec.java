@@ -43,7 +43,9 @@ public final class TrajectoryCodec {
         expectScalar(t, "discount", DType.FLOAT32);
         t.field(POLICY_INFO);
         for (SpecNode.Leaf leaf : t.field(OBSERVATION).flatten()) {
-            expectFloat32(OBSERVATION + (leaf.path().isEmpty() ? "" : "/" + leaf.path()), leaf.spec());
+            if (leaf.spec().dtype() != DType.UINT8) { // uint8: images (pixel configs), held as their float values
+                expectFloat32(OBSERVATION + (leaf.path().isEmpty() ? "" : "/" + leaf.path()), leaf.spec());
+            }
         }
         if (!(t.field("action") instanceof TensorSpec action)) {
             throw new IllegalArgumentException("Trajectory.action is " + describe(t.field("action"))
@@ -105,7 +107,8 @@ public final class TrajectoryCodec {
             String obsKey = below(OBSERVATION, e.getKey());
             String infoKey = below(POLICY_INFO, e.getKey());
             if (obsKey != null) {
-                observation.put(obsKey, e.getValue().floats());
+                observation.put(obsKey, e.getValue().dtype() == DType.UINT8 ? uint8AsFloats(e.getValue().ints())
+                        : e.getValue().floats());
             } else if (infoKey != null) {
                 policyInfo.put(infoKey, e.getValue());
             }
@@ -156,7 +159,27 @@ public final class TrajectoryCodec {
             throw new IllegalArgumentException("'" + path + "' has " + values.length + " floats; spec "
                     + spec.describe() + " needs " + spec.size());
         }
+        if (spec.dtype() == DType.UINT8) {
+            int[] ints = new int[values.length];
+            for (int i = 0; i < ints.length; i++) {
+                if (values[i] != Math.rint(values[i]) || values[i] < 0 || values[i] > 255) {
+                    throw new IllegalArgumentException("'" + path + "'[" + i + "] is " + values[i] + "; spec "
+                            + spec.describe() + " holds integers in [0, 255]");
+                }
+                ints[i] = (int) values[i];
+            }
+            return TensorValue.ofInts(DType.UINT8, spec.shape(), ints);
+        }
         return TensorValue.ofFloats(spec.shape(), values);
+    }
+
+    /** A uint8 tensor's values as float32 ({@code tf.cast}; exact for 0..255). */
+    private static float[] uint8AsFloats(int[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 
     /** The path below {@code field}: "" for the field itself, null if {@code path} is not under it. */

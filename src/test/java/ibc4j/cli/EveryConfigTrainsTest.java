@@ -67,10 +67,10 @@ class EveryConfigTrainsTest {
             "IbcPolicy.num_action_samples = 16",
             "MLPEBM.width = 32", "MLPEBM.depth = 2", "MLPMSE.width = 32", "MLPMSE.depth = 2",
             "MLPMDN.width = 32", "MLPMDN.depth = 2",
-            "PixelEBM.target_height = 12", "PixelEBM.target_width = 16", "DenseResnetValue.width = 32",
-            "ConvMLPMSE.width = 32", "ConvMLPMSE.depth = 2", "ConvMLPMSE.target_height = 12",
+            "PixelEBM.target_height = 16", "PixelEBM.target_width = 16", "DenseResnetValue.width = 32",
+            "ConvMLPMSE.width = 32", "ConvMLPMSE.depth = 2", "ConvMLPMSE.target_height = 16",
             "ConvMLPMSE.target_width = 16", "ConvMLPMDN.width = 32", "ConvMLPMDN.depth = 2",
-            "ConvMLPMDN.num_components = 4", "ConvMLPMDN.target_height = 12", "ConvMLPMDN.target_width = 16");
+            "ConvMLPMDN.num_components = 4", "ConvMLPMDN.target_height = 16", "ConvMLPMDN.target_width = 16");
 
     @TempDir
     static Path data;

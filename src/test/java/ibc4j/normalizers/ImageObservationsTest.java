@@ -27,7 +27,7 @@ class ImageObservationsTest {
      */
     @Test
     void convertScalesByTheFloat32OfOneOver255() {
-        assertEquals(0.003921568859368562, ImageObservations.UINT8_SCALE, 0.0);
+        assertEquals(Float.intBitsToFloat(0x3b808081), ImageObservations.UINT8_SCALE, 0f); // fl32(1/255)
         assertArrayEquals(new float[] {0f, 1f, Math.nextUp(0.2f)}, ImageObservations.convert(new float[] {0f, 255f, 51f}));
     }
 
