@@ -101,8 +101,10 @@ final class TrainLoop {
                                 NoiseSource.seeded(seeds.derive("train_step", step)));
                     } catch (NonFiniteException e) {
                         trainTb.flush();
+                        List<java.nio.file.Path> kept = checkpoints.list();
                         String msg = "training stopped at step " + e.step() + ": " + e.getMessage()
-                                + "; the last good checkpoint is kept in " + checkpoints.list();
+                                + (kept.isEmpty() ? "; no checkpoint was written before it"
+                                        : "; the last good checkpoint is kept: " + kept.get(kept.size() - 1));
                         LOG.error(msg);
                         return new TrainEval.Result(root, step, true, msg, evals);
                     }

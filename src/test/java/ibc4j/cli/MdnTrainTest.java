@@ -62,6 +62,7 @@ class MdnTrainTest {
         assertEquals(3, rc, e);
         assertTrue(e.startsWith("train: training stopped at step 3: train step 3: total_loss is NaN (train step 3: "
                 + "per_example_loss has 28 non-finite values; first NaN at [0])"), e);
+        assertTrue(e.contains("; no checkpoint was written before it"), e);
         assertTrue(!e.contains("Exception") && !e.contains("\tat "), e);
     }
 

@@ -185,6 +185,8 @@ class TrainCommandTest {
         assertEquals(3, run("--resume=" + run, "--progress=log", "--gin_bindings=train_eval.learning_rate=1e38",
                 "--gin_bindings=train_eval.num_iterations=8"), err.toString());
         assertTrue(err.toString().contains("training stopped at step 5"), err.toString());
+        assertTrue(err.toString().contains("; the last good checkpoint is kept: "
+                + run.resolve("train/checkpoints/ckpt-4.zip")), err.toString());
         assertTrue(err.toString().contains("total_loss is NaN"), err.toString());
         assertArrayEquals(before, Files.readAllBytes(run.resolve("train/checkpoints/ckpt-4.zip")));
         assertEquals(List.of(run.resolve("train/checkpoints/ckpt-4.zip")),
