@@ -9,6 +9,7 @@ import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
 import ibc4j.gin.Range;
 import ibc4j.gin.Tuple;
+import ibc4j.losses.ChainData;
 import ibc4j.losses.EbmLoss;
 import ibc4j.losses.GradientLoss;
 import ibc4j.networks.EbmKernel;
@@ -434,7 +435,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
      * @param chain           the Langevin ChainData, or null (no Langevin, or return_full_chain False)
      */
     public record CounterExamples(INDArray initial, INDArray counterExamples, INDArray combined,
-                                  Mcmc.ChainData chain) {}
+                                  ChainData chain) {}
 
     /**
      * IBC's {@code _make_counter_example_actions}; draws, in TF's order, the uniform {@code [B, n, A]}, then DFO's
@@ -449,7 +450,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         INDArray uniform = uniform(u.reshape(b * n, a));
         timer.lap("sampling");
         INDArray counter;
-        Mcmc.ChainData chain = null;
+        ChainData chain = null;
         if (fractionDfoSamples == 0.0 && fractionLangevinSamples == 0.0) {
             counter = uniform.reshape(b, n, a);
         } else {
@@ -642,7 +643,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
     }
 
     /** IBC's overall/first/final energies and grad norms ("final" is the input of the last step). */
-    private static void chainSummaries(Mcmc.ChainData chain, Map<String, Float> out) {
+    private static void chainSummaries(ChainData chain, Map<String, Float> out) {
         INDArray e = chain.energies();
         INDArray g = chain.gradNorms();
         long k = e.size(0);

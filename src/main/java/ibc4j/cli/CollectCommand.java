@@ -1,7 +1,7 @@
 package ibc4j.cli;
 
 import ibc4j.configurables.IbcConfigurables;
-import ibc4j.data.PolicyEval;
+import ibc4j.environments.PolicyEval;
 import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.GinException;

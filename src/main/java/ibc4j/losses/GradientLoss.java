@@ -1,6 +1,5 @@
 package ibc4j.losses;
 
-import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.gin.Configurable;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
@@ -93,7 +92,7 @@ public final class GradientLoss {
      * and the true actions. {@code False}: the chain's own norms {@code chain_data.grad_norms} {@code [K, B·n]}
      * (at the input of every Langevin step), transposed and reshaped to {@code [B, n·K]} as IBC does; they are
      * functions of the weights only when the chain ran under the gradient tape
-     * ({@link Mcmc.ChainData#underGradient()}, IBC's {@code run_full_chain_under_gradient}): then
+     * ({@link ChainData#underGradient()}, IBC's {@code run_full_chain_under_gradient}): then
      * {@code ∂P/∂θ = (1/K)·Σ_k} of the final-sample formula at step k's input actions (held fixed: IBC stops the
      * chain's gradient after every step); otherwise IBC's tape sees constants and the gradient is zero. The
      * parameter gradient is derived for the squared inf-norm (IBC's defaults).
@@ -196,7 +195,7 @@ public final class GradientLoss {
             throw new UnsupportedOperationException("grad_penalty.only_apply_final_grad_penalty=False with "
                     + "MLPEBM.dense_layer_type='spectral_norm' is not implemented");
         }
-        if (!(chainData instanceof Mcmc.ChainData chain) || chain.gradNorms() == null) {
+        if (!(chainData instanceof ChainData chain) || chain.gradNorms() == null) {
             // gradient_loss.py: assert chain_data.grad_norms is not None
             throw new IllegalArgumentException("grad_penalty.only_apply_final_grad_penalty=False needs the Langevin "
                     + "chain's grad norms (ImplicitBCAgent.return_full_chain=True and Langevin counter examples), got "
@@ -246,7 +245,7 @@ public final class GradientLoss {
             }
             if (chain.observations() == null) {
                 throw new IllegalArgumentException("grad_penalty along a chain under the gradient needs the chain's "
-                        + "observations (Mcmc.ChainData.withSource)");
+                        + "observations (ChainData.withSource)");
             }
             for (int s = 0; s < k; s++) {
                 // P = mean over steps of the final-sample penalty at each step's (fixed) input actions.

@@ -15,22 +15,23 @@ import org.junit.jupiter.api.Test;
  * ibc4j's layers, bottom to top; a package may use only the packages of layers below its own. Within one layer,
  * packages do not use each other (parity and bench, for example, are independent). The order mirrors how IBC's
  * modules build on each other: a pure gin library; run-time plumbing; environments and optimizers; data; the
- * normalizers computed from data; networks; the Langevin/DFO engine (IBC's agents/mcmc.py, which the gradient
- * penalty reads); losses; agents; the agents' policies packaged as DL4J models; train; the one composition root that registers IBC's configurables; the tools.
+ * normalizers computed from data; networks; losses (with ChainData, the chain record the gradient penalty
+ * reads); the Langevin/DFO engine (IBC's agents/mcmc.py); agents; the agents' policies packaged as DL4J models; train; the one composition root that registers IBC's configurables; the tools.
  */
 class LayeringTest {
     /** Each inner list is one layer; {@code ".."} includes subpackages. */
     static final List<List<String>> LAYERS = List.of(
             List.of("ibc4j.gin.."),
             List.of("ibc4j.runtime.."),
-            List.of("ibc4j.environments", "ibc4j.environments.particle..", "ibc4j.optimizers.."),
+            List.of("ibc4j.optimizers.."),
             List.of("ibc4j.data.."),
-            // IBC's own envs in a Python child: its frames carry data's TensorProto, collect writes data's records.
-            List.of("ibc4j.environments.bridge.."),
+            // IBC's envs: the particle env in Java and IBC's own envs in a Python child (its frames carry data's
+            // TensorProto); collection writes data's records.
+            List.of("ibc4j.environments.."),
             List.of("ibc4j.normalizers.."),
             List.of("ibc4j.networks.."),
-            List.of("ibc4j.agents.mcmc.."),
             List.of("ibc4j.losses.."),
+            List.of("ibc4j.agents.mcmc.."),
             List.of("ibc4j.agents"),
             List.of("ibc4j.agents.policy.."),
             List.of("ibc4j.train.."),
@@ -83,6 +84,12 @@ class LayeringTest {
     @Test
     void noPackageCycles() {
         slices().matching("ibc4j.(**)").should().beFreeOfCycles().check(product);
+    }
+
+    /** Each top-level module with its subpackages as one: agents (with mcmc, policy) and losses may not loop. */
+    @Test
+    void noModuleCycles() {
+        slices().matching("ibc4j.(*)..").should().beFreeOfCycles().check(product);
     }
 
     /** True when {@code other} is {@code pkg}'s own subpackage pattern (agents.mcmc is not agents). */

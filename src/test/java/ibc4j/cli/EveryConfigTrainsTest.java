@@ -3,11 +3,11 @@ package ibc4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ibc4j.data.PolicyEval;
 import ibc4j.data.SpecFile;
 import ibc4j.data.SpecNode;
 import ibc4j.data.SyntheticRecords;
 import ibc4j.data.TrajectorySpecs;
+import ibc4j.environments.PolicyEval;
 import ibc4j.train.TensorBoardReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

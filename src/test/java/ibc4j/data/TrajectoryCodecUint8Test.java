@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ibc4j.environments.PolicyEval;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;

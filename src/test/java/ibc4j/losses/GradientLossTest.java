@@ -62,7 +62,7 @@ class GradientLossTest {
         ibc4j.networks.MLPEBM net = ibc4j.networks.MLPEBM.create(ibc4j.networks.MLPEBM.Config.particle().withWidth(4),
                 1, 1, 0);
         INDArray norms = Nd4j.createFromArray(new float[][] {{3f, 0.5f}, {2f, 1.5f}}); // [K=2, B·n=2]
-        ibc4j.agents.mcmc.Mcmc.ChainData chain = new ibc4j.agents.mcmc.Mcmc.ChainData(null, null, norms);
+        ibc4j.losses.ChainData chain = new ibc4j.losses.ChainData(null, null, norms);
         GradientLoss.PenaltyAndGradient one = GradientLoss.gradPenalty(net, "inf", 1, chain, null, null, true, false,
                 1.0, true, 1.0);
         // B = 1, n = 2: terms (3, 2, 0.5, 1.5) → (2², 1², 0, 0.5²) → 5.25 / 4.
@@ -126,7 +126,7 @@ class GradientLossTest {
     }
 
     /** A chain record over fixed step inputs, its norms from the network as it stands, under the gradient. */
-    private static ibc4j.agents.mcmc.Mcmc.ChainData chain(ibc4j.networks.MLPEBM net, INDArray obs, INDArray[] inputs) {
+    private static ibc4j.losses.ChainData chain(ibc4j.networks.MLPEBM net, INDArray obs, INDArray[] inputs) {
         int k = inputs.length;
         int m = (int) obs.size(0);
         ibc4j.networks.EbmKernel kernel = ibc4j.networks.EbmKernel.create(net, m);
@@ -137,7 +137,7 @@ class GradientLossTest {
             norms.getRow(s).assign(org.nd4j.linalg.ops.transforms.Transforms.abs(g, true).max(1));
             outputs.slice(s).assign(s + 1 < k ? inputs[s + 1] : inputs[s]);
         }
-        return new ibc4j.agents.mcmc.Mcmc.ChainData(outputs, null, norms, inputs[0], null, false).withSource(obs, true);
+        return new ibc4j.losses.ChainData(outputs, null, norms, inputs[0], null, false).withSource(obs, true);
     }
 
     private static double loss(ibc4j.networks.MLPEBM net, INDArray obs, INDArray[] inputs, int b) {

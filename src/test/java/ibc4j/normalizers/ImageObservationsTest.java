@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import ibc4j.data.PolicyEval;
 import ibc4j.data.SequenceWindow;
 import ibc4j.data.TrajectorySpecs;
+import ibc4j.environments.PolicyEval;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;

@@ -4,6 +4,7 @@ import ibc4j.gin.Configurable;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
+import ibc4j.losses.ChainData;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.MLPEBM;
 import ibc4j.runtime.NoiseSource;
@@ -62,44 +63,6 @@ public final class Mcmc {
         @Override
         public void gradient(INDArray actions, INDArray grads) {
             grads.assign(kernel.actionGradient(actions));
-        }
-    }
-
-    /**
-     * IBC's ChainData: actions after step k, energies and gradient norms at the input of step k; plus what a
-     * penalty along the chain needs to differentiate those norms with respect to the weights (IBC's tape does it
-     * when {@code run_full_chain_under_gradient}): the chain's initial actions, its observations and whether the
-     * chain ran "under the gradient tape".
-     *
-     * @param actions        {@code [K, M, A]}, after each step
-     * @param energies       {@code [K, M]}, at each step's input
-     * @param gradNorms      {@code [K, M]}, at each step's input
-     * @param initialActions {@code [M, A]}, the input of step 0 (or null)
-     * @param observations   {@code [M, obs]} (or null)
-     * @param underGradient  whether the norms count as functions of the weights (IBC:
-     *                       {@code run_full_chain_under_gradient}); otherwise they are constants
-     */
-    public record ChainData(INDArray actions, INDArray energies, INDArray gradNorms, INDArray initialActions,
-                            INDArray observations, boolean underGradient) {
-        /** The chain as IBC returns it (no inputs recorded, not under the gradient). */
-        public ChainData(INDArray actions, INDArray energies, INDArray gradNorms) {
-            this(actions, energies, gradNorms, null, null, false);
-        }
-
-        /** This chain with its observations and whether its norms are differentiated. */
-        public ChainData withSource(INDArray obs, boolean differentiable) {
-            return new ChainData(actions, energies, gradNorms, initialActions, obs, differentiable);
-        }
-
-        /** The actions at the input of step k: the initial ones for k = 0, else the output of step k − 1. */
-        public INDArray stepInput(int k) {
-            if (k == 0) {
-                if (initialActions == null) {
-                    throw new IllegalStateException("ChainData: the initial actions were not recorded");
-                }
-                return initialActions;
-            }
-            return actions.slice(k - 1).dup('c');
         }
     }
 

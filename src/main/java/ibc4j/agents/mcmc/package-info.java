@@ -1,5 +1,5 @@
 /**
  * The Langevin and derivative-free samplers over an energy model: mirrors {@code ibc/agents/mcmc.py} (IBC db89ddb).
- * Below the losses, because IBC's gradient penalty reads the chain's data.
+ * The chain record the gradient penalty reads, {@link ibc4j.losses.ChainData}, lives with the losses.
  */
 package ibc4j.agents.mcmc;

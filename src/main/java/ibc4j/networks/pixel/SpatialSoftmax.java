@@ -1,6 +1,5 @@
 package ibc4j.networks.pixel;
 
-import ibc4j.networks.pixel.ImagePrepro;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;

@@ -1,6 +1,7 @@
 package ibc4j.parity.checks;
 
 import ibc4j.agents.mcmc.Mcmc;
+import ibc4j.losses.ChainData;
 import ibc4j.losses.GradientLoss;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.Float32ErrorBounds;
@@ -67,7 +68,7 @@ public final class GradPenaltyChainCheck implements ComponentCheck {
                 "U·(hi−lo)+lo: tf.random.uniform's two float32 ops on the recorded U")));
 
         // ibc4j's norms at TF's step inputs.
-        Mcmc.ChainData chain = new Mcmc.ChainData(chainActions, null, tfNorms, init, obs, true);
+        ChainData chain = new ChainData(chainActions, null, tfNorms, init, obs, true);
         EbmKernel probe = EbmKernel.create(net, rows);
         double[] mine = new double[k * rows];
         boolean[] ambiguous = new boolean[k * rows];
@@ -119,7 +120,7 @@ public final class GradPenaltyChainCheck implements ComponentCheck {
             Map<String, INDArray> w = new LinkedHashMap<>();
             net.params().forEach((name, v) -> w.put(name, v.castTo(DataType.DOUBLE)));
             net64.setParams(w);
-            Mcmc.ChainData chain64 = new Mcmc.ChainData(chainActions.castTo(DataType.DOUBLE), null,
+            ChainData chain64 = new ChainData(chainActions.castTo(DataType.DOUBLE), null,
                     tfNorms.castTo(DataType.DOUBLE), init.castTo(DataType.DOUBLE), obs.castTo(DataType.DOUBLE), true);
             g64 = net64.viewsOf(GradientLoss.gradPenalty(net64, "inf", b, chain64, null, null, true, false, margin,
                     true, weight).paramGradient());

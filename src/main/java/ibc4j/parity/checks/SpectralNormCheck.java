@@ -3,6 +3,7 @@ package ibc4j.parity.checks;
 import ibc4j.agents.ImplicitBCAgent;
 import ibc4j.agents.Observations;
 import ibc4j.agents.mcmc.Mcmc;
+import ibc4j.losses.ChainData;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.Float32ErrorBounds;
 import ibc4j.networks.MLPEBM;
@@ -93,7 +94,7 @@ public final class SpectralNormCheck implements ComponentCheck {
         // Teacher-forced from TF's counter examples: the loss, both gradient parts through DenseSN, u twice.
         INDArray tfCombined = g.tensor("combined_actions");
         ImplicitBCAgent.CounterExamples tfCe = new ImplicitBCAgent.CounterExamples(g.tensor("init_actions"),
-                g.tensor("counter_example_actions"), tfCombined, new Mcmc.ChainData(null,
+                g.tensor("counter_example_actions"), tfCombined, new ChainData(null,
                 g.tensor("chain_energies"), g.tensor("chain_grad_norms")));
         ImplicitBCAgent.Loss loss = agent.loss(obs, actions, tfCe);
         Step64 ref = step64(g, net64, tiled64, tfCombined.castTo(DataType.DOUBLE), b, n);

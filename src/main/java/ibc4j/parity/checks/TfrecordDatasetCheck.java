@@ -1,10 +1,10 @@
 package ibc4j.parity.checks;
 
-import ibc4j.data.PolicyEval;
 import ibc4j.data.SpecFile;
 import ibc4j.data.SpecNode;
 import ibc4j.data.TrajectoryCodec;
 import ibc4j.data.TrajectoryStep;
+import ibc4j.environments.PolicyEval;
 import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.environments.particle.ParticleObservation;
 import ibc4j.parity.Golden;

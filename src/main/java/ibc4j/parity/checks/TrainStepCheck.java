@@ -6,6 +6,7 @@ import ibc4j.agents.mcmc.LangevinConfig;
 import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
+import ibc4j.losses.ChainData;
 import ibc4j.networks.EbmKernel;
 import ibc4j.networks.Float32ErrorBounds;
 import ibc4j.networks.MLPEBM;
@@ -92,7 +93,7 @@ public final class TrainStepCheck implements ComponentCheck {
         INDArray tfCounter = g.tensor("counter_example_actions");
         INDArray tfCombined = g.tensor("combined_actions");
         ImplicitBCAgent.CounterExamples tfCe = new ImplicitBCAgent.CounterExamples(g.tensor("init_actions"),
-                tfCounter, tfCombined, new Mcmc.ChainData(null, g.tensor("chain_energies"),
+                tfCounter, tfCombined, new ChainData(null, g.tensor("chain_energies"),
                 g.tensor("chain_grad_norms")));
         INDArray[] saved = snapshot(net);
         ImplicitBCAgent.Loss loss = agent.loss(obs, actions, tfCe);

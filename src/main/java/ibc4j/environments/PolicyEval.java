@@ -1,5 +1,10 @@
-package ibc4j.data;
+package ibc4j.environments;
 
+import ibc4j.data.SpecNode;
+import ibc4j.data.TFRecordObserver;
+import ibc4j.data.TensorSpec;
+import ibc4j.data.TrajectoryCodec;
+import ibc4j.data.TrajectoryStep;
 import ibc4j.environments.particle.ParticleEnv;
 import ibc4j.environments.particle.ParticleMetrics;
 import ibc4j.environments.particle.ParticleObservation;
