@@ -51,8 +51,9 @@ public final class DescribeCommand {
     public static String describe(ConfigurableSpec spec) {
         StringBuilder sb = new StringBuilder();
         sb.append(spec.name()).append("  (").append(spec.selector()).append(")\n");
-        if (spec.ibcSource() != null) {
-            sb.append("  IBC source: ").append(spec.ibcSource()).append(", line ").append(spec.ibcLine()).append('\n');
+        if (spec.upstreamSource() != null) {
+            sb.append("  IBC source: ").append(spec.upstreamSource()).append(", line ").append(spec.upstreamLine())
+                    .append('\n');
         }
         String status = spec.implemented() ? "implemented" : "registered, not implemented";
         if (spec.module().equals("gin")) {

@@ -124,7 +124,8 @@ public final class TrainCommand {
                                 + TASKS);
                     }
                 }
-                inv = new RunInvocation(RunInvocation.read(list(cl.getOptionValues("gin_file"))), bindings, tasks,
+                inv = new RunInvocation(RunInvocation.read(list(cl.getOptionValues("gin_file")),
+                        IbcConfigurables.registry().bundledConfigs()), bindings, tasks,
                         cl.getOptionValue("tag"), flag(cl, "add_time"), flag(cl, "skip_eval"), flag(cl, "viz_img"),
                         flag(cl, "video"));
             }

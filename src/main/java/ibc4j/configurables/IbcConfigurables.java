@@ -1,5 +1,6 @@
 package ibc4j.configurables;
 
+import ibc4j.gin.BundledConfigs;
 import ibc4j.gin.ConfigurableSpec;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.GinRegistry;
@@ -57,11 +58,13 @@ public final class IbcConfigurables {
     /** Adds IBC's own registrations (every configurable, "registered, not implemented", and constant) to {@code r}. */
     public static GinRegistry withIbcRegistrations(GinRegistry r) {
         IbcConfigurablesJson.load(r);
-        return r;
+        return r.upstreamName("IBC");
     }
 
     private static GinRegistry create() {
-        GinRegistry r = withIbcRegistrations(new GinRegistry());
+        // IBC's configs ship in the jar under ibc4j/configs/; IBC's run scripts spell them ibc/configs/...
+        GinRegistry r = withIbcRegistrations(new GinRegistry())
+                .bundledConfigs(new BundledConfigs("configs/", "/ibc4j/", List.of("ibc/")));
         CLASSES.forEach(r::register);
         return r;
     }
@@ -72,12 +75,12 @@ public final class IbcConfigurables {
      */
     public static List<String> defaultMismatches(ConfigurableSpec spec) {
         List<String> out = new ArrayList<>();
-        if (spec.ibcParams() == null) {
+        if (spec.upstreamParams() == null) {
             return out;
         }
         Map<String, ConfigurableSpec.ParamSpec> java = spec.params().stream()
                 .collect(Collectors.toMap(ConfigurableSpec.ParamSpec::name, Function.identity()));
-        for (ConfigurableSpec.ParamSpec ibc : spec.ibcParams()) {
+        for (ConfigurableSpec.ParamSpec ibc : spec.upstreamParams()) {
             ConfigurableSpec.ParamSpec j = java.remove(ibc.name());
             if (j == null) {
                 out.add(spec.name() + "." + ibc.name() + ": in IBC, missing in Java");

@@ -43,7 +43,7 @@ final class IbcConfigurablesJson {
                 params.add(new ConfigurableSpec.ParamSpec(p.get("name").asText(), dflt, has,
                         has && !(dflt instanceof ConfigurableSpec.NonLiteral), null, ""));
             }
-            registry.registerIbc(new ConfigurableSpec(c.get("name").asText(), c.get("module").asText(), params,
+            registry.registerUpstream(new ConfigurableSpec(c.get("name").asText(), c.get("module").asText(), params,
                     c.path("varkw").asBoolean(false), names(c.get("allowlist")), names(c.get("denylist")),
                     c.get("source").asText(), c.path("line").asInt(0), params, null, null));
         }

@@ -14,15 +14,15 @@ import java.util.Optional;
  * @param varkw     whether the signature has {@code **kwargs} (then any parameter name binds)
  * @param allowlist gin's allowlist, or null
  * @param denylist  gin's denylist, or null
- * @param ibcSource IBC's {@code file.py:Qualified.name} for configurables IBC registers, else null
- * @param ibcLine   the line of that definition, or 0
- * @param ibcParams IBC's own parameters (with its defaults) when a Java class stands in for an IBC one, else null
+ * @param upstreamSource IBC's {@code file.py:Qualified.name} for configurables IBC registers, else null
+ * @param upstreamLine   the line of that definition, or 0
+ * @param upstreamParams IBC's own parameters (with its defaults) when a Java class stands in for an IBC one, else null
  * @param invoker   how to call it; null while it is registered from IBC but not implemented in ibc4j
  * @param javaType  the Java class (for a class configurable) or declaring class (for a static method), or null
  */
 public record ConfigurableSpec(String name, String module, List<ParamSpec> params, boolean varkw,
-                               List<String> allowlist, List<String> denylist, String ibcSource, int ibcLine,
-                               List<ParamSpec> ibcParams, Invoker invoker, Class<?> javaType) {
+                               List<String> allowlist, List<String> denylist, String upstreamSource, int upstreamLine,
+                               List<ParamSpec> upstreamParams, Invoker invoker, Class<?> javaType) {
 
     /** The Java end of a call: arguments arrive in signature order, already converted. */
     @FunctionalInterface
@@ -79,7 +79,7 @@ public record ConfigurableSpec(String name, String module, List<ParamSpec> param
 
     public ConfigurableSpec {
         params = List.copyOf(params);
-        ibcParams = ibcParams == null ? null : List.copyOf(ibcParams);
+        upstreamParams = upstreamParams == null ? null : List.copyOf(upstreamParams);
     }
 
     /** The complete selector, {@code module.name}. */
@@ -92,8 +92,8 @@ public record ConfigurableSpec(String name, String module, List<ParamSpec> param
     }
 
     /** IBC's Python file ({@code networks/mlp_ebm.py}), or null. */
-    public String ibcFile() {
-        return ibcSource == null ? null : ibcSource.split(":", 2)[0];
+    public String upstreamFile() {
+        return upstreamSource == null ? null : upstreamSource.split(":", 2)[0];
     }
 
     public Optional<ParamSpec> param(String paramName) {

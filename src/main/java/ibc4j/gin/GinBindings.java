@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class GinBindings {
     private final GinRegistry registry;
     private final GinBindingChecks checks;
-    private final GinFiles files = new GinFiles();
+    private final GinFiles files;
     private final Map<GinConfig.Key, Map<String, GinConfig.Bound>> bindings = new LinkedHashMap<>();
     private final Set<List<String>> used = ConcurrentHashMap.newKeySet();
     private final List<Statement.Import> imports = new ArrayList<>();
@@ -35,6 +35,7 @@ final class GinBindings {
 
     GinBindings(GinRegistry registry, GinBindingChecks checks) {
         this.registry = registry;
+        this.files = new GinFiles(registry.bundledConfigs());
         this.checks = checks;
     }
 
@@ -88,7 +89,7 @@ final class GinBindings {
     /** Statements of file {@code path}, read earlier: applied with the file open, for cycles through it. */
     void includeText(List<Statement> statements, String path) {
         Path file = Path.of(path);
-        String resource = GinFiles.shippedConfig(path);
+        String resource = registry.bundledConfigs().resource(path);
         String identity = Files.isRegularFile(file) ? file.toAbsolutePath().normalize().toString()
                 : resource != null ? "classpath:" + resource : path;
         Deque<Open> stack = new ArrayDeque<>();

@@ -47,8 +47,9 @@ final class GinCall {
 
     Object call(ConfigurableSpec spec, List<String> scope, Map<String, Object> callerArgs) {
         if (!spec.implemented()) {
-            throw new GinBindingException(null, "'" + spec.name() + "' is registered from IBC ("
-                    + spec.ibcFile() + ") but not implemented in ibc4j yet.");
+            throw new GinBindingException(null, "'" + spec.name() + "' is registered from "
+                    + config.registry().upstreamName() + " (" + spec.upstreamFile() + ") but not implemented in ibc4j "
+                    + "yet.");
         }
         config.enter(scope);
         try {

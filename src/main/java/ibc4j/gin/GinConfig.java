@@ -107,12 +107,9 @@ public final class GinConfig {
         return parseBindings(ginBindings);
     }
 
-    /**
-     * The jar resource holding IBC's shipped config {@code path} ({@code configs/...}, or {@code ibc/configs/...}
-     * as IBC's run scripts spell it), the fallback gin's file lookup uses here; null for any other path.
-     */
-    public static String shippedConfigResource(String path) {
-        return GinFiles.shippedConfig(path);
+    /** The jar resource a bundled config {@code path} is read from (see {@link BundledConfigs}), or null. */
+    public String bundledConfigResource(String path) {
+        return registry.bundledConfigs().resource(path);
     }
 
     /** gin.parse_config_file: found through the search paths (working directory first). */

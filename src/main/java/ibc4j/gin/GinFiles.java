@@ -13,15 +13,19 @@ import java.util.List;
  * Finds gin files for {@code --gin_file} and {@code include}; mirrors gin/config.py's parse_config_file, which
  * tries each search-path prefix in turn (the first being {@code ''}, the working directory).
  *
- * <p>Beyond gin: an include is also tried relative to the including file, and IBC's shipped configs
- * ({@code configs/...}, or {@code ibc/configs/...} as IBC's run scripts spell them) are found on the classpath,
- * so the jar runs without a checkout.
+ * <p>Beyond gin: an include is also tried relative to the including file, and the registry's
+ * {@link BundledConfigs} are found on the classpath, so a jar runs its shipped configs without a checkout.
  */
 final class GinFiles {
     /** A file found: its identity (for include cycles) and its statements. */
     record Loaded(String identity, List<Statement> statements) {}
 
     private final List<Path> searchPaths = new ArrayList<>(List.of(Path.of("")));
+    private final BundledConfigs bundled;
+
+    GinFiles(BundledConfigs bundled) {
+        this.bundled = bundled;
+    }
 
     void addSearchPath(Path dir) {
         searchPaths.add(dir);
@@ -54,7 +58,7 @@ final class GinFiles {
                 }
             }
         }
-        String resource = shippedConfig(name);
+        String resource = bundled.resource(name);
         if (resource != null) {
             try (InputStream in = GinFiles.class.getResourceAsStream(resource)) {
                 if (in != null) {
@@ -71,14 +75,5 @@ final class GinFiles {
         tried.forEach(p -> shown.add(p.toString()));
         throw new GinException(at, "Unable to open file: " + name + ". Searched config paths: "
                 + PyValues.repr(shown) + ".");
-    }
-
-    /** The classpath resource for an IBC config shipped in the jar, or null. */
-    /** The jar resource of IBC's shipped config {@code name} ({@code configs/...} or {@code ibc/configs/...}), or null. */
-    static String shippedConfig(String name) {
-        String n = name.replace('\\', '/');
-        n = n.startsWith("./") ? n.substring(2) : n;
-        n = n.startsWith("ibc/") ? n.substring(4) : n;
-        return n.startsWith("configs/") && !n.contains("..") ? "/ibc4j/" + n : null;
     }
 }

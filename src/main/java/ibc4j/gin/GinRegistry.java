@@ -31,12 +31,34 @@ public final class GinRegistry {
     private final SelectorMap<ConfigurableSpec> configurables = new SelectorMap<>();
     private final SelectorMap<Object> constants = new SelectorMap<>();
     private final Map<Class<?>, ConfigurableSpec> byClass = new ConcurrentHashMap<>();
+    private volatile BundledConfigs bundled = BundledConfigs.NONE;
+    private volatile String upstream = "upstream";
 
     /** A registry holding only gin's built-ins. */
     public GinRegistry() {
         registerBuiltin("macro", "value", args -> args[0]);
         registerBuiltin("singleton", "constructor", args -> GinConfig.current().singleton(args[0]));
         constant("gin.REQUIRED", GinConfig.REQUIRED);
+    }
+
+    /** Configs shipped in the jar that file lookups fall back to (none by default). */
+    public GinRegistry bundledConfigs(BundledConfigs b) {
+        this.bundled = java.util.Objects.requireNonNull(b, "bundled configs");
+        return this;
+    }
+
+    public BundledConfigs bundledConfigs() {
+        return bundled;
+    }
+
+    /** What messages call the library whose configurables are registered without Java (its name, e.g.). */
+    public GinRegistry upstreamName(String name) {
+        this.upstream = java.util.Objects.requireNonNull(name, "upstream name");
+        return this;
+    }
+
+    public String upstreamName() {
+        return upstream;
     }
 
     /**
@@ -61,25 +83,25 @@ public final class GinRegistry {
         ConfigurableSpec ibc = null;
         if (spec.module().isEmpty()) {
             List<ConfigurableSpec> same = configurables.values().stream()
-                    .filter(c -> c.ibcSource() != null && !c.implemented() && c.name().equals(spec.name())).toList();
+                    .filter(c -> c.upstreamSource() != null && !c.implemented() && c.name().equals(spec.name())).toList();
             if (same.size() > 1) {
-                throw new IllegalArgumentException(cls.getName() + ": IBC registers '" + spec.name()
+                throw new IllegalArgumentException(cls.getName() + ": " + upstream + " registers '" + spec.name()
                         + "' in several modules " + same.stream().map(ConfigurableSpec::module).toList()
                         + "; name one in @Configurable(module = ...)");
             }
             ibc = same.isEmpty() ? null : same.get(0);
         } else {
             ConfigurableSpec existing = configurables.get(spec.selector());
-            ibc = existing != null && existing.ibcSource() != null && !existing.implemented() ? existing : null;
+            ibc = existing != null && existing.upstreamSource() != null && !existing.implemented() ? existing : null;
         }
         if (ibc != null) {
-            return spec.withModule(ibc.module(), ibc.ibcSource(), ibc.ibcLine(), ibc.ibcParams());
+            return spec.withModule(ibc.module(), ibc.upstreamSource(), ibc.upstreamLine(), ibc.upstreamParams());
         }
         return spec.module().isEmpty() ? spec.withModule(cls.getPackageName(), null, 0, null) : spec;
     }
 
     /** Registers one of IBC's configurables without a Java implementation. */
-    public synchronized void registerIbc(ConfigurableSpec spec) {
+    public synchronized void registerUpstream(ConfigurableSpec spec) {
         put(spec);
     }
 

@@ -57,7 +57,7 @@ final class JavaConfigurables {
                     + base.selector() + "'s " + base.paramNames());
         }
         return new ConfigurableSpec(base.name(), base.module(), base.params(), base.varkw(), base.allowlist(),
-                base.denylist(), base.ibcSource(), base.ibcLine(), base.ibcParams(), args -> ctor.newInstance(args),
+                base.denylist(), base.upstreamSource(), base.upstreamLine(), base.upstreamParams(), args -> ctor.newInstance(args),
                 sub);
     }
 

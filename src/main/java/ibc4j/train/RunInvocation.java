@@ -2,6 +2,7 @@ package ibc4j.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import ibc4j.gin.BundledConfigs;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.GinRegistry;
 import java.io.IOException;
@@ -26,15 +27,15 @@ public record RunInvocation(List<GinFile> ginFiles, List<String> ginBindings, Li
     /** One {@code --gin_file}: the path given, and its text when the run started. */
     public record GinFile(String path, String text) {}
 
-    /** Reads the given gin files now (relative to the working directory, else from the jar's configs/). */
-    public static List<GinFile> read(List<String> paths) throws IOException {
+    /** Reads the given gin files now (relative to the working directory, else from the jar's bundled configs). */
+    public static List<GinFile> read(List<String> paths, BundledConfigs bundled) throws IOException {
         List<GinFile> out = new ArrayList<>();
         for (String p : paths) {
             Path f = Path.of(p);
             if (Files.isRegularFile(f)) {
                 out.add(new GinFile(p, Files.readString(f)));
             } else {
-                String resource = GinConfig.shippedConfigResource(p);
+                String resource = bundled.resource(p);
                 try (var in = resource == null ? null : RunInvocation.class.getResourceAsStream(resource)) {
                     if (in == null) {
                         throw new IOException("Unable to open file: " + p);

@@ -71,7 +71,7 @@ class GinBinderRegistryTest {
         ConfigurableSpec mlp = r.lookup("ConvMLPMDN"); // IBC's pixel mixture-density net: registered, not ported
         assertEquals("ibc.networks.pixel_mdn.ConvMLPMDN", mlp.selector());
         assertFalse(mlp.implemented());
-        assertEquals("networks/pixel_mdn.py", mlp.ibcFile());
+        assertEquals("networks/pixel_mdn.py", mlp.upstreamFile());
         assertTrue(r.lookup("MLPMDN").implemented());
         assertEquals(BigInteger.valueOf(512), mlp.param("width").orElseThrow().defaultValue());
         assertEquals("(required)", mlp.param("obs_spec").orElseThrow().defaultText());
@@ -121,7 +121,7 @@ class GinBinderRegistryTest {
         ConfigurableSpec spec = r.lookup("MLPEBM");
         assertEquals("ibc.networks.mlp_ebm.MLPEBM", spec.selector());
         assertTrue(spec.implemented());
-        assertEquals("networks/mlp_ebm.py:MLPEBM.__init__", spec.ibcSource());
+        assertEquals("networks/mlp_ebm.py:MLPEBM.__init__", spec.upstreamSource());
         assertEquals(spec, r.forClass(FaithfulMlpEbm.class));
         assertEquals(List.of(), IbcConfigurables.defaultMismatches(spec));
     }
@@ -141,11 +141,11 @@ class GinBinderRegistryTest {
             if (spec == null) {
                 continue; // a class holding only @Configurable static methods
             }
-            assertTrue(spec.ibcSource() != null, cls + " is not an IBC configurable");
+            assertTrue(spec.upstreamSource() != null, cls + " is not an IBC configurable");
             assertEquals(List.of(), IbcConfigurables.defaultMismatches(spec), cls.getName());
         }
         for (ConfigurableSpec spec : r.configurables()) {
-            if (spec.implemented() && spec.ibcSource() != null) {
+            if (spec.implemented() && spec.upstreamSource() != null) {
                 assertEquals(List.of(), IbcConfigurables.defaultMismatches(spec), spec.selector());
             }
         }
