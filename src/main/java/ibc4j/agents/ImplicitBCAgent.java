@@ -17,6 +17,7 @@ import ibc4j.networks.MLPEBM;
 import ibc4j.optimizers.KerasAdam;
 import ibc4j.runtime.NoiseSource;
 import ibc4j.runtime.PhaseTimer;
+import ibc4j.runtime.StepMemory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -419,7 +420,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
             args.put("late_fusion", lateFusion);
             args.put("obs_norm_layer", obsNormLayer);
             args.put("act_denorm_layer", actDenormLayer);
-            policy = policyMaker.apply(args);
+            policy = StepMemory.persistent(() -> policyMaker.apply(args)); // outlives any step
         }
         return policy;
     }
@@ -557,30 +558,36 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         INDArray tiled = Observations.tile(observations, n + 1);
         float mse = computeMse ? mse(ce.counterExamples(), actions, b, n, a) : Float.NaN;
         MLPEBM.Call predictionCall = net.call(training); // DenseSN: u advances once for the prediction pass
-        INDArray predictions = (training ? net.energiesTraining(tiled, ce.combined())
-                : net.energies(tiled, ce.combined())).reshape(b, n + 1);
-        timer.lap("forward");
-        float upstream = 1.0f / b; // d(Σ_b loss_b / B)/d loss_b, as TF's RealDiv gradient computes it
-        INDArray softmax = null;
+        // Training: one forward pass gives f and keeps the layer states its parameter gradient needs.
+        INDArray predictions;
         INDArray perEbm;
-        INDArray gradPred;
+        INDArray softmax = null;
+        INDArray gradEbm = null;
         Map<String, Float> debug = Map.of();
-        if (ebmLossType.equals("info_nce")) {
-            EbmLoss.InfoNce nce = EbmLoss.infoNce(predictions, softmaxTemperature, upstream);
-            softmax = nce.probabilities();
-            perEbm = nce.perExampleLoss();
-            gradPred = nce.gradPredictions();
-        } else {
-            EbmLoss.Contrastive c = ebmLossType.equals("cd") ? EbmLoss.cd(predictions, upstream)
-                    : EbmLoss.clippedCd(predictions, ce.counterExamples(), actions,
-                    ebmLossType.equals("soft_clipped_cd"), upstream);
-            perEbm = c.perExampleLoss();
-            gradPred = c.gradPredictions();
-            debug = c.debug();
+        try (MLPEBM.TrainingPass pass = training ? net.trainingPass(tiled, ce.combined()) : null) {
+            predictions = (training ? pass.energies() : net.energies(tiled, ce.combined()))
+                    .reshape(b, n + 1);
+            timer.lap("forward");
+            float upstream = 1.0f / b; // d(Σ_b loss_b / B)/d loss_b, as TF's RealDiv gradient computes it
+            INDArray gradPred;
+            if (ebmLossType.equals("info_nce")) {
+                EbmLoss.InfoNce nce = EbmLoss.infoNce(predictions, softmaxTemperature, upstream);
+                softmax = nce.probabilities();
+                perEbm = nce.perExampleLoss();
+                gradPred = nce.gradPredictions();
+            } else {
+                EbmLoss.Contrastive c = ebmLossType.equals("cd") ? EbmLoss.cd(predictions, upstream)
+                        : EbmLoss.clippedCd(predictions, ce.counterExamples(), actions,
+                        ebmLossType.equals("soft_clipped_cd"), upstream);
+                perEbm = c.perExampleLoss();
+                gradPred = c.gradPredictions();
+                debug = c.debug();
+            }
+            timer.lap("loss");
+            if (training) {
+                gradEbm = predictionCall.toParamGradient(pass.paramGradient(gradPred.reshape(b * (n + 1))));
+            }
         }
-        timer.lap("loss");
-        INDArray gradEbm = training ? predictionCall.toParamGradient(
-                net.paramGradient(tiled, ce.combined(), gradPred.reshape(b * (n + 1)))) : null;
         timer.lap("backward");
         INDArray perExample = perEbm.dup();
         INDArray gradTotal = training ? gradEbm.dup() : null;

@@ -4,8 +4,10 @@ import ibc4j.gin.Configurable;
 import ibc4j.gin.Param;
 import ibc4j.losses.MdnLoss;
 import ibc4j.networks.MLPMDN;
+import ibc4j.networks.layers.KerasDropout;
 import ibc4j.optimizers.KerasAdam;
 import ibc4j.runtime.NoiseSource;
+import ibc4j.runtime.StepMemory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -73,7 +75,7 @@ public final class MdnAgent extends BehavioralCloningAgent {
     @Override
     public MdnPolicy policy() {
         if (policy == null) {
-            policy = new MdnPolicy(actionSpec, net, obsNormLayer);
+            policy = StepMemory.persistent(() -> new MdnPolicy(actionSpec, net, obsNormLayer));
         }
         return policy;
     }
@@ -100,7 +102,7 @@ public final class MdnAgent extends BehavioralCloningAgent {
         checkBatch(observations, actions);
         MdnLoss.Result[] result = new MdnLoss.Result[1];
         MLPMDN.TrainingPass pass;
-        try (NoiseSource.Scope s = NoiseSource.use(noise)) {
+        try (KerasDropout.Binding s = net.dropoutNoise(noise)) {
             pass = net.trainingPass(observations, (mu, logvar, pi) -> {
                 result[0] = MdnLoss.compute(net.head(), mu, logvar, pi, actions);
                 return new INDArray[] {result[0].gradMu(), result[0].gradLogvar(), result[0].gradPi()};

@@ -4,8 +4,10 @@ import ibc4j.gin.Configurable;
 import ibc4j.gin.Param;
 import ibc4j.losses.MseLoss;
 import ibc4j.networks.MLPMSE;
+import ibc4j.networks.layers.KerasDropout;
 import ibc4j.optimizers.KerasAdam;
 import ibc4j.runtime.NoiseSource;
+import ibc4j.runtime.StepMemory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -78,7 +80,7 @@ public final class MseAgent extends BehavioralCloningAgent {
     @Override
     public MsePolicy policy() {
         if (policy == null) {
-            policy = new MsePolicy(actionSpec, net, obsNormLayer);
+            policy = StepMemory.persistent(() -> new MsePolicy(actionSpec, net, obsNormLayer));
         }
         return policy;
     }
@@ -100,7 +102,7 @@ public final class MseAgent extends BehavioralCloningAgent {
         checkBatch(observations, actions);
         MseLoss.Result[] result = new MseLoss.Result[1];
         MLPMSE.TrainingPass pass;
-        try (NoiseSource.Scope s = NoiseSource.use(noise)) {
+        try (KerasDropout.Binding s = net.dropoutNoise(noise)) {
             pass = net.trainingPass(observations, y -> {
                 result[0] = MseLoss.compute(y, actions);
                 return result[0].gradOutput();

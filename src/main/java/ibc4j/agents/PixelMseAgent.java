@@ -2,6 +2,7 @@ package ibc4j.agents;
 
 import ibc4j.losses.MseLoss;
 import ibc4j.networks.MLPMSE;
+import ibc4j.networks.layers.KerasDropout;
 import ibc4j.networks.pixel.ConvMLPMSE;
 import ibc4j.optimizers.KerasAdam;
 import ibc4j.runtime.NoiseSource;
@@ -59,7 +60,7 @@ public final class PixelMseAgent extends BehavioralCloningAgent {
         }
         MseLoss.Result[] result = new MseLoss.Result[1];
         MLPMSE.TrainingPass pass;
-        try (NoiseSource.Scope s = NoiseSource.use(noise)) {
+        try (KerasDropout.Binding s = net.dropoutNoise(noise)) {
             pass = net.trainingPass(rgb, y -> {
                 result[0] = MseLoss.compute(y, actions);
                 return result[0].gradOutput();

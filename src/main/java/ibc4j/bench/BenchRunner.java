@@ -1,5 +1,6 @@
 package ibc4j.bench;
 
+import ibc4j.runtime.StepMemory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,18 +69,26 @@ public final class BenchRunner {
 
     /**
      * @param warmup  untimed calls (and floor runs) first, for the JIT and the allocator
-     * @param repeats timed pairs; System.gc() runs before each pair, outside the timing, because ND4J frees
-     *                off-heap buffers only when the Java GC runs (dl4j-lab.md §8)
+     * @param repeats timed pairs; each call runs in a {@link StepMemory} unit, as train_eval runs its steps, so
+     *                its native arrays are reused rather than left to the collector (dl4j-lab.md §8)
      */
+    private static void inUnit(Runnable r) {
+        try (StepMemory mem = StepMemory.open("bench_call")) {
+            r.run();
+        }
+    }
+
     public static Result run(Workload w, int warmup, int repeats) {
         if (warmup < 0 || repeats < 1) {
             throw new IllegalArgumentException("need warmup >= 0 and repeats >= 1, got " + warmup + ", " + repeats);
         }
         String loadBefore = MachineInfo.loadAverage();
         GemmFloor floor = w.floor();
+        Runnable unitCall = () -> inUnit(w::call);
+        Runnable floorRun = () -> inUnit(floor::run);
         for (int i = 0; i < warmup; i++) {
-            w.call();
-            floor.run();
+            unitCall.run();
+            floorRun.run();
         }
         w.phases().reset();
         double[] call = new double[repeats];
@@ -90,19 +99,18 @@ public final class BenchRunner {
         double[] cpuRatio = new double[repeats];
         double[] t = new double[2];
         for (int i = 0; i < repeats; i++) {
-            System.gc();
             if (i % 2 == 0) {
-                time(floor::run, t);
+                time(floorRun, t);
                 fl[i] = t[0];
                 flCpu[i] = t[1];
-                time(w::call, t);
+                time(unitCall, t);
                 call[i] = t[0];
                 callCpu[i] = t[1];
             } else {
-                time(w::call, t);
+                time(unitCall, t);
                 call[i] = t[0];
                 callCpu[i] = t[1];
-                time(floor::run, t);
+                time(floorRun, t);
                 fl[i] = t[0];
                 flCpu[i] = t[1];
             }

@@ -1,5 +1,6 @@
 package ibc4j.networks;
 
+import ibc4j.runtime.StepMemory;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -83,7 +84,7 @@ public abstract class EbmKernel {
         this.firstWidth = (int) wIn.size(1);
         this.wInObs = wIn.get(NDArrayIndex.interval(0, obsDim), NDArrayIndex.all());
         this.wInAct = wIn.get(NDArrayIndex.interval(obsDim, inDim), NDArrayIndex.all());
-        this.wInActC = Nd4j.create(dt, actDim, firstWidth);
+        this.wInActC = buf(actDim, firstWidth);
         this.wo = net.forwardParam("head_kernel");
         this.woRow = wo.transpose(); // [W, 1] 'f' → [1, W] c-order view
         this.bo = net.forwardParam("head_bias");
@@ -359,7 +360,8 @@ public abstract class EbmKernel {
     }
 
     protected final INDArray buf(long r, long c) {
-        return Nd4j.create(dt, new long[] {r, c}, 'c');
+        // The kernel's buffers outlive the unit of work that first needs them (ibc4j.runtime.StepMemory).
+        return StepMemory.persistent(() -> Nd4j.create(dt, new long[] {r, c}, 'c'));
     }
 
     /** C = op(A)·op(B) + beta·C; C must be a contiguous (ews 1) array. */

@@ -400,7 +400,7 @@ public final class MLPEBM {
     }
 
     private INDArray output(boolean training, INDArray obs, INDArray act) {
-        INDArray head = forwardGraph().output(training, obs, act)[0]; // [R, 1]
+        INDArray head = GraphCalls.output(forwardGraph(), training, obs, act)[0]; // [R, 1]
         return head.reshape(head.size(0)); // tf.squeeze(x, axis=-1)
     }
 
@@ -413,10 +413,45 @@ public final class MLPEBM {
      * @return a new flat array in the graph's parameter layout (use {@link #viewsOf} for names)
      */
     public INDArray paramGradient(INDArray obs, INDArray act, INDArray dLdf) {
-        ComputationGraph g = forwardGraph();
-        g.feedForward(new INDArray[] {obs, act}, true, false);
-        INDArray flat = g.backpropGradient(dLdf.reshape(dLdf.length(), 1)).gradient().dup();
-        g.clearLayersStates();
-        return flat;
+        return trainingPass(obs, act).paramGradient(dLdf);
+    }
+
+    /**
+     * f(obs, act) in training mode with the weights of the last {@link #call}, its layer states kept for one
+     * {@link TrainingPass#paramGradient}: a training step's single forward pass, for the loss and its gradient.
+     */
+    public TrainingPass trainingPass(INDArray obs, INDArray act) {
+        return new TrainingPass(GraphCalls.forward(forwardGraph(), obs, act));
+    }
+
+    /** One training-mode forward pass, until its {@link #paramGradient} (or {@link #close}). */
+    public static final class TrainingPass implements AutoCloseable {
+        private final GraphCalls.Pass pass;
+
+        private TrainingPass(GraphCalls.Pass pass) {
+            this.pass = pass;
+        }
+
+        /** f at each row, {@code [R]} (a new array). */
+        public INDArray energies() {
+            INDArray head = pass.output(); // [R, 1]
+            return head.reshape(head.size(0)); // tf.squeeze(x, axis=-1)
+        }
+
+        /**
+         * Gradient of {@code L = Σ_r dLdf[r]·f(obs_r, act_r)} with respect to the weights of the pass's call; ends the
+         * pass.
+         *
+         * @param dLdf {@code [R]} or {@code [R, 1]}
+         * @return a new flat array in the graph's parameter layout
+         */
+        public INDArray paramGradient(INDArray dLdf) {
+            return pass.backward(dLdf.reshape(dLdf.length(), 1));
+        }
+
+        @Override
+        public void close() {
+            pass.close();
+        }
     }
 }

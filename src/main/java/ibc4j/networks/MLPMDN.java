@@ -5,16 +5,18 @@ import ibc4j.gin.MaxBytes;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
 import ibc4j.gin.Range;
+import ibc4j.networks.layers.KerasDropout;
 import ibc4j.networks.layers.MLPDropoutLayer;
 import ibc4j.networks.layers.ResNetOrigLayer;
 import ibc4j.networks.layers.ResNetPreActivationLayer;
 import ibc4j.networks.layers.TrunkLayer;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
@@ -204,10 +206,10 @@ public final class MLPMDN {
     /**
      * {@code MLPMDN.call(obs, training)}: the mixture; training=False has dropout off, the test temperature and
      * variance exponent, and the act_denorm_layer applied; training=True draws dropout from
-     * {@code NoiseSource.current()}.
+     * the noise given to {@link #dropoutNoise}.
      */
     public GaussianMixture call(INDArray obs, boolean training) {
-        INDArray[] out = graph.output(training, obs);
+        INDArray[] out = GraphCalls.output(graph, training, obs);
         return head.mixture(out[0], out[1], out[2], training, actDenormLayer);
     }
 
@@ -221,16 +223,20 @@ public final class MLPMDN {
 
     /** One training-mode pass and {@code ∂L/∂θ} by DL4J backprop through the same dropout masks. */
     public TrainingPass trainingPass(INDArray obs, Upstream upstream) {
-        Map<String, INDArray> acts = graph.feedForward(new INDArray[] {obs}, true, false);
-        INDArray mu = acts.get("mu").dup();
-        INDArray logvar = acts.get("logvar").dup();
-        INDArray pi = acts.get("pi").dup();
-        INDArray[] eps = upstream.gradients(mu, logvar, pi);
-        Preconditions.checkArgument(eps.length == 3, "expected 3 upstream gradients, got %s", eps.length);
-        DataType dt = mu.dataType();
-        INDArray flat = graph.backpropGradient(eps[0].castTo(dt), eps[1].castTo(dt), eps[2].castTo(dt))
-                .gradient().dup();
-        graph.clearLayersStates();
-        return new TrainingPass(mu, logvar, pi, flat);
+        try (GraphCalls.Pass pass = GraphCalls.forward(graph, obs)) {
+            INDArray mu = pass.activation("mu").dup();
+            INDArray logvar = pass.activation("logvar").dup();
+            INDArray pi = pass.activation("pi").dup();
+            INDArray[] eps = upstream.gradients(mu, logvar, pi);
+            Preconditions.checkArgument(eps.length == 3, "expected 3 upstream gradients, got %s", eps.length);
+            DataType dt = mu.dataType();
+            INDArray flat = pass.backward(eps[0].castTo(dt), eps[1].castTo(dt), eps[2].castTo(dt));
+            return new TrainingPass(mu, logvar, pi, flat);
+        }
+    }
+
+    /** Where the dropout layers draw from in training calls until the binding is closed. */
+    public KerasDropout.Binding dropoutNoise(NoiseSource noise) {
+        return KerasDropout.bind(graph, noise);
     }
 }

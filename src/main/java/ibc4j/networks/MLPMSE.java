@@ -7,12 +7,14 @@ import ibc4j.gin.MaxBytes;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
 import ibc4j.gin.Range;
+import ibc4j.networks.layers.KerasDropout;
 import ibc4j.networks.layers.MLPDropoutLayer;
 import ibc4j.networks.layers.ResNetLayer;
 import ibc4j.networks.layers.ResNetOrigLayer;
 import ibc4j.networks.layers.ResNetPreActivationLayer;
 import ibc4j.networks.layers.TrunkLayer;
 import ibc4j.normalizers.Normalizers;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,7 +45,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The trunk is {@code layers} = 'MLPDropout' | 'ResNetOrig' | 'ResNetPreActivation' with {@code hidden_sizes =
  * [width] * depth}, regular Dense layers, relu, and Keras {@code 'normal'} = RandomNormal(0, 0.05) for every kernel
  * and bias (mlp_mse.py hard-codes all three); the head is a linear {@code Dense(A)} with the same init. Dropout is
- * Keras' ({@link ibc4j.networks.layers.KerasDropout}): its draws come from {@code NoiseSource.current()}.
+ * Keras' ({@link ibc4j.networks.layers.KerasDropout}): its draws come from the noise given to {@link #dropoutNoise}.
  *
  * <p>As in {@link MLPEBM}, the DL4J {@link ComputationGraph} (input {@code obs}, output {@code head} [B, A]) is the
  * model of record and {@link #params()} are Keras-named views into its flat parameter array ({@code proj_kernel},
@@ -288,13 +290,13 @@ public final class MLPMSE {
 
     /**
      * {@code MLPMSE.call(obs, training)}: training=False → act_denorm_layer(head output), dropout off;
-     * training=True → the head output in normalized units, dropout drawing from {@code NoiseSource.current()}.
+     * training=True → the head output in normalized units, dropout drawing from the noise given to {@link #dropoutNoise}.
      *
      * @throws IllegalStateException for training=False without an act_denorm_layer (IBC calls None and fails)
      */
     public INDArray call(INDArray obs, boolean training) {
         if (training) {
-            return graph.output(true, obs)[0];
+            return GraphCalls.output(graph, true, obs)[0];
         }
         if (actDenormLayer == null) {
             throw new IllegalStateException("MLPMSE.call(training=False) applies act_denorm_layer, which is None "
@@ -305,7 +307,7 @@ public final class MLPMSE {
 
     /** The inference output before act_denorm_layer: the head {@code [B, A]}, dropout off. */
     public INDArray outputNormalized(INDArray obs) {
-        return graph.output(false, obs)[0];
+        return GraphCalls.output(graph, false, obs)[0];
     }
 
     /**
@@ -319,13 +321,18 @@ public final class MLPMSE {
     public record TrainingPass(INDArray output, INDArray gradient) {}
 
     public TrainingPass trainingPass(INDArray obs, UnaryOperator<INDArray> upstream) {
-        Map<String, INDArray> acts = graph.feedForward(new INDArray[] {obs}, true, false);
-        INDArray y = acts.get("head").dup();
-        INDArray dLdy = upstream.apply(y);
-        Preconditions.checkArgument(java.util.Arrays.equals(dLdy.shape(), y.shape()),
-                "upstream gradient: expected shape %s, got %s", y.shape(), dLdy.shape());
-        INDArray flat = graph.backpropGradient(dLdy.castTo(y.dataType())).gradient().dup();
-        graph.clearLayersStates();
-        return new TrainingPass(y, flat);
+        try (GraphCalls.Pass pass = GraphCalls.forward(graph, obs)) {
+            INDArray y = pass.activation("head").dup();
+            INDArray dLdy = upstream.apply(y);
+            Preconditions.checkArgument(java.util.Arrays.equals(dLdy.shape(), y.shape()),
+                    "upstream gradient: expected shape %s, got %s", y.shape(), dLdy.shape());
+            INDArray flat = pass.backward(dLdy.castTo(y.dataType()));
+            return new TrainingPass(y, flat);
+        }
+    }
+
+    /** Where the dropout layers draw from in training calls until the binding is closed. */
+    public KerasDropout.Binding dropoutNoise(NoiseSource noise) {
+        return KerasDropout.bind(graph, noise);
     }
 }

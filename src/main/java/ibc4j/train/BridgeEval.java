@@ -1,13 +1,14 @@
 package ibc4j.train;
 
-import ibc4j.runtime.NoiseSource;
-import ibc4j.runtime.Seeds;
 import ibc4j.data.TensorSpec;
 import ibc4j.data.TensorValue;
 import ibc4j.environments.bridge.BridgeEnv;
 import ibc4j.environments.bridge.BridgeException;
 import ibc4j.environments.bridge.BridgeOptions;
 import ibc4j.environments.particle.AnimatedGif;
+import ibc4j.runtime.NoiseSource;
+import ibc4j.runtime.Seeds;
+import ibc4j.runtime.StepMemory;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -110,7 +111,6 @@ public final class BridgeEval implements AutoCloseable {
             env.seed(i);
             runEpisode(policy, keys, Seeds.derive(noiseSeed, i), null);
             onEpisode.accept(i + 1);
-            System.gc(); // native buffers of the episode's inferences (see TrainEval)
         }
         return new EvalActor.Result(env.metrics(), List.of());
     }
@@ -138,8 +138,11 @@ public final class BridgeEval implements AutoCloseable {
             frames.add(image(env.render()));
         }
         while (!ts.isLast()) {
-            INDArray action = policy.apply(stack(history, keys), noise);
-            ts = env.step(action.dup('c').data().asFloat());
+            float[] action;
+            try (StepMemory mem = StepMemory.open("policy_action")) { // the inference's arrays, reused next step
+                action = policy.apply(stack(history, keys), noise).dup('c').data().asFloat();
+            }
+            ts = env.step(action);
             history.removeFirst();
             history.addLast(ts.floatObservation());
             if (frames != null) {

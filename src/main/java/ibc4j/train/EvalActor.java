@@ -7,6 +7,7 @@ import ibc4j.environments.particle.ParticleViz;
 import ibc4j.environments.particle.StreamingMetric;
 import ibc4j.runtime.NoiseSource;
 import ibc4j.runtime.Seeds;
+import ibc4j.runtime.StepMemory;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -75,7 +76,6 @@ public final class EvalActor {
             if (imgDir != null) {
                 images.addAll(ParticleViz.saveImages(env, imgDir));
             }
-            System.gc(); // an episode's 50 inferences leave native buffers only a collection frees (TrainEval)
             onEpisode.accept(i + 1);
         }
         Map<String, Float> out = new LinkedHashMap<>();
@@ -112,8 +112,11 @@ public final class EvalActor {
         NoiseSource noise = NoiseSource.seeded(Seeds.derive(noiseSeed, episode));
         boolean done = false;
         while (!done) {
-            INDArray action = policy.apply(stack(history), noise);
-            ParticleEnv.Step s = env.step(action.dup('c').data().asFloat());
+            float[] action;
+            try (StepMemory mem = StepMemory.open("policy_action")) { // the inference's arrays, reused next step
+                action = policy.apply(stack(history), noise).dup('c').data().asFloat();
+            }
+            ParticleEnv.Step s = env.step(action);
             observer.observe(s.reward(), s.done());
             done = s.done();
             history.removeFirst();

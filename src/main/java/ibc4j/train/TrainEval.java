@@ -37,12 +37,6 @@ public final class TrainEval {
     private static final Logger LOG = LoggerFactory.getLogger(TrainEval.class);
     /** tf-agents' PolicySavedModelTrigger interval in IBC's get_learner.py. */
     public static final int POLICY_SAVE_INTERVAL = 1000;
-    /**
-     * Steps between explicit collections. ND4J frees an array's native buffer only once its small Java object is
-     * collected; a step leaves ~12 MB of native garbage (the recorded chain, batches) but little heap garbage, so
-     * without this the JVM saw no reason to collect and a run's resident memory grew to 16 GB by step 1,400.
-     */
-    public static final int NATIVE_GC_INTERVAL = 10;
 
     /**
      * Whether the block of {@code blockSteps} training steps that ended at {@code step} passed a multiple of

@@ -15,6 +15,7 @@ import ibc4j.normalizers.ImageObservations;
 import ibc4j.normalizers.SamplingSpec;
 import ibc4j.runtime.NoiseSource;
 import ibc4j.runtime.Seeds;
+import ibc4j.runtime.StepMemory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -96,9 +97,10 @@ final class TrainLoop {
                 BcAgent.Step ts = null;
                 for (int i = 0; i < cfg.fusedTrainSteps(); i++) {
                     Batch b = batches.next();
-                    try {
-                        ts = agent.train(normalizedObservations(b), actions(b),
-                                NoiseSource.seeded(seeds.derive("train_step", step)));
+                    // The step's arrays live in one reused block; only its numbers leave it.
+                    try (StepMemory mem = StepMemory.open("train_step")) {
+                        ts = StepNumbers.of(agent.train(normalizedObservations(b), actions(b),
+                                NoiseSource.seeded(seeds.derive("train_step", step))));
                     } catch (NonFiniteException e) {
                         trainTb.flush();
                         List<java.nio.file.Path> kept = checkpoints.list();
@@ -110,9 +112,6 @@ final class TrainLoop {
                     }
                     step = agent.trainStep();
                     ranHere++;
-                    if (step % TrainEval.NATIVE_GC_INTERVAL == 0) {
-                        System.gc(); // see TrainEval.NATIVE_GC_INTERVAL
-                    }
                     progress.step(step, ts.totalLoss());
                 }
                 double secs = (System.nanoTime() - blockStart) / 1e9;
@@ -120,7 +119,9 @@ final class TrainLoop {
                 writeTrainSummaries(trainTb, step, ts, cfg.fusedTrainSteps() / secs);
                 progress.block(step, ts.totalLoss(), cfg.fusedTrainSteps() / secs);
                 if (evalBatches.isPresent() && step % cfg.evalLossInterval() == 0) {
-                    validationStep(trainTb, evalBatches.get().next(), step);
+                    try (StepMemory mem = StepMemory.open("validation_step")) {
+                        validationStep(trainTb, evalBatches.get().next(), step);
+                    }
                 }
                 boolean stopping = opt.stopAfter() > 0 && ranHere >= opt.stopAfter();
                 if (TrainEval.reached(step, cfg.fusedTrainSteps(), opt.checkpointInterval()) || step >= cfg.numIterations()
@@ -151,6 +152,13 @@ final class TrainLoop {
         }
         writePlots();
         return new TrainEval.Result(root, step, false, null, evals);
+    }
+
+    /** What a training step reports, as plain numbers that outlive the step's arrays. */
+    private record StepNumbers(long step, float totalLoss, Map<String, Float> summaries) implements BcAgent.Step {
+        static StepNumbers of(BcAgent.Step s) {
+            return new StepNumbers(s.step(), s.totalLoss(), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(s.summaries())));
+        }
     }
 
     private INDArray observations(Batch b) {

@@ -10,6 +10,7 @@ import ibc4j.gin.GinConfig;
 import ibc4j.losses.MdnLoss;
 import ibc4j.networks.GaussianMixture;
 import ibc4j.networks.MLPMDN;
+import ibc4j.networks.layers.KerasDropout;
 import ibc4j.normalizers.Normalizers;
 import ibc4j.optimizers.ExponentialDecay;
 import ibc4j.optimizers.KerasAdam;
@@ -76,7 +77,7 @@ class MdnAgentTest {
         INDArray[] batch = toyBatch(16, 2);
         List<INDArray> draws = List.of(Nd4j.rand(DataType.FLOAT, 16, 32), Nd4j.rand(DataType.FLOAT, 16, 32));
         INDArray[] out;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             out = net.graph().output(true, batch[0]);
         }
         MdnLoss.Result expected = MdnLoss.compute(net.head(), out[0], out[1], out[2], batch[1]);

@@ -10,6 +10,7 @@ import ibc4j.data.TensorSpec;
 import ibc4j.gin.GinConfig;
 import ibc4j.losses.MseLoss;
 import ibc4j.networks.MLPMSE;
+import ibc4j.networks.layers.KerasDropout;
 import ibc4j.normalizers.Normalizers;
 import ibc4j.optimizers.ExponentialDecay;
 import ibc4j.optimizers.KerasAdam;
@@ -75,7 +76,7 @@ class MseAgentTest {
         java.util.List<INDArray> draws = List.of(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 16, 32),
                 Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 16, 32));
         INDArray y;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             y = net.call(batch[0], true);
         }
         MseLoss.Result expected = MseLoss.compute(y, batch[1]);

@@ -11,6 +11,7 @@ import ibc4j.configurables.IbcConfigurables;
 import ibc4j.data.SpecNode;
 import ibc4j.data.TensorSpec;
 import ibc4j.gin.GinConfig;
+import ibc4j.networks.layers.KerasDropout;
 import ibc4j.normalizers.Normalizers;
 import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
@@ -162,7 +163,7 @@ class MLPMSETest {
             masks.add(m);
         }
         INDArray train;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             train = net.call(obs, true);
         }
         assertClose("training with replayed dropout", Nd4j.createFromArray(reference(net, x, masks)), train, 1e-5,
@@ -197,7 +198,7 @@ class MLPMSETest {
             draws.add(uniform(20 + i, 7, 6, 0, 1).castTo(DataType.FLOAT));
         }
         MLPMSE.TrainingPass pass;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             pass = net.trainingPass(obs, y -> w); // L = Σ w ⊙ y
         }
         INDArray p = net.graph().params().reshape(net.graph().numParams());
@@ -218,7 +219,7 @@ class MLPMSETest {
     }
 
     private static double loss(MLPMSE net, INDArray obs, INDArray w, List<INDArray> draws) {
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             return net.call(obs, true).mul(w).sumNumber().doubleValue();
         }
     }

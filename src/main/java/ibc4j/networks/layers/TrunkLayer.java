@@ -1,7 +1,6 @@
 package ibc4j.networks.layers;
 
 import java.util.List;
-
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -80,7 +79,7 @@ public abstract class TrunkLayer {
         if (rate == 0.0) {
             return input; // Keras Dropout(0.0) is the identity, in training too.
         }
-        // TF's dropout (keep where u >= rate, x·float32(1/(1−rate))), its draws from NoiseSource.current().
+        // TF's dropout (keep where u >= rate, x·float32(1/(1−rate))), its draws from the noise the network binds.
         gb.addLayer(name, new DropoutLayer.Builder(new KerasDropout(rate)).build(), input);
         return name;
     }

@@ -4,13 +4,16 @@ import ibc4j.gin.Configurable;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
 import ibc4j.gin.Range;
+import ibc4j.networks.GraphCalls;
 import ibc4j.networks.MLPEBM;
 import ibc4j.networks.MLPMSE;
+import ibc4j.networks.layers.KerasDropout;
 import ibc4j.networks.layers.MLPDropoutLayer;
 import ibc4j.networks.layers.ResNetOrigLayer;
 import ibc4j.networks.layers.ResNetPreActivationLayer;
 import ibc4j.networks.layers.TrunkLayer;
 import ibc4j.normalizers.Normalizers;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +25,9 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.common.base.Preconditions;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -171,7 +174,7 @@ public final class ConvMLPMSE {
     /** {@code ConvMLPMSE.call}: training=False → act_denorm_layer(head), dropout off; training=True → head. */
     public INDArray call(INDArray rgb, boolean training) {
         if (training) {
-            return graph.output(true, preprocess(rgb))[0];
+            return GraphCalls.output(graph, true, preprocess(rgb))[0];
         }
         if (actDenormLayer == null) {
             throw new IllegalStateException("ConvMLPMSE.call(training=False) applies act_denorm_layer, which is "
@@ -182,16 +185,21 @@ public final class ConvMLPMSE {
 
     /** The head before act_denorm_layer, dropout off. */
     public INDArray outputNormalized(INDArray rgb) {
-        return graph.output(false, preprocess(rgb))[0];
+        return GraphCalls.output(graph, false, preprocess(rgb))[0];
     }
 
     /** One training-mode pass and ∂L/∂θ for ∂L/∂y = upstream(y), through the same dropout masks. */
     public MLPMSE.TrainingPass trainingPass(INDArray rgb, UnaryOperator<INDArray> upstream) {
-        Map<String, INDArray> acts = graph.feedForward(new INDArray[] {preprocess(rgb)}, true, false);
-        INDArray y = acts.get("head").dup();
-        INDArray dLdy = upstream.apply(y);
-        INDArray flat = graph.backpropGradient(dLdy.castTo(y.dataType())).gradient().dup();
-        graph.clearLayersStates();
-        return new MLPMSE.TrainingPass(y, flat);
+        try (GraphCalls.Pass pass = GraphCalls.forward(graph, preprocess(rgb))) {
+            INDArray y = pass.activation("head").dup();
+            INDArray dLdy = upstream.apply(y);
+            INDArray flat = pass.backward(dLdy.castTo(y.dataType()));
+            return new MLPMSE.TrainingPass(y, flat);
+        }
+    }
+
+    /** Where the dropout layers draw from in training calls until the binding is closed. */
+    public KerasDropout.Binding dropoutNoise(NoiseSource noise) {
+        return KerasDropout.bind(graph, noise);
     }
 }

@@ -1,5 +1,6 @@
 package ibc4j.networks.pixel;
 
+import ibc4j.runtime.StepMemory;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,11 +24,32 @@ final class InputGradGraph extends ComputationGraph {
      * {@code outputEpsilon} = dL/d(output).
      */
     synchronized Backprop backprop(INDArray[] inputs, INDArray outputEpsilon) {
+        // DL4J's feedForward refuses an open workspace; run outside, then copy the results into the open unit.
+        Backprop outside = StepMemory.persistent(() -> backpropOutside(inputs, outputEpsilon));
+        INDArray[] eps = new INDArray[outside.inputGradients().length];
+        for (int i = 0; i < eps.length; i++) {
+            eps[i] = moveIn(outside.inputGradients()[i]);
+        }
+        return new Backprop(moveIn(outside.output()), eps, moveIn(outside.paramGradient()));
+    }
+
+    /** A copy in the open unit (or the array itself without one); the detached original is freed at once. */
+    private static INDArray moveIn(INDArray detached) {
+        if (StepMemory.current() == null) {
+            return detached;
+        }
+        INDArray in = detached.dup();
+        detached.close();
+        return in;
+    }
+
+    private Backprop backpropOutside(INDArray[] inputs, INDArray outputEpsilon) {
         if (getFlattenedGradients() == null) {
             initGradientsView();
         }
         String out = getConfiguration().getNetworkOutputs().get(0);
-        INDArray output = feedForward(inputs, true, false).get(out).dup();
+        java.util.Map<String, INDArray> acts = feedForward(inputs, true, false);
+        INDArray output = acts.get(out).dup();
         calcBackpropGradients(false, false, outputEpsilon);
         INDArray[] eps = new INDArray[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
@@ -35,6 +57,15 @@ final class InputGradGraph extends ComputationGraph {
         }
         INDArray grad = getFlattenedGradients().dup();
         clearLayersStates();
+        java.util.Set<INDArray> closed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (INDArray in : inputs) {
+            closed.add(in);
+        }
+        for (INDArray a : acts.values()) {
+            if (closed.add(a) && a.closeable()) {
+                a.close();
+            }
+        }
         return new Backprop(output, eps, grad);
     }
 }

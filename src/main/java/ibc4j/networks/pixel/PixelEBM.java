@@ -3,12 +3,13 @@ package ibc4j.networks.pixel;
 import ibc4j.gin.Configurable;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
+import ibc4j.networks.GraphCalls;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -289,7 +290,7 @@ public final class PixelEBM {
 
     /** {@code PixelEBM.encode}: [B, T, H, W, C] normalized images → [B, 256]. */
     public INDArray encode(INDArray rgb) {
-        return encoder.output(false, preprocess(rgb))[0];
+        return GraphCalls.output(encoder, false, preprocess(rgb))[0];
     }
 
     /** {@code nest_utils.tile_batch(x, n)}: each row repeated n times in a row → [B·n, F]. */
@@ -310,7 +311,7 @@ public final class PixelEBM {
     /** {@code PixelEBM.call(..., observation_encoding=tiled)}: the value network only → [R]. */
     public INDArray energiesGivenEncoding(INDArray tiledEncoding, INDArray actions) {
         checkRows(tiledEncoding, actions);
-        INDArray out = value.output(false, tiledEncoding, actions.castTo(DataType.FLOAT))[0];
+        INDArray out = GraphCalls.output(value, false, tiledEncoding, actions.castTo(DataType.FLOAT))[0];
         return out.reshape(out.size(0));
     }
 
@@ -337,13 +338,11 @@ public final class PixelEBM {
         int b = (int) rgb.size(0);
         int n = (int) (actions.size(0) / b);
         INDArray images = preprocess(rgb);
-        INDArray encoding = encoder.output(false, images)[0];
+        INDArray encoding = GraphCalls.output(encoder, false, images)[0];
         InputGradGraph.Backprop bp = value.backprop(new INDArray[] {tileBatch(encoding, n),
                 actions.castTo(DataType.FLOAT)}, dLdf.reshape(dLdf.length(), 1).castTo(DataType.FLOAT));
         INDArray dEnc = bp.inputGradients()[0].reshape(b, n, encoding.size(1)).sum(1);
-        encoder.feedForward(new INDArray[] {images}, true, false);
-        INDArray encGrad = encoder.backpropGradient(dEnc).gradient().dup();
-        encoder.clearLayersStates();
+        INDArray encGrad = GraphCalls.forward(encoder, images).backward(dEnc);
         return Nd4j.hstack(encGrad.reshape(1, encGrad.length()), bp.paramGradient().reshape(1,
                 bp.paramGradient().length()));
     }

@@ -1,15 +1,16 @@
 package ibc4j.parity.checks;
 
 import ibc4j.agents.MdnAgent;
-import ibc4j.runtime.NoiseSource;
 import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
 import ibc4j.networks.MLPMDN;
+import ibc4j.networks.layers.KerasDropout;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.optimizers.KerasAdam;
 import ibc4j.parity.Golden;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.optimizers.ExponentialDecay;
-import ibc4j.optimizers.KerasAdam;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,7 +53,7 @@ public final class MdnTrainStepCheck implements ComponentCheck {
         MdnAgent agent = agent(g, net);
         INDArray saved = net.graph().params().dup();
         GoldenMdn.Bounds bt;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             bt = GoldenMdn.bounds(net, obs, true);
         }
         MdnAgent.Loss loss = agent.loss(obs, actions, NoiseSource.replay(draws, List.of()));
@@ -102,7 +103,7 @@ public final class MdnTrainStepCheck implements ComponentCheck {
     }
 
     private static INDArray netOutput(MLPMDN net, INDArray obs, List<INDArray> draws, int i) {
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             return net.graph().output(true, obs)[i];
         }
     }
@@ -138,7 +139,7 @@ public final class MdnTrainStepCheck implements ComponentCheck {
             int k = net.config().numComponents();
             double temp = (float) net.config().trainingTemperature();
             MLPMDN.TrainingPass pass;
-            try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+            try (KerasDropout.Binding s = net64.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
                 pass = net64.trainingPass(obs.castTo(DataType.DOUBLE),
                         (mu, lv, pi) -> headGradient64(mu, lv, pi, x, k, net.actionDim(), temp));
             }

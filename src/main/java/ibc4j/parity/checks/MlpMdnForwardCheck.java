@@ -1,12 +1,13 @@
 package ibc4j.parity.checks;
 
-import ibc4j.runtime.NoiseSource;
 import ibc4j.networks.GaussianMixture;
 import ibc4j.networks.MLPMDN;
+import ibc4j.networks.layers.KerasDropout;
+import ibc4j.normalizers.Normalizers;
 import ibc4j.parity.Golden;
 import ibc4j.parity.TensorResult;
 import ibc4j.parity.Tolerance;
-import ibc4j.normalizers.Normalizers;
+import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +42,11 @@ public final class MlpMdnForwardCheck implements ComponentCheck {
 
         List<INDArray> draws = GoldenMdn.dropoutDraws(g);
         GoldenMdn.Bounds bt;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             bt = GoldenMdn.bounds(net, obs, true);
         }
         INDArray[] train;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             train = net.graph().output(true, obs);
         }
         GaussianMixture mixTrain = net.head().mixture(train[0], train[1], train[2], true, null);

@@ -1,6 +1,7 @@
 package ibc4j.parity.checks;
 
 import ibc4j.networks.MLPMSE;
+import ibc4j.networks.layers.KerasDropout;
 import ibc4j.normalizers.Normalizers;
 import ibc4j.parity.Golden;
 import ibc4j.parity.ParityCheck;
@@ -42,11 +43,11 @@ public final class MlpMseForwardCheck implements ComponentCheck {
             draws.add(g.tensor("dropout" + i + "_uniform"));
         }
         double eTrain;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             eTrain = GoldenMse.headBound(net, obs, true);
         }
         INDArray train;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             train = net.call(obs, true);
         }
         out.add(TensorResult.compare(g, "train_actions", train, Tolerance.of(eTrain, 0, WHY

@@ -6,6 +6,7 @@ import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinConfig;
 import ibc4j.networks.Float32ErrorBounds;
 import ibc4j.networks.MLPMSE;
+import ibc4j.networks.layers.KerasDropout;
 import ibc4j.optimizers.ExponentialDecay;
 import ibc4j.optimizers.KerasAdam;
 import ibc4j.parity.Golden;
@@ -61,7 +62,7 @@ public final class MseTrainStepCheck implements ComponentCheck {
         MseAgent agent = agent(g, net);
         INDArray saved = net.graph().params().dup();
         double eY;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+        try (KerasDropout.Binding s = net.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
             eY = GoldenMse.headBound(net, obs, true);
         }
         MseAgent.Loss loss = agent.loss(obs, actions, NoiseSource.replay(draws, List.of()));
@@ -139,7 +140,7 @@ public final class MseTrainStepCheck implements ComponentCheck {
             INDArray t64 = actions.castTo(DataType.DOUBLE);
             double scale = 2.0 / ((double) actions.size(0) * actions.size(1));
             MLPMSE.TrainingPass pass;
-            try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(draws, List.of()))) {
+            try (KerasDropout.Binding s = net64.dropoutNoise(NoiseSource.replay(draws, List.of()))) {
                 pass = net64.trainingPass(obs.castTo(DataType.DOUBLE), y -> y.sub(t64).muli(scale));
             }
             return net64.viewsOf(pass.gradient());
