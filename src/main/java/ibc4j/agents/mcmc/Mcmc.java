@@ -322,7 +322,7 @@ public final class Mcmc {
 
     /**
      * IBC's gin-configurable {@code langevin_actions_given_obs}, parameter for parameter (IBC's names and
-     * defaults); the noise comes from {@link NoiseSource#current()}, as TF's comes from its global generator.
+     * defaults); the noise comes from ND4J's global generator, as TF's comes from its global one.
      *
      * @param energyNetwork an {@link MLPEBM}, an {@link EbmKernel} bound to M rows (reused, no allocation), or a
      *                      PixelEBM (the DL4J graph path, {@link PixelEbmSampling})
@@ -377,21 +377,35 @@ public final class Mcmc {
         LangevinConfig cfg = new LangevinConfig(numIterations, samplerStepsizeInit, samplerStepsizeDecay, noiseScale,
                 gradClip, deltaActionClip, usePolynomialRate, samplerStepsizeFinal, samplerStepsizePower, returnChain,
                 gradNormType);
+        // Called through gin, the draws come from ND4J's global generator, as IBC's come from TF's global one;
+        // ibc4j's own callers resolve the settings once (resolveLangevin) and pass their noise to langevin(...).
+        return langevin(energyNetwork, observations, actionSamples, minActions, maxActions, training, lateFusion, cfg,
+                NoiseSource.nd4jGlobal());
+    }
+
+    /**
+     * The chain {@code langevin_actions_given_obs} runs on any energy network it accepts, settings resolved and the
+     * noise given.
+     *
+     * @param energyNetwork an MLPEBM, an EbmKernel over one bound to {@code actionSamples}' row count, or a PixelEBM
+     *                      (the DL4J graph path, {@link PixelEbmSampling}; with {@code lateFusion} the observations
+     *                      are one per group of samples)
+     */
+    public static Result langevin(Object energyNetwork, INDArray observations, INDArray actionSamples,
+                                  Object minActions, Object maxActions, boolean training, boolean lateFusion,
+                                  LangevinConfig cfg, NoiseSource noise) {
         if (energyNetwork instanceof ibc4j.networks.pixel.PixelEBM pixel) {
             // The DL4J graph path: encoder once, value graph's ∂f/∂a per step (PixelEBM has no dropout).
             int a = (int) actionSamples.size(1);
             return PixelEbmSampling.langevin(pixel, observations, actionSamples, lateFusion, bounds(minActions, a),
-                    bounds(maxActions, a), cfg, NoiseSource.current());
+                    bounds(maxActions, a), cfg, noise);
         }
         if (lateFusion) {
             throw new UnsupportedOperationException("langevin_actions_given_obs.late_fusion=True needs PixelEBM's "
                     + "encoder; " + (energyNetwork == null ? "None" : energyNetwork.getClass().getSimpleName())
                     + " has none");
         }
-        // Called through gin (parity checks do), the draws come from the caller's NoiseSource scope; ibc4j's own
-        // callers resolve the settings once (resolveLangevin) and pass their noise to langevin(...).
-        return langevin(energyNetwork, observations, actionSamples, minActions, maxActions, training, cfg,
-                NoiseSource.current());
+        return langevin(energyNetwork, observations, actionSamples, minActions, maxActions, training, cfg, noise);
     }
 
     /**

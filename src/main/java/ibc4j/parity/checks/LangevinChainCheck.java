@@ -45,18 +45,13 @@ public final class LangevinChainCheck implements ComponentCheck {
                 his);
         out.addAll(chain.results());
 
-        // The production path: the gin-visible function, noise replayed through NoiseSource.current().
+        // The production path (what the gin-visible function runs), TF's noise replayed.
         List<INDArray> normals = ChainComparison.unstack(g.tensor("step_noise"));
-        Mcmc.Result r;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.replay(List.of(), normals))) {
-            r = Mcmc.langevinActionsGivenObs(net, obs, init, null, lo, hi, g.intParam("num_counter_examples"),
-                    cfg.numIterations(), false, null, cfg.stepsizeInit(), cfg.stepsizeDecay(), cfg.noiseScale(),
-                    null, cfg.deltaActionClip(), true, false, true, cfg.stepsizeFinal(), cfg.stepsizePower(), true,
-                    "inf", false);
-        }
+        Mcmc.Result r = Mcmc.langevin(net, obs, init, lo, hi, false, false, cfg.withReturnChain(true),
+                NoiseSource.replay(List.of(), normals));
         out.add(TensorResult.of(g, "final_actions", chain.freeRunningFinal(), r.actions(), Tolerance.exact(
-                "the same float32 steps as the free-running comparison, through langevin_actions_given_obs"))
-                .withNote("gin-visible langevin_actions_given_obs with TF's noise replayed = the stepwise chain"));
+                "the same float32 steps as the free-running comparison, through Mcmc.langevin"))
+                .withNote("Mcmc.langevin (what langevin_actions_given_obs runs) with TF's noise replayed = the stepwise chain"));
         out.add(TensorResult.of(g, "step_actions", chain.freeRunningFinal(),
                 r.chain().actions().slice(cfg.numIterations() - 1).dup('c'), Tolerance.exact(
                         "ChainData.actions[K−1] is the final output")).withNote("ChainData.actions[K−1]"));

@@ -42,8 +42,13 @@ class PixelEbmSamplingTest {
 
     private static Object langevin(Object net, INDArray obs, INDArray init, int n, double noiseScale, int k,
                                    boolean lateFusion) {
-        return Mcmc.langevinActionsGivenObs(net, obs, init, null, -1.0, 1.0, n, k, false, null, 0.1, 0.8, noiseScale,
-                null, 0.1, true, false, true, 1e-5, 2.0, true, "inf", lateFusion);
+        return langevin(net, obs, init, n, noiseScale, k, lateFusion, NoiseSource.nd4jGlobal());
+    }
+
+    private static Object langevin(Object net, INDArray obs, INDArray init, int n, double noiseScale, int k,
+                                   boolean lateFusion, NoiseSource noise) {
+        return Mcmc.langevin(net, obs, init, -1.0, 1.0, false, lateFusion,
+                new LangevinConfig(k, 0.1, 0.8, noiseScale, null, 0.1, true, 1e-5, 2.0, true, "inf"), noise);
     }
 
     @Test
@@ -70,17 +75,13 @@ class PixelEbmSamplingTest {
         int n = g.intParam("num_action_samples");
         INDArray init = g.tensor("actions");
         Mcmc.Result late;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.seeded(7))) {
-            late = (Mcmc.Result) langevin(net, rgb, init, n, 1.0, 5, true);
-        }
+        late = (Mcmc.Result) langevin(net, rgb, init, n, 1.0, 5, true, NoiseSource.seeded(7));
         // IBC without late fusion: observations tiled first, every row encoded.
         long[] shape = rgb.shape();
         INDArray tiledObs = rgb.reshape(shape[0], 1, shape[1] * shape[2] * shape[3] * shape[4]).repeat(1, n)
                 .reshape(shape[0] * n, shape[1], shape[2], shape[3], shape[4]);
         Mcmc.Result early;
-        try (NoiseSource.Scope s = NoiseSource.use(NoiseSource.seeded(7))) {
-            early = (Mcmc.Result) langevin(net, tiledObs, init, n, 1.0, 5, false);
-        }
+        early = (Mcmc.Result) langevin(net, tiledObs, init, n, 1.0, 5, false, NoiseSource.seeded(7));
         assertArrayEquals(new long[] {init.size(0), 2}, late.actions().shape());
         assertEquals(early.actions(), late.actions());
         assertTrue(late.actions().amaxNumber().doubleValue() <= 1.0);
