@@ -53,6 +53,21 @@ public final class AutoregressiveDfo {
         }
     }
 
+    /** The values of the {@code dfo_kind} parameter ibc4j adds to IbcPolicy and ImplicitBCAgent. */
+    public static final java.util.List<String> DFO_KINDS = java.util.List.of("iterative", "autoregressive");
+
+    /**
+     * Whether {@code dfoKind} (the value of {@code param}, e.g. {@code IbcPolicy.dfo_kind}) picks this optimizer;
+     * 'iterative' is IBC's {@code iterative_dfo}.
+     */
+    public static boolean isSelectedBy(String param, String dfoKind) {
+        if (!DFO_KINDS.contains(dfoKind)) {
+            throw new IllegalArgumentException(param + " '" + dfoKind + "' is not one of 'iterative' (IBC's "
+                    + "iterative_dfo) or 'autoregressive' (" + NAME + ")");
+        }
+        return dfoKind.equals("autoregressive");
+    }
+
     /** The settings as gin binds {@code autoregressive_dfo} ({@code gin} null: the defaults). */
     public static Settings resolve(GinConfig gin) {
         Settings d = Settings.defaults();
