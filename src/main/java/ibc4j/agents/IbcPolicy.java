@@ -5,6 +5,7 @@ import ibc4j.agents.mcmc.Dfo;
 import ibc4j.agents.mcmc.LangevinConfig;
 import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.gin.Configurable;
+import ibc4j.gin.Extension;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
@@ -96,8 +97,9 @@ public final class IbcPolicy implements BcPolicy {
             Object obsNormLayer,
             @Param(value = "act_denorm_layer", dflt = "None",
                     doc = "Normalizers.MinMax / Std, a UnaryOperator<INDArray>, or None") Object actDenormLayer,
-            @Param(value = "dfo_kind", dflt = "'iterative'",
-                    doc = "ibc4j only: the DFO use_dfo runs, 'iterative' (IBC) or 'autoregressive' (autoregressive_dfo)")
+            @Extension @Param(value = "dfo_kind", dflt = "'iterative'",
+                    doc = "ibc4j only: the DFO use_dfo runs, 'iterative' (IBC) or 'autoregressive' "
+                            + "(autoregressive_dfo)")
             String dfoKind) {
         if (lateFusion) {
             throw new UnsupportedOperationException("IbcPolicy.late_fusion=True needs PixelEBM; not supported");

@@ -5,6 +5,7 @@ import ibc4j.agents.mcmc.Dfo;
 import ibc4j.agents.mcmc.LangevinConfig;
 import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.gin.Configurable;
+import ibc4j.gin.Extension;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
@@ -134,8 +135,9 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
             String gradNormType,
             @Positive @Param(value = "softmax_temperature", dflt = "1.0", doc = "info_nce temperature")
             double softmaxTemperature,
-            @Param(value = "dfo_kind", dflt = "'iterative'", doc = "ibc4j only: the DFO of the fraction_dfo_samples "
-                    + "share, 'iterative' (IBC) or 'autoregressive' (autoregressive_dfo)") String dfoKind) {
+            @Extension @Param(value = "dfo_kind", dflt = "'iterative'", doc = "ibc4j only: the DFO of the "
+                    + "fraction_dfo_samples share, 'iterative' (IBC) or 'autoregressive' (autoregressive_dfo)")
+            String dfoKind) {
         super(optimizer, trainStepCounter);
         if ("cd_kl".equals(ebmLossType)) {
             // ibc_agent.py asserts self._run_full_chain_under_gradient for cd_kl two lines before it sets it.

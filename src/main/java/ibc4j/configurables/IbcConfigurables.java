@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
  *
  * <p>Each class carries {@code @Configurable} with IBC's name, so it takes over the IBC registration from
  * {@code ibc_configurables.json}. Its {@code @Param} defaults must equal IBC's ({@link #defaultMismatches}), and
- * it adds no parameter besides {@link #EXTENSIONS}. A configurable IBC does not have ({@code autoregressive_dfo})
- * registers under its Java package and is not in the JSON, which lists IBC's registrations only.
+ * it adds no parameter unless marked {@link ibc4j.gin.Extension}. A configurable IBC does not have
+ * ({@code autoregressive_dfo}) registers under its Java package and is not in the JSON, which lists IBC's
+ * registrations only.
  */
 public final class IbcConfigurables {
     private IbcConfigurables() {}
@@ -41,14 +42,6 @@ public final class IbcConfigurables {
             ibc4j.networks.pixel.SpatialAttentionEncoder.class, // networks/layers/spatial_attention_encoder.py
             ibc4j.normalizers.GetNormalizers.class,       // get_normalizers, compute_dataset_statistics (ibc/train/)
             ibc4j.train.TrainEval.class);           // train_eval (ibc/train_eval.py)
-
-    /**
-     * Parameters ibc4j adds to an IBC configurable: IBC has none of these names; each default keeps IBC's
-     * behaviour, so {@link #defaultMismatches} does not report them.
-     */
-    public static final java.util.Set<String> EXTENSIONS = java.util.Set.of(
-            "IbcPolicy.dfo_kind",          // 'autoregressive' runs autoregressive_dfo (docs/mcmc.md)
-            "ImplicitBCAgent.dfo_kind");
 
     private static final class Holder {
         // Built once: parsing IBC's registry takes a while, and nothing registers into it afterwards.
@@ -100,7 +93,7 @@ public final class IbcConfigurables {
                         + j.defaultText());
             }
         }
-        java.keySet().stream().sorted().filter(n -> !EXTENSIONS.contains(spec.name() + "." + n))
+        java.values().stream().filter(p -> !p.extension()).map(ConfigurableSpec.ParamSpec::name).sorted()
                 .forEach(n -> out.add(spec.name() + "." + n + ": in Java, not in IBC"));
         return out;
     }

@@ -41,8 +41,7 @@ class AutoregressiveDfoWiringTest {
         return MLPEBM.create(MLPEBM.Config.particle().withWidth(16), 4, 2, 3);
     }
 
-    private static IbcPolicy policy(MLPEBM net, String bindings) {
-        GinConfig gin = IbcConfigurables.newGinConfig();
+    private static IbcPolicy policy(GinConfig gin, MLPEBM net, String bindings) {
         gin.parse("IbcPolicy.use_dfo = True\nIbcPolicy.use_langevin = False\nIbcPolicy.num_action_samples = 32\n"
                 + bindings, "test.gin");
         Map<String, Object> args = new HashMap<>();
@@ -73,6 +72,16 @@ class AutoregressiveDfoWiringTest {
                 "num_action_samples", "min_actions", "max_actions", "temperature", "num_iterations", "iteration_std",
                 "iteration_std_shrink", "training", "late_fusion", "tfa_step_type"), names);
         assertEquals(List.of(), IbcConfigurables.defaultMismatches(IbcConfigurables.registry().lookup("IbcPolicy")));
+    }
+
+    @Test
+    void theOnlyParametersAddedToIbcSignaturesAreTheTwoDfoKinds() {
+        java.util.Set<String> extensions = new java.util.TreeSet<>();
+        for (ConfigurableSpec spec : IbcConfigurables.registry().configurables()) {
+            spec.params().stream().filter(ConfigurableSpec.ParamSpec::extension)
+                    .forEach(p -> extensions.add(spec.name() + "." + p.name()));
+        }
+        assertEquals(java.util.Set.of("IbcPolicy.dfo_kind", "ImplicitBCAgent.dfo_kind"), extensions);
     }
 
     @Test
@@ -107,7 +116,12 @@ class AutoregressiveDfoWiringTest {
     @Test
     void policyDfoKindAutoregressiveRunsItWithTheGinSettings() {
         MLPEBM net = net();
-        IbcPolicy p = policy(net, "IbcPolicy.dfo_kind = 'autoregressive'\nautoregressive_dfo.num_iterations = 4\n");
+        GinConfig gin = IbcConfigurables.newGinConfig();
+        IbcPolicy p = policy(gin, net, "IbcPolicy.dfo_kind = 'autoregressive'\n"
+                + "autoregressive_dfo.num_iterations = 4\n");
+        String operative = gin.operativeConfigString();
+        assertTrue(operative.contains("IbcPolicy.dfo_kind = 'autoregressive'"), operative);
+        assertTrue(operative.contains("autoregressive_dfo.num_iterations = 4"), operative);
         AutoregressiveDfo.Settings s = new AutoregressiveDfo.Settings(4, 0.33f, 0.5f, 1f);
         assertEquals(s, p.settings().autoregressiveDfo());
         IbcPolicy.Inference inf = p.inferNormalized(Nd4j.createFromArray(new float[][] {{0.5f, -1f, 0f, 2f}}),
@@ -120,19 +134,15 @@ class AutoregressiveDfoWiringTest {
     }
 
     @Test
-    void policyDefaultKindIsIbcsIterativeDfoAndLeavesAutoregressiveDfoUnread() {
+    void policyDefaultKindIsIbcsIterativeDfoAndLeavesTheOperativeConfigAsIbcs() {
         MLPEBM net = net();
         GinConfig gin = IbcConfigurables.newGinConfig();
-        gin.parse("IbcPolicy.use_dfo = True\nIbcPolicy.use_langevin = False\nIbcPolicy.num_action_samples = 32\n",
-                "test.gin");
-        Map<String, Object> args = new HashMap<>();
-        args.put("time_step_spec", null);
-        args.put("action_spec", ENV);
-        args.put("action_sampling_spec", SPEC);
-        args.put("actor_network", net);
-        IbcPolicy p = gin.make(IbcPolicy.class, args);
+        IbcPolicy p = policy(gin, net, "");
         assertNull(p.settings().autoregressiveDfo());
-        assertFalse(gin.operativeConfigString().contains("autoregressive_dfo"), gin.operativeConfigString());
+        // At its default the extension leaves the operative config as IBC's: no dfo_kind, no autoregressive_dfo.
+        String operative = gin.operativeConfigString();
+        assertTrue(operative.contains("IbcPolicy.use_dfo = True"), operative);
+        assertFalse(operative.contains("dfo_kind") || operative.contains("autoregressive_dfo"), operative);
         IbcPolicy.Inference inf = p.inferNormalized(Nd4j.createFromArray(new float[][] {{0.5f, -1f, 0f, 2f}}),
                 NoiseSource.seeded(9));
         Dfo.Result r = expected(net, inf, 9,
