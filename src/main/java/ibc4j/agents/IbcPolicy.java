@@ -1,9 +1,11 @@
 package ibc4j.agents;
 
+import ibc4j.agents.mcmc.AutoregressiveDfo;
 import ibc4j.agents.mcmc.Dfo;
 import ibc4j.agents.mcmc.LangevinConfig;
 import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.gin.Configurable;
+import ibc4j.gin.Extension;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
@@ -34,6 +36,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Batches: IBC builds ONE categorical over all B·N samples, which is right only for B = 1 (its only use).
  * Here each observation gets the argmax over its own N samples; for B = 1 that is IBC's action.
  *
+ * <p>{@code dfo_kind} is ibc4j's, not IBC's: 'iterative' (the default) runs IBC's {@code iterative_dfo} when
+ * {@code use_dfo}; 'autoregressive' runs {@link AutoregressiveDfo} instead (the paper's App. B.1 optimizer, absent
+ * from IBC's code). A kind beside {@code use_dfo} rather than a second switch: {@code use_dfo} keeps IBC's meaning
+ * (run DFO on the uniform samples), and the two DFOs cannot both be asked for.
+ *
  * <p>The chains are {@code langevin_actions_given_obs} called through a {@link GinConfig} (as in the agent): the
  * one that built this policy, else a fresh one; see {@link #ginConfig()}.
  */
@@ -55,6 +62,7 @@ public final class IbcPolicy implements BcPolicy {
     private final float[] maxActions;
     private final float[][] envBounds;   // null: no clip possible (no action_spec given)
     private final LangevinConfig langevin; // langevin_actions_given_obs as this policy calls it
+    private final AutoregressiveDfo.Settings autoregressiveDfo; // null: use_dfo runs IBC's iterative_dfo
     private EbmKernel kernel;
 
     /** IBC's constructor, parameter for parameter (names and defaults as {@code IbcPolicy.__init__}). */
@@ -88,7 +96,11 @@ public final class IbcPolicy implements BcPolicy {
                     doc = "Map<String, Normalizers.Std> per key (IBC's NestMap), a Normalizers.Std, or None")
             Object obsNormLayer,
             @Param(value = "act_denorm_layer", dflt = "None",
-                    doc = "Normalizers.MinMax / Std, a UnaryOperator<INDArray>, or None") Object actDenormLayer) {
+                    doc = "Normalizers.MinMax / Std, a UnaryOperator<INDArray>, or None") Object actDenormLayer,
+            @Extension @Param(value = "dfo_kind", dflt = "'iterative'",
+                    doc = "ibc4j only: the DFO use_dfo runs, 'iterative' (IBC) or 'autoregressive' "
+                            + "(autoregressive_dfo)")
+            String dfoKind) {
         if (lateFusion) {
             throw new UnsupportedOperationException("IbcPolicy.late_fusion=True needs PixelEBM; not supported");
         }
@@ -129,6 +141,11 @@ public final class IbcPolicy implements BcPolicy {
                     + "one, e.g. to ImplicitBCAgent, or bind IbcPolicy.clip = False)");
         }
         this.langevin = Mcmc.resolveLangevin(GinConfig.currentOrNull(), Map.of("noise_scale", 1.0));
+        boolean autoregressive = AutoregressiveDfo.isSelectedBy("IbcPolicy.dfo_kind", dfoKind);
+        if (autoregressive && !useDfo) {
+            throw new IllegalArgumentException("IbcPolicy.dfo_kind='autoregressive' needs use_dfo=True");
+        }
+        this.autoregressiveDfo = autoregressive ? AutoregressiveDfo.resolve(GinConfig.currentOrNull()) : null;
     }
 
     private IbcPolicy(IbcPolicy o, LangevinConfig langevin) {
@@ -148,6 +165,7 @@ public final class IbcPolicy implements BcPolicy {
         this.maxActions = o.maxActions;
         this.envBounds = o.envBounds;
         this.langevin = langevin;
+        this.autoregressiveDfo = o.autoregressiveDfo;
     }
 
     /**
@@ -158,7 +176,7 @@ public final class IbcPolicy implements BcPolicy {
                                    Object obsNormLayer, Object actDenormLayer) {
         return new IbcPolicy(null, actionSpec, actionSamplingSpec, net, new Tuple(List.of()), new Tuple(List.of()),
                 numActionSamples, actionSpec != null, false, null, false, true, 1.0, false, 0.1, 1e-5, false,
-                obsNormLayer, actDenormLayer);
+                obsNormLayer, actDenormLayer, "iterative");
     }
 
     /** The settings of the first Langevin chain (resolved from gin when gin built the policy). */
@@ -178,13 +196,14 @@ public final class IbcPolicy implements BcPolicy {
     public record Settings(int numActionSamples, boolean clip, boolean training, boolean useDfo, boolean useLangevin,
                            double inferenceLangevinNoiseScale, boolean optimizeAgain, double againStepsizeInit,
                            double againStepsizeFinal, float[] minActions, float[] maxActions, float[][] envBounds,
-                           Object obsNormLayer, Object actDenormLayer, LangevinConfig langevin) {}
+                           Object obsNormLayer, Object actDenormLayer, LangevinConfig langevin,
+                           AutoregressiveDfo.Settings autoregressiveDfo) {}
 
     public Settings settings() {
         return new Settings(numActionSamples, clip, training, useDfo, useLangevin, inferenceLangevinNoiseScale,
                 optimizeAgain, againStepsizeInit, againStepsizeFinal, minActions.clone(), maxActions.clone(),
                 envBounds == null ? null : new float[][] {envBounds[0].clone(), envBounds[1].clone()}, obsNormLayer,
-                actDenormLayer, langevin);
+                actDenormLayer, langevin, autoregressiveDfo);
     }
 
     public MLPEBM network() {
@@ -251,8 +270,10 @@ public final class IbcPolicy implements BcPolicy {
         EbmKernel k = kernel(b * n);
         if (useDfo) {
             k.prepareObservations(tiled);
-            Dfo.Result r = Dfo.iterativeDfo((act, e) -> e.assign(k.energies(act)), b, samples, n, minActions,
-                    maxActions, 1.0f, 3, 0.33f, noise);
+            Dfo.Energies f = (act, e) -> e.assign(k.energies(act));
+            Dfo.Result r = autoregressiveDfo == null
+                    ? Dfo.iterativeDfo(f, b, samples, n, minActions, maxActions, 1.0f, 3, 0.33f, noise)
+                    : AutoregressiveDfo.run(f, b, samples, n, minActions, maxActions, autoregressiveDfo, noise);
             probs = r.probabilities();
             samples = r.actions();
         }

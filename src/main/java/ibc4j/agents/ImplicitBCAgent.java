@@ -1,9 +1,11 @@
 package ibc4j.agents;
 
+import ibc4j.agents.mcmc.AutoregressiveDfo;
 import ibc4j.agents.mcmc.Dfo;
 import ibc4j.agents.mcmc.LangevinConfig;
 import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.gin.Configurable;
+import ibc4j.gin.Extension;
 import ibc4j.gin.GinConfig;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
@@ -37,7 +39,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <ol>
  *   <li>counter examples: one uniform draw {@code [B, n, A]} on the sampling spec, then, by
  *       {@code fraction_dfo_samples} / {@code fraction_langevin_samples}, DFO and/or Langevin from it (observations
- *       tiled n times); the columns are split uniform | DFO | Langevin as IBC slices them;</li>
+ *       tiled n times); the columns are split uniform | DFO | Langevin as IBC slices them; {@code dfo_kind}
+ *       (ibc4j's, default 'iterative' = IBC) can make the DFO share {@link AutoregressiveDfo}'s;</li>
  *   <li>combined actions {@code [B·(n+1), A]}: each example's n counter examples, then its true action LAST;</li>
  *   <li>predictions {@code [B, n+1]} = f(obs tiled n+1 times, combined), training mode;</li>
  *   <li>per-example loss = ebm loss + grad_penalty (final samples, positives included); total = Σ_b / B;</li>
@@ -82,6 +85,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
     private final float[] maxActions;
     private final LangevinConfig langevin;           // langevin_actions_given_obs, resolved once
     private final GradientLoss.Settings penaltySettings; // grad_penalty, resolved once
+    private final AutoregressiveDfo.Settings autoregressiveDfo; // null: IBC's iterative_dfo for the DFO share
     private final java.util.function.Function<Map<String, Object>, IbcPolicy> policyMaker;
     private EbmKernel chainKernel;    // B·n rows, reused while B stays the same
     private EbmKernel penaltyKernel;  // B·(n+1) rows
@@ -131,7 +135,10 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
             @Param(value = "grad_norm_type", dflt = "'inf'", doc = "norm of the chain and the penalty")
             String gradNormType,
             @Positive @Param(value = "softmax_temperature", dflt = "1.0", doc = "info_nce temperature")
-            double softmaxTemperature) {
+            double softmaxTemperature,
+            @Extension @Param(value = "dfo_kind", dflt = "'iterative'", doc = "ibc4j only: the DFO of the "
+                    + "fraction_dfo_samples share, 'iterative' (IBC) or 'autoregressive' (autoregressive_dfo)")
+            String dfoKind) {
         super(optimizer, trainStepCounter);
         if ("cd_kl".equals(ebmLossType)) {
             // ibc_agent.py asserts self._run_full_chain_under_gradient for cd_kl two lines before it sets it.
@@ -190,6 +197,12 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         this.langevin = Mcmc.resolveLangevin(gin, chainArgs);
         this.penaltySettings = GradientLoss.resolveSettings(gin);
         this.policyMaker = gin == null ? ImplicitBCAgent::defaultPolicy : args -> gin.make(IbcPolicy.class, args);
+        boolean autoregressive = AutoregressiveDfo.isSelectedBy("ImplicitBCAgent.dfo_kind", dfoKind);
+        if (autoregressive && fractionDfoSamples == 0.) {
+            throw new IllegalArgumentException("ImplicitBCAgent.dfo_kind='autoregressive' needs "
+                    + "fraction_dfo_samples > 0");
+        }
+        this.autoregressiveDfo = autoregressive ? AutoregressiveDfo.resolve(gin) : null;
     }
 
     /**
@@ -224,6 +237,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         private boolean addGradPenalty = true;
         private String gradNormType = "inf";
         private double softmaxTemperature = 1.0;
+        private String dfoKind = "iterative";
         private LangevinConfig langevin;
         private GradientLoss.Settings penalty;
 
@@ -291,6 +305,12 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
             return this;
         }
 
+        /** ibc4j's {@code dfo_kind}: 'iterative' (IBC's iterative_dfo, the default) or 'autoregressive'. */
+        public Builder dfoKind(String v) {
+            dfoKind = v;
+            return this;
+        }
+
         /** {@code langevin_actions_given_obs}'s settings (default: IBC's code defaults). */
         public Builder langevin(LangevinConfig v) {
             langevin = v;
@@ -307,7 +327,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
             ImplicitBCAgent a = new ImplicitBCAgent(null, actionSpec, actionSamplingSpec, net, optimizer, obsNormLayer,
                     null, actDenormLayer, numCounterExamples, false, false, null, null, fractionDfoSamples,
                     fractionLangevinSamples, ebmLossType, false, computeMse, runFullChainUnderGradient,
-                    returnFullChain, addGradPenalty, gradNormType, softmaxTemperature);
+                    returnFullChain, addGradPenalty, gradNormType, softmaxTemperature, dfoKind);
             if (langevin == null && penalty == null) {
                 return a;
             }
@@ -340,6 +360,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         this.policyMaker = o.policyMaker;
         this.langevin = langevin.withReturnChain(o.returnFullChain).withGradNormType(o.gradNormType);
         this.penaltySettings = penalty;
+        this.autoregressiveDfo = o.autoregressiveDfo;
     }
 
     /**
@@ -465,8 +486,11 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
                 }
                 EbmKernel k = chainKernel(b * n);
                 k.prepareObservations(obsN);
-                dfo = Dfo.iterativeDfo((act, e) -> e.assign(k.energies(act)), b, uniform, n, minActions, maxActions,
-                        1.0f, 3, 0.33f, noise).actions();
+                Dfo.Energies f = (act, e) -> e.assign(k.energies(act));
+                dfo = (autoregressiveDfo == null
+                        ? Dfo.iterativeDfo(f, b, uniform, n, minActions, maxActions, 1.0f, 3, 0.33f, noise)
+                        : AutoregressiveDfo.run(f, b, uniform, n, minActions, maxActions, autoregressiveDfo, noise))
+                        .actions();
             }
             INDArray lang = null;
             if (fractionLangevinSamples > 0.) {

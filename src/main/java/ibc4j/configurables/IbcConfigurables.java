@@ -16,7 +16,10 @@ import java.util.stream.Collectors;
  * imports through which IBC's {@code @gin.configurable} decorators run.
  *
  * <p>Each class carries {@code @Configurable} with IBC's name, so it takes over the IBC registration from
- * {@code ibc_configurables.json}. Its {@code @Param} defaults must equal IBC's ({@link #defaultMismatches}).
+ * {@code ibc_configurables.json}. Its {@code @Param} defaults must equal IBC's ({@link #defaultMismatches}), and
+ * it adds no parameter unless marked {@link ibc4j.gin.Extension}. A configurable IBC does not have
+ * ({@code autoregressive_dfo}) registers under its Java package and is not in the JSON, which lists IBC's
+ * registrations only.
  */
 public final class IbcConfigurables {
     private IbcConfigurables() {}
@@ -28,6 +31,7 @@ public final class IbcConfigurables {
             ibc4j.agents.MseAgent.class,            // MseBehavioralCloningAgent (ibc/agents/mse_agent.py)
             ibc4j.networks.MLPMSE.class,            // networks/mlp_mse.py
             ibc4j.agents.mcmc.Mcmc.class,                // langevin_actions_given_obs (ibc/agents/mcmc.py)
+            ibc4j.agents.mcmc.AutoregressiveDfo.class,   // autoregressive_dfo: ibc4j's, the paper's App. B.1
             ibc4j.agents.MdnAgent.class,            // MdnBehavioralCloningAgent (ibc/agents/mdn_agent.py)
             ibc4j.networks.MLPMDN.class,            // networks/mlp_mdn.py
             ibc4j.losses.GradientLoss.class,        // grad_penalty (ibc/losses/gradient_loss.py)
@@ -92,7 +96,8 @@ public final class IbcConfigurables {
                         + j.defaultText());
             }
         }
-        java.keySet().stream().sorted().forEach(n -> out.add(spec.name() + "." + n + ": in Java, not in IBC"));
+        java.values().stream().filter(p -> !p.extension()).map(ConfigurableSpec.ParamSpec::name).sorted()
+                .forEach(n -> out.add(spec.name() + "." + n + ": in Java, not in IBC"));
         return out;
     }
 }

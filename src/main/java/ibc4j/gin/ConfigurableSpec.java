@@ -40,11 +40,24 @@ public record ConfigurableSpec(String name, String module, List<ParamSpec> param
      * @param type       the Java parameter type, or null for IBC-only configurables
      * @param doc        one line of documentation, may be empty
      * @param constraints bounds on a bound value ({@link Positive}, {@link Range}, {@link MaxBytes}); may be empty
+     * @param extension  an {@link Extension}: not in the mirrored signature, its default left out of the operative
+     *                   config
      */
     public record ParamSpec(String name, Object defaultValue, boolean hasDefault, boolean literal, Type type,
-                            String doc, List<ParamConstraint> constraints) {
+                            String doc, List<ParamConstraint> constraints, boolean extension) {
         public ParamSpec {
             constraints = constraints == null ? List.of() : List.copyOf(constraints);
+        }
+
+        /** A parameter of the mirrored signature. */
+        public ParamSpec(String name, Object defaultValue, boolean hasDefault, boolean literal, Type type, String doc,
+                         List<ParamConstraint> constraints) {
+            this(name, defaultValue, hasDefault, literal, type, doc, constraints, false);
+        }
+
+        /** Whether gin's operative config records its default (gin: a literal default; ibc4j: not an extension). */
+        public boolean recordsDefault() {
+            return literal && !extension;
         }
 
         /** A parameter without constraints (IBC's own signatures, registry entries). */

@@ -40,7 +40,7 @@ final class GinReports {
             Map<String, OperativeConfig.Entry> row = new LinkedHashMap<>();
             ConfigurableSpec spec = config.registry().get(key.selector());
             for (ConfigurableSpec.ParamSpec p : spec.params()) {
-                if (p.literal()) {
+                if (p.recordsDefault()) {
                     row.put(p.name(), new OperativeConfig.Entry(p.defaultValue(), null));
                 }
             }

@@ -78,6 +78,11 @@ final class JavaConfigurables {
     private static ConfigurableSpec.ParamSpec paramSpec(Executable exe, Parameter p, Param a) {
         String where = where(exe) + " @Param('" + a.value() + "')";
         List<ParamConstraint> constraints = ParamConstraint.of(p, where);
+        boolean extension = p.isAnnotationPresent(Extension.class);
+        if (extension && a.dflt().equals(Param.NO_DEFAULT)) {
+            throw new IllegalArgumentException(where + " is an @Extension: it needs the default that keeps the "
+                    + "mirrored behaviour");
+        }
         if (a.dflt().equals(Param.NO_DEFAULT)) {
             return new ConfigurableSpec.ParamSpec(a.value(), null, false, false, p.getParameterizedType(), a.doc(),
                     constraints);
@@ -85,7 +90,7 @@ final class JavaConfigurables {
         Object value = parseDefault(a.dflt(), where);
         if (value instanceof MacroReference m && m.name().equals("gin.REQUIRED")) {
             return new ConfigurableSpec.ParamSpec(a.value(), GinConfig.REQUIRED, true, false,
-                    p.getParameterizedType(), a.doc(), constraints);
+                    p.getParameterizedType(), a.doc(), constraints, extension);
         }
         try {
             GinConverter.convert(value, p.getParameterizedType());
@@ -101,7 +106,7 @@ final class JavaConfigurables {
             }
         }
         return new ConfigurableSpec.ParamSpec(a.value(), value, true, true, p.getParameterizedType(), a.doc(),
-                constraints);
+                constraints, extension);
     }
 
     /** Parses a {@code dflt} with the gin parser's literal rules. */

@@ -33,7 +33,7 @@ final class OperativeConfig {
         Map<String, Entry> values = entries.computeIfAbsent(new GinConfig.Key(scope, spec.selector()),
                 k -> new LinkedHashMap<>());
         for (ConfigurableSpec.ParamSpec p : spec.params()) {
-            if (p.literal() && !gin.containsKey(p.name()) && !callerSupplied.contains(p.name())) {
+            if (p.recordsDefault() && !gin.containsKey(p.name()) && !callerSupplied.contains(p.name())) {
                 values.put(p.name(), new Entry(p.defaultValue(), null));
             }
         }

@@ -107,6 +107,10 @@ final class PixelAgentKinds {
                 throw new UnsupportedOperationException("PixelEBM training needs ImplicitBCAgent.late_fusion = True "
                         + "(IBC's pixel configs set it); got " + a.get("late_fusion"));
             }
+            if ("autoregressive".equals(a.get("dfo_kind"))) {
+                throw new UnsupportedOperationException("PixelEBM training does not support "
+                        + "ImplicitBCAgent.dfo_kind = 'autoregressive' (autoregressive_dfo is MLPEBM only)");
+            }
             if (!"info_nce".equals(a.get("ebm_loss_type"))) {
                 throw new UnsupportedOperationException("PixelEBM training supports ImplicitBCAgent.ebm_loss_type "
                         + "= 'info_nce'; got " + a.get("ebm_loss_type"));

@@ -105,7 +105,7 @@ class IbcPolicyTest {
     void optimizeAgainRunsASecondChainFromTheFirstWithItsOwnNoise() {
         MLPEBM net = MLPEBM.create(MLPEBM.Config.particle().withWidth(16), 4, 2, 7);
         IbcPolicy built = new IbcPolicy(null, ENV, SPEC, net, null, null, 8, true, false, null, false, true, 0.5,
-                true, 1e-5, 1e-5, false, null, null);
+                true, 1e-5, 1e-5, false, null, null, "iterative");
         IbcPolicy p = built.withLangevin(built.langevin().withNumIterations(2));
         Nd4j.getRandom().setSeed(3);
         java.util.List<INDArray> normals = new java.util.ArrayList<>();
@@ -127,6 +127,6 @@ class IbcPolicyTest {
     void neitherSamplerIsRejected() {
         MLPEBM net = MLPEBM.create(MLPEBM.Config.particle().withWidth(16), 4, 2, 7);
         assertThrows(IllegalArgumentException.class, () -> new IbcPolicy(null, ENV, SPEC, net, null, null, 8, true,
-                false, null, false, false, 1.0, false, 0.1, 1e-5, false, null, null));
+                false, null, false, false, 1.0, false, 0.1, 1e-5, false, null, null, "iterative"));
     }
 }

@@ -74,8 +74,11 @@ public final class Dfo {
         return new Result(softmaxRows(it.logProbs()).reshape(-1), it.resampled());
     }
 
-    /** Scores {@code samples}, draws n indices per row from softmax(f/T) and gathers (update_selected_actions). */
-    private static Iteration round(Energies f, int batchSize, INDArray samples, INDArray preClip, int n,
+    /**
+     * Scores {@code samples}, draws n indices per row from softmax(f/T) and gathers (update_selected_actions).
+     * Shared with {@link AutoregressiveDfo}, so both resample identically.
+     */
+    static Iteration round(Energies f, int batchSize, INDArray samples, INDArray preClip, int n,
                                    float temperature, INDArray logits, NoiseSource noise) {
         f.evaluate(samples, logits);
         INDArray logProbs = logits.reshape(batchSize, n).div(temperature);
@@ -110,7 +113,7 @@ public final class Dfo {
         return softmaxRows(logits.reshape(batchSize, numActionSamples).div(temperature)).reshape(-1);
     }
 
-    private static INDArray softmaxRows(INDArray x) {
+    static INDArray softmaxRows(INDArray x) {
         INDArray shifted = x.subColumnVector(x.max(1).reshape(x.size(0), 1));
         INDArray e = Transforms.exp(shifted, false);
         return e.diviColumnVector(e.sum(1).reshape(x.size(0), 1));

@@ -107,6 +107,10 @@ public class IbcPolicyLayer extends PolicyLayer {
                     + "is not supported (its DenseSN u state is not part of the exported layer)");
         }
         IbcPolicy.Settings s = policy.settings();
+        if (s.autoregressiveDfo() != null) {
+            throw new UnsupportedOperationException("exporting a policy with IbcPolicy.dfo_kind='autoregressive' is "
+                    + "not supported (the layer stores IBC's settings only)");
+        }
         IbcPolicyLayer l = new IbcPolicyLayer();
         l.setCommon(net.obsDim(), net.actionDim(), ObsLayout.of(obsLayout, net.obsDim(), s.obsNormLayer()),
                 s.actDenormLayer(), s.envBounds());
@@ -164,7 +168,7 @@ public class IbcPolicyLayer extends PolicyLayer {
         IbcPolicy p = new IbcPolicy(null, envBounds(), new float[][] {samplingMin, samplingMax}, ebm,
                 new ibc4j.gin.Tuple(List.of()), new ibc4j.gin.Tuple(List.of()), numActionSamples, clip, training,
                 null, useDfo, useLangevin, inferenceLangevinNoiseScale, optimizeAgain, againStepsizeInit,
-                againStepsizeFinal, false, obsNorm(), actDenormLayer());
+                againStepsizeFinal, false, obsNorm(), actDenormLayer(), "iterative");
         return p.withLangevin(new LangevinConfig(langevinNumIterations, langevinStepsizeInit, langevinStepsizeDecay,
                 langevinNoiseScale, langevinGradClip, langevinDeltaActionClip, langevinUsePolynomialRate,
                 langevinStepsizeFinal, langevinStepsizePower, false, langevinGradNormType));

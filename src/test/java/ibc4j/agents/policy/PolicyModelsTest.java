@@ -60,7 +60,7 @@ class PolicyModelsTest {
         TensorSpec env = TensorSpec.bounded("action", 0f, 1f, 2);
         SamplingSpec sampling = new SamplingSpec(null, null, -1.2f, 1.2f);
         IbcPolicy p = new IbcPolicy(null, env, sampling, net, new Tuple(List.of()), new Tuple(List.of()), 48, true,
-                false, null, dfo, langevin, 0.5, again, 0.05, 1e-4, false, obsNorm(), denorm);
+                false, null, dfo, langevin, 0.5, again, 0.05, 1e-4, false, obsNorm(), denorm, "iterative");
         return p.withLangevin(p.langevin().withNumIterations(7));
     }
 
