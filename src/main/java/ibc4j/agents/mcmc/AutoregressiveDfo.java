@@ -120,7 +120,7 @@ public final class AutoregressiveDfo {
 
     /**
      * {@code autoregressive_dfo} as a gin configurable, with {@code iterative_dfo}'s signature plus
-     * {@code iteration_std_shrink}; draws from {@link NoiseSource#current()}. ibc4j's own callers resolve the
+     * {@code iteration_std_shrink}; draws from ND4J's global generator (TF's global one). ibc4j's own callers resolve the
      * settings once ({@link #resolve}) and call {@link #run}.
      */
     @Configurable(NAME)
@@ -152,6 +152,6 @@ public final class AutoregressiveDfo {
         k.prepareObservations(observations);
         return run((act, e) -> e.assign(k.energies(act)), batchSize, actionSamples, numActionSamples,
                 Mcmc.bounds(minActions, a), Mcmc.bounds(maxActions, a), new Settings(numIterations,
-                        (float) iterationStd, (float) iterationStdShrink, (float) temperature), NoiseSource.current());
+                        (float) iterationStd, (float) iterationStdShrink, (float) temperature), NoiseSource.nd4jGlobal());
     }
 }
