@@ -72,7 +72,7 @@ public final class BenchCommand {
         o.addOption(intOpt("obs-dim", "D", "observation width. Default " + d.obsDim() + "."));
         o.addOption(intOpt("action-dim", "A", "action width. Default " + d.actDim() + "."));
         o.addOption(intOpt("samples", "N", "inference: action samples. Default " + d.inferenceSamples() + "."));
-        o.addOption(intOpt("train-steps", "N", "memory: training steps; RSS is read at step 100 and step N. "
+        o.addOption(intOpt("train-steps", "N", "memory: training steps; RSS is read at step N/2 and step N. "
                 + "Default 1000."));
         o.addOption(Option.builder().longOpt("tf-json").hasArg().argName("FILE")
                 .desc("compare: TF IBC's figures, written by golden/export/bench_tf.py --out FILE.").build());
@@ -316,7 +316,7 @@ public final class BenchCommand {
         java.io.PrintWriter pw = new java.io.PrintWriter(s, true, StandardCharsets.UTF_8);
         f.printHelp(pw, 100, "ibc4j bench langevin|train-step|inference|gemm|memory|compare [options]",
                 "Times one IBC workload against its GEMM floor, measured in the same run; memory trains "
-                        + "--train-steps steps and reads the resident set at step 100 and at the end; compare runs "
+                        + "--train-steps steps and reads the resident set half way and at the end; compare runs "
                         + "gemm, langevin, train-step and inference and sets them beside TF IBC's figures "
                         + "(--tf-json, from golden/export/bench_tf.py). Run with OMP_WAIT_POLICY=PASSIVE (the "
                         + "./ibc4j launcher sets it).", options(), 2, 2, "", false);
