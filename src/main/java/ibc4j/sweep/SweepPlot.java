@@ -1,13 +1,19 @@
 package ibc4j.sweep;
 
-import ibc4j.train.TrainingPlots;
+import java.awt.Color;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The paper's Fig. 6 for a sweep: success rate against one numeric grid parameter (e.g. {@code ParticleEnv.n_dim}),
@@ -15,6 +21,13 @@ import java.util.TreeMap;
  * evaluation. Written as {@code success_vs_<param>.png} under the sweep root.
  */
 public final class SweepPlot {
+    static {
+        // No display on a cluster's driver; must be set before AWT's first class loads.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
     private SweepPlot() {}
 
     /** The x axis: {@code plotX} if given (it must be a numeric axis), else the first axis whose values are numbers. */
@@ -75,7 +88,13 @@ public final class SweepPlot {
             return null;
         }
         Path png = layout.root().resolve("success_vs_" + SweepPoint.safe(x.param()) + ".png");
-        TrainingPlots.line(png, "Success rate vs " + x.param() + " (mean over seeds)", x.param(), "success rate", s);
-        return png;
+        XYChart c = new XYChartBuilder().width(800).height(500).title("Success rate vs " + x.param()
+                + " (mean over seeds)").xAxisTitle(x.param()).yAxisTitle("success rate").build();
+        c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setChartBackgroundColor(Color.WHITE).setLegendVisible(true);
+        s.forEach((method, xy) -> c.addSeries(method, xy[0], xy[1]).setMarker(SeriesMarkers.CIRCLE));
+        Files.createDirectories(png.getParent());
+        Path tmp = png.resolveSibling(png.getFileName() + ".tmp.png");
+        BitmapEncoder.saveBitmap(c, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }
