@@ -109,4 +109,21 @@ class SparkSweepTest {
         assertEquals(4L, layout.read(OK + "1").steps());
         assertTrue(Files.isRegularFile(run.resolve("train/checkpoints/ckpt-4.zip")));
     }
+
+    @Test
+    void badFlagsStopBeforeSparkStartsWithOneLine() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Path root = dir.resolve("bad");
+        int rc = SparkSweepMain.run(SweepFixtures.args(root, SweepFixtures.tinyGin(dir), "--grid",
+                "ParticleEnv.n_dim=2,,4"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, rc);
+        assertEquals("sweep: --grid 'ParticleEnv.n_dim=2,,4': value 2 is empty\n",
+                err.toString(StandardCharsets.UTF_8));
+        assertFalse(Files.exists(root), "nothing written for a refused sweep");
+        assertEquals(0, SparkSweepMain.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--threads_per_run"));
+    }
 }
