@@ -12,9 +12,13 @@ import java.util.List;
 public final class Sweep {
     private Sweep() {}
 
-    /** The plan of {@code spec}, checked; prints what will run and what is finished already. */
+    /**
+     * The plan of {@code spec}, checked (a rerun against its root's {@code sweep.json} too); prints what will run
+     * and what is finished already.
+     */
     public static SweepPlan plan(SweepSpec spec, PrintStream out) {
         SweepPlan plan = SweepPlan.of(spec);
+        SweepManifest.checkOrWrite(spec);
         long finished = plan.points().stream().filter(p -> PointRunner.finished(spec, p) != null).count();
         out.println("sweep " + spec.root() + ": " + plan.points().size() + " points (" + finished
                 + " finished, skipped), " + plan.dataSets().size() + " data set(s)");

@@ -113,4 +113,33 @@ class SweepResultsTest {
                 && r.error().endsWith("(exit status 2)"), r.error());
         assertEquals(r, new SweepLayout(spec.rootPath()).read(p.id()));
     }
+
+    @Test
+    void aRerunWithAnotherBaseConfigIsRefusedButMoreSeedsAreNot() throws Exception {
+        java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+        Sweep.plan(spec("--seeds", "0"), quiet);
+        assertTrue(Files.isRegularFile(dir.resolve("s/sweep.json")));
+        assertEquals(2, Sweep.plan(spec("--seeds", "0,1"), quiet).points().size());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Sweep.plan(spec("--gin_bindings=MLPEBM.width=32"), quiet));
+        assertTrue(e.getMessage().startsWith(dir.resolve("s") + " is a sweep whose gin_bindings was [], now "
+                + "[MLPEBM.width=32]"), e.getMessage());
+        Files.writeString(dir.resolve("tiny.gin"), SweepFixtures.TINY + "MLPEBM.depth = 3\n");
+        String changed = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Sweep.plan(SweepArgs.parse(SweepFixtures.args(dir.resolve("s"), dir.resolve("tiny.gin"))),
+                        quiet)).getMessage();
+        assertTrue(changed.contains("gin_files_sha256"), changed);
+    }
+
+    @Test
+    void pointsWhoseDataCouldNotBeCollectedFailSayingSo() throws Exception {
+        SweepSpec spec = spec("--ibc4j_classpath=" + dir.resolve("nothing.jar"));
+        SweepPlan plan = SweepPlan.of(spec);
+        String err = DataCollector.collect(spec, plan.dataSets().get(0));
+        assertTrue(err != null && err.contains("ibc4j.sweep.PointMain"), err);
+        SweepLayout layout = new SweepLayout(spec.rootPath());
+        assertTrue(!Files.exists(layout.data("default")), "the data dir appears only when whole");
+        PointResult r = PointRunner.run(spec, plan.points().get(0));
+        assertEquals("no data: collecting data/default failed (see " + layout.log("data-default") + ")", r.error());
+    }
 }
