@@ -67,12 +67,46 @@ public final class SweepSummary {
             csv.append(String.join(",", c.stream().map(SweepSummary::csv).toList())).append('\n');
             md.append("| ").append(String.join(" | ", c.stream().map(SweepSummary::md).toList())).append(" |\n");
         }
+        md.append(means(axes, rows));
         long done = rows.stream().filter(r -> r.result() != null && r.result().done()).count();
         long failed = rows.stream().filter(r -> r.result() != null && !r.result().done()).count();
         md.append('\n').append(done).append(" done, ").append(failed).append(" failed, ")
                 .append(rows.size() - done - failed).append(" pending.\n");
         return List.of(save(layout.root().resolve("summary.csv"), csv.toString()),
                 save(layout.root().resolve("summary.md"), md.toString()));
+    }
+
+    /**
+     * Markdown: per grid cell (the points that differ only in seed), the mean success rate and return over its
+     * done points with an evaluation, and how many of its seeds those are.
+     */
+    static String means(List<GridAxis> axes, List<Row> rows) {
+        java.util.Map<List<String>, List<PointResult>> cells = new java.util.LinkedHashMap<>();
+        for (Row r : rows) {
+            List<PointResult> l = cells.computeIfAbsent(r.point().bindings(), k -> new ArrayList<>());
+            if (r.result() != null && r.result().done() && r.result().successRate() != null) {
+                l.add(r.result());
+            }
+        }
+        long seeds = rows.stream().map(r -> r.point().seed()).distinct().count();
+        StringBuilder md = new StringBuilder("\nMean over seeds (of the points done with an eval):\n\n| ");
+        axes.forEach(a -> md.append(a.param()).append(" | "));
+        md.append("seeds | success_rate | average_return |\n|");
+        for (int i = 0; i < axes.size() + 3; i++) {
+            md.append(" --- |");
+        }
+        md.append('\n');
+        cells.forEach((cell, done) -> {
+            md.append("| ");
+            cell.forEach(b -> md.append(md(b.substring(b.indexOf('=') + 1))).append(" | "));
+            md.append(done.size()).append('/').append(seeds).append(" | ")
+                    .append(done.isEmpty() ? "" : num(done.stream().mapToDouble(PointResult::successRate).average()
+                            .getAsDouble())).append(" | ")
+                    .append(done.isEmpty() || done.stream().anyMatch(d -> d.averageReturn() == null) ? ""
+                            : num(done.stream().mapToDouble(PointResult::averageReturn).average().getAsDouble()))
+                    .append(" |\n");
+        });
+        return md.toString();
     }
 
     static String csv(String s) {

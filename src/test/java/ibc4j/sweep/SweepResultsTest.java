@@ -50,6 +50,10 @@ class SweepResultsTest {
         assertEquals("| ParticleEnv.n_dim=2__seed=1 | 2 | 1 | failed |  |  | 5 | 3.3 | "
                 + "train: step 5: total_loss is NaN, a\\|b |", md.get(3));
         assertEquals("2 done, 1 failed, 1 pending.", md.get(md.size() - 1));
+        int means = md.indexOf("Mean over seeds (of the points done with an eval):");
+        assertEquals(List.of("| ParticleEnv.n_dim | seeds | success_rate | average_return |",
+                "| --- | --- | --- | --- |", "| 2 | 1/2 | 1.000 | 5.500 |", "| 4 | 1/2 | 0.5000 | 2.000 |"),
+                md.subList(means + 2, means + 6));
     }
 
     @Test
