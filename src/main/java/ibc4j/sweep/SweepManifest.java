@@ -2,6 +2,7 @@ package ibc4j.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import ibc4j.configurables.IbcConfigurables;
 import ibc4j.train.RunInvocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +33,8 @@ final class SweepManifest {
         Map<String, Object> m = new LinkedHashMap<>();
         try {
             Map<String, String> files = new LinkedHashMap<>();
-            for (RunInvocation.GinFile f : RunInvocation.read(spec.ginFiles())) {
+            for (RunInvocation.GinFile f : RunInvocation.read(spec.ginFiles(),
+                    IbcConfigurables.registry().bundledConfigs())) {
                 files.put(f.path(), sha256(f.text()));
             }
             m.put("gin_files_sha256", files);
