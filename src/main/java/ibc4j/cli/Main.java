@@ -21,6 +21,8 @@ public final class Main {
             "  export-policy --root_dir=RUN --out=F [--step N] [--noise_seed S]   a saved policy as a DL4J model",
             "  synth-data --spec F.spec --out DIR [--episodes N --seed S ...]   small learnable records of a spec",
             "  quickstart [RUN_DIR]              collect 2-D particle demos, train, evaluate (a few minutes)",
+            "  sweep --sweep_root D --gin_file F --grid NAME=V1,V2 --seeds 0,1   a grid of runs on Apache Spark",
+            "                                    (handled by the ./ibc4j launcher; docs/sweeps.md)",
             "  test                              run the test suite (handled by the ./ibc4j launcher)");
 
     private Main() {}
@@ -75,6 +77,11 @@ public final class Main {
                 return SynthDataCommand.run(rest, System.out, System.err);
             case "quickstart":
                 return QuickstartCommand.run(rest, System.out, System.err);
+            case "sweep":
+                // The Spark layer is not in this jar, so that the core never carries Spark.
+                System.err.println("ibc4j sweep runs on Apache Spark from target/ibc4j-spark.jar: use the ./ibc4j "
+                        + "launcher, or spark-submit (docs/sweeps.md)");
+                return 2;
             default:
                 System.err.println("ibc4j: unknown command '" + args[0] + "'\n" + USAGE);
                 return 2;

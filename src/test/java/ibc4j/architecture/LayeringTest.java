@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * packages do not use each other (parity and bench, for example, are independent). The order mirrors how IBC's
  * modules build on each other: a pure gin library; run-time plumbing; environments and optimizers; data; the
  * normalizers computed from data; networks; losses (with ChainData, the chain record the gradient penalty
- * reads); the Langevin/DFO engine (IBC's agents/mcmc.py); agents; the agents' policies packaged as DL4J models; train; the one composition root that registers IBC's configurables; the tools.
+ * reads); the Langevin/DFO engine (IBC's agents/mcmc.py); agents; the agents' policies packaged as DL4J models; train; the one composition root that registers IBC's configurables; the tools; sweeps of the tools' runs.
  */
 class LayeringTest {
     /** Each inner list is one layer; {@code ".."} includes subpackages. */
@@ -37,7 +37,9 @@ class LayeringTest {
             List.of("ibc4j.train.."),
             List.of("ibc4j.configurables.."),
             List.of("ibc4j.parity..", "ibc4j.bench.."),
-            List.of("ibc4j.cli.."));
+            List.of("ibc4j.cli.."),
+            // ibc4j sweep: runs cli's commands in child JVMs (PointMain); its Spark layer is sweep.spark.
+            List.of("ibc4j.sweep.."));
 
     private static JavaClasses product;
 
