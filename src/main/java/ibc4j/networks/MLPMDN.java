@@ -90,7 +90,7 @@ public final class MLPMDN {
             String layers) {
         this(checked(new Config(width, depth, rate, layers, numComponents, trainingTemperature, testTemperature,
                         testVarianceExponent)), MLPMSE.obsDimOf(obsSpec), MLPMSE.actionDimOf(actionSpec),
-                Nd4j.getRandom().nextLong(), actDenormLayer, WorkspaceMode.ENABLED);
+                MLPMSE.initSeedOf(obsSpec), actDenormLayer, WorkspaceMode.ENABLED);
     }
 
     private static Config checked(Config c) {

@@ -122,7 +122,18 @@ public final class MLPMSE {
             @Param(value = "layers", dflt = "'MLPDropout'", doc = "one of MLPDropout, ResNetOrig, ResNetPreActivation")
             String layers) {
         this(ginConfig(width, depth, rate, layers), obsDimOf(obsSpec), actionDimOf(actionSpec),
-                Nd4j.getRandom().nextLong(), actDenormLayer, WorkspaceMode.ENABLED);
+                initSeedOf(obsSpec), actDenormLayer, WorkspaceMode.ENABLED);
+    }
+
+    /**
+     * An {@code obs_spec} that also carries the seed of the initial weights, which Keras takes from TF's global seed:
+     * how train_eval hands a network built through gin its seed explicitly.
+     */
+    public record SeededObsSpec(int obsDim, long initSeed) {}
+
+    /** The seed of {@code obsSpec} if it carries one, else a draw from ND4J's global generator (TF's global seed). */
+    static long initSeedOf(Object obsSpec) {
+        return obsSpec instanceof SeededObsSpec s ? s.initSeed() : Nd4j.getRandom().nextLong();
     }
 
     /** The gin constructor's Config, after refusing a ResNetLayer.normalizer ibc4j does not have. */
@@ -192,6 +203,9 @@ public final class MLPMSE {
 
     /** Flattened observation width: {@code Σ_k T·d_k} over a dict of [T, d] specs, a spec's size, or a number. */
     static int obsDimOf(Object obsSpec) {
+        if (obsSpec instanceof SeededObsSpec seeded) {
+            return seeded.obsDim();
+        }
         if (obsSpec instanceof Number n) {
             return n.intValue();
         }

@@ -14,7 +14,6 @@ import ibc4j.normalizers.GetNormalizers;
 import ibc4j.normalizers.SamplingSpec;
 import ibc4j.optimizers.ExponentialDecay;
 import ibc4j.optimizers.KerasAdam;
-import ibc4j.runtime.NoiseSource;
 import ibc4j.runtime.Seeds;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -135,10 +134,8 @@ public final class AgentKinds {
 
         private static MLPMSE network(GinConfig gin, long initSeed, int obsDim, int actionDim,
                                       GetNormalizers.NormalizationInfo norm) {
-            // MLPMSE draws its initial weights from ND4J's generator, as Keras draws from TF's global seed.
-            NoiseSource.seedNd4jGlobal(initSeed);
             Map<String, Object> args = new LinkedHashMap<>();
-            args.put("obs_spec", obsDim);
+            args.put("obs_spec", new MLPMSE.SeededObsSpec(obsDim, initSeed)); // the initial weights' seed
             args.put("action_spec", actionDim);
             args.put("act_denorm_layer", norm.actNorm());
             return (MLPMSE) gin.call("MLPMSE", args);

@@ -6,11 +6,11 @@ import ibc4j.agents.MdnPolicy;
 import ibc4j.data.TensorSpec;
 import ibc4j.gin.GinConfig;
 import ibc4j.networks.MLPMDN;
+import ibc4j.networks.MLPMSE;
 import ibc4j.normalizers.GetNormalizers;
 import ibc4j.normalizers.SamplingSpec;
 import ibc4j.optimizers.ExponentialDecay;
 import ibc4j.optimizers.KerasAdam;
-import ibc4j.runtime.NoiseSource;
 import ibc4j.runtime.Seeds;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -35,10 +35,8 @@ final class MdnAgentKind implements AgentKind {
     /** {@code MLPMDN(obs_spec, action_spec, act_denorm_layer)} through gin; weights from {@code initSeed}. */
     private static MLPMDN network(GinConfig gin, long initSeed, int obsDim, int actionDim,
                                   GetNormalizers.NormalizationInfo norm) {
-        // MLPMDN draws its initial weights from ND4J's generator, as Keras draws from TF's global seed.
-        NoiseSource.seedNd4jGlobal(initSeed);
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("obs_spec", obsDim);
+        args.put("obs_spec", new MLPMSE.SeededObsSpec(obsDim, initSeed)); // the initial weights' seed
         args.put("action_spec", actionDim);
         args.put("act_denorm_layer", norm.actNorm());
         return (MLPMDN) gin.call("MLPMDN", args);

@@ -4,6 +4,7 @@ import static ibc4j.networks.EbmKernelTest.assertClose;
 import static ibc4j.networks.EbmKernelTest.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -246,5 +247,23 @@ class MLPMSETest {
         assertEquals(a.graph().params(), b.graph().params(), "weights follow ND4J's global seed, as Keras' TF's");
         assertThrows(IllegalArgumentException.class,
                 () -> MLPMSE.create(MLPMSE.Config.ibcDefaults().withLayers("MLP"), 4, 2, 0));
+    }
+
+    @Test
+    void aSeededObsSpecFixesTheWeightsWhateverTheGlobalGenerator() {
+        GinConfig gin = IbcConfigurables.newGinConfig();
+        gin.parse(String.join("\n", "MLPMSE.width = 16", "MLPMSE.depth = 2"), "test");
+        Map<String, Object> args = new HashMap<>();
+        args.put("obs_spec", new MLPMSE.SeededObsSpec(6, 77));
+        args.put("action_spec", 2);
+        Nd4j.getRandom().setSeed(4);
+        MLPMSE a = gin.make(MLPMSE.class, args);
+        Nd4j.getRandom().setSeed(5);
+        Nd4j.rand(DataType.FLOAT, 100); // the global generator moves on
+        MLPMSE b = gin.make(MLPMSE.class, args);
+        assertEquals(6, a.obsDim());
+        assertEquals(a.graph().params(), b.graph().params(), "the spec's seed, not the global generator");
+        args.put("obs_spec", new MLPMSE.SeededObsSpec(6, 78));
+        assertNotEquals(a.graph().params(), gin.make(MLPMSE.class, args).graph().params());
     }
 }
