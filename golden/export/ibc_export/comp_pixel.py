@@ -59,7 +59,8 @@ def _specs(shape):
 def _inputs(st, shape, name):
   """uint8 frames, per-pixel z-score statistics, normalized float obs."""
   rng = np.random.Generator(np.random.PCG64(NOISE_SEED[st.case] +
-                                            {'ebm': 0, 'mse': 100, 'spatial': 200}[name]))
+                                            {'ebm': 0, 'mse': 100, 'spatial': 200,
+                                             'mdn': 300}[name]))
   h, w = shape['raw']
   b = shape['b']
   rgb = rng.integers(0, 256, size=(b, SEQUENCE_LENGTH, h, w, 3),
@@ -192,6 +193,11 @@ def comp_pixel_ebm_forward(out, st):
 
 
 def _mse_layers(net):
+  return conv_mlp_layers(net) + [('head', net._project_action)]  # pylint: disable=protected-access
+
+
+def conv_mlp_layers(net):
+  """The convs and the ResNet MLP's Dense layers of ConvMLPMSE / ConvMLPMDN."""
   layers = [(nm, net.cnn.get_layer(nm)) for nm in CONV_NAMES]
   mlp = net._mlp  # pylint: disable=protected-access
   assert isinstance(mlp, resnet.ResNetLayer)
@@ -202,7 +208,6 @@ def _mse_layers(net):
     layers.append((prefix(l) + '_dense1', d))
   for l, d in enumerate(mlp._weight_layers_2):  # pylint: disable=protected-access
     layers.append((prefix(l) + '_dense2', d))
-  layers.append(('head', net._project_action))  # pylint: disable=protected-access
   return layers
 
 

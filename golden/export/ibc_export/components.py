@@ -8,6 +8,7 @@ from ibc_export import comp_mse
 from ibc_export import comp_network
 from ibc_export import comp_particle
 from ibc_export import comp_pixel
+from ibc_export import comp_pixel_mdn
 from ibc_export import comp_training
 from ibc_export import constants
 
@@ -40,6 +41,7 @@ COMPONENTS = {
     'pixel_ebm_forward': comp_pixel.comp_pixel_ebm_forward,
     'conv_mlp_mse_forward': comp_pixel.comp_conv_mlp_mse_forward,
     'spatial_attention_forward': comp_pixel.comp_spatial_attention_forward,
+    'conv_mlp_mdn_forward': comp_pixel_mdn.comp_conv_mlp_mdn_forward,
 }
 assert (sorted(COMPONENTS) == sorted(constants.COMPONENT_ORDER) ==
         sorted(constants.PRODUCE_ORDER))

@@ -11,7 +11,8 @@ COMPONENT_ORDER = [
     'spectral_norm', 'mlp_mse_forward', 'mse_train_step', 'mse_policy_action',
     'mlp_mdn_forward', 'mdn_train_step', 'mdn_policy_action',
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows',
-    'pixel_ebm_forward', 'conv_mlp_mse_forward', 'spatial_attention_forward'
+    'pixel_ebm_forward', 'conv_mlp_mse_forward', 'spatial_attention_forward',
+    'conv_mlp_mdn_forward'
 ]
 # Order in which the exporter produces them (priority order).
 PRODUCE_ORDER = [
@@ -23,7 +24,8 @@ PRODUCE_ORDER = [
     'mlp_mse_forward', 'mse_train_step', 'mse_policy_action', 'ebm_loss_types',
     'grad_penalty_chain', 'spectral_norm',
     'mlp_mdn_forward', 'mdn_train_step', 'mdn_policy_action',
-    'pixel_ebm_forward', 'conv_mlp_mse_forward', 'spatial_attention_forward'
+    'pixel_ebm_forward', 'conv_mlp_mse_forward', 'spatial_attention_forward',
+    'conv_mlp_mdn_forward'
 ]
 # The cases the Java side knows by name (GoldenManifest.CASE_ORDER); other
 # cases sort after these, in definition order.
