@@ -39,6 +39,7 @@ public final class IbcConfigurables {
             ibc4j.networks.MLPEBM.class,            // networks/mlp_ebm.py
             ibc4j.networks.pixel.PixelEBM.class,    // networks/pixel_ebm.py
             ibc4j.networks.pixel.ConvMLPMSE.class,  // networks/pixel_mse.py
+            ibc4j.networks.pixel.ConvMLPMDN.class,  // networks/pixel_mdn.py
             ibc4j.networks.pixel.DenseResnetValue.class, // networks/layers/dense_resnet_value.py
             ibc4j.networks.pixel.SpatialAttentionEncoder.class, // networks/layers/spatial_attention_encoder.py
             ibc4j.normalizers.GetNormalizers.class,       // get_normalizers, compute_dataset_statistics (ibc/train/)

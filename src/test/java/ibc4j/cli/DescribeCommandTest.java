@@ -44,9 +44,10 @@ class DescribeCommandTest {
         String o = out.toString(StandardCharsets.UTF_8);
         assertTrue(o.contains("  task                 -          BlockTaskVariant.PUSH\n"), o);
         out.reset();
-        assertEquals(0, run("ConvMLPMDN")); // registered by IBC, not ported: no Java type column
+        assertEquals(0, run("ResNetLayer")); // registered by IBC, not ported: no Java type column
         assertTrue(out.toString(StandardCharsets.UTF_8).lines()
-                        .anyMatch(l -> l.matches("  obs_spec +- +\\(required\\)")), out.toString(StandardCharsets.UTF_8));
+                        .anyMatch(l -> l.matches("  hidden_sizes +- +\\(required\\)")),
+                out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -68,13 +68,16 @@ class GinBinderRegistryTest {
     @Test
     void ibcConfigurablesAreRegisteredButNotImplemented() {
         GinRegistry r = IbcConfigurables.registry();
-        ConfigurableSpec mlp = r.lookup("ConvMLPMDN"); // IBC's pixel mixture-density net: registered, not ported
-        assertEquals("ibc.networks.pixel_mdn.ConvMLPMDN", mlp.selector());
-        assertFalse(mlp.implemented());
-        assertEquals("networks/pixel_mdn.py", mlp.upstreamFile());
+        ConfigurableSpec resnet = r.lookup("ResNetLayer"); // IBC's ResNet base class: registered, not ported
+        assertEquals("ibc.networks.layers.resnet.ResNetLayer", resnet.selector());
+        assertFalse(resnet.implemented());
+        assertEquals("networks/layers/resnet.py", resnet.upstreamFile());
+        assertEquals("(required)", resnet.param("hidden_sizes").orElseThrow().defaultText());
+        ConfigurableSpec mdn = r.lookup("ConvMLPMDN"); // ported: IBC's name, Java's factory
+        assertTrue(mdn.implemented());
         assertTrue(r.lookup("MLPMDN").implemented());
-        assertEquals(BigInteger.valueOf(512), mlp.param("width").orElseThrow().defaultValue());
-        assertEquals("(required)", mlp.param("obs_spec").orElseThrow().defaultText());
+        assertEquals(BigInteger.valueOf(512), mdn.param("width").orElseThrow().defaultValue());
+        assertEquals("(required)", mdn.param("obs_spec").orElseThrow().defaultText());
         assertTrue(r.lookup("MLPEBM").implemented(), "ported: IBC's name, Java's constructor");
         assertEquals("ibc.environments.particle.particle.__init__", r.lookup("__init__").selector());
         assertEquals("ibc.environments.particle.particle.ParticleEnv", r.lookup("ParticleEnv").selector());
