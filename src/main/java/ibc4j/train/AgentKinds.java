@@ -28,7 +28,8 @@ public final class AgentKinds {
 
     /** Every kind, in the order {@link #of}'s message lists them. */
     public static final List<AgentKind> ALL = List.of(new Ebm(), new Mse(), new MdnAgentKind(),
-            new PixelAgentKinds.ConvMlpMse(), new PixelAgentKinds.PixelEbm());
+            new PixelAgentKinds.ConvMlpMse(), new PixelAgentKinds.PixelEbm(),
+            new PixelMdnAgentKind());
 
     /** The kind for IBC's {@code train_eval.loss_type} and {@code train_eval.network}. */
     public static AgentKind of(String lossType, String network) {

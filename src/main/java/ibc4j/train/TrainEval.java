@@ -137,7 +137,7 @@ public final class TrainEval {
         if (pixels != imageObs) {
             throw new IllegalArgumentException("train_eval.network = " + pyRepr(network) + " with "
                     + "train_eval.image_obs = " + (imageObs ? "True" : "False") + ": the pixel networks (PixelEBM, "
-                    + "ConvMLPMSE) go with image_obs = True and the others with False, as in IBC's configs");
+                    + "ConvMLPMSE, ConvMLPMDN) go with image_obs = True and the others with False, as in IBC's configs");
         }
         if (datasetPath == null) {
             throw new IllegalArgumentException("train_eval.dataset_path is not set: bind it, e.g. --gin_bindings="

@@ -49,15 +49,12 @@ class EveryConfigTrainsTest {
     /** Steps for the one config whose learning rate is 1e-4 (d4rl/mlp_mdn.gin): 50 do not show a decrease. */
     private static final int SLOW_STEPS = 200;
 
-    /** Configs main cannot train yet, and what `ibc4j train` says for each; bounded: 2 of 17. */
+    /** Configs main cannot train yet, and what `ibc4j train` says for each; bounded: 1 of 17. */
     static final Map<String, String> NOT_YET = Map.of(
             "pushing_pixels/pixel_ebm_langevin.gin", "train: PixelEBM training supports uniform counter examples "
                     + "without a gradient penalty (pixel_ebm_best.gin); got fraction_langevin_samples=1.0, "
                     + "fraction_dfo_samples=0.0, add_grad_penalty=true (pixel_ebm_langevin.gin's Langevin counter "
-                    + "examples under the gradient are not ported for PixelEBM)",
-            "pushing_pixels/pixel_mdn_best.gin", "train: train_eval.loss_type = 'mdn' with train_eval.network = "
-                    + "'ConvMLPMDN' is not supported; ibc4j trains 'ebm' with 'MLPEBM', 'mse' with 'MLPMSE', 'mdn' "
-                    + "with 'MLPMDN', 'mse' with 'ConvMLPMSE', 'ebm' with 'PixelEBM'");
+                    + "examples under the gradient are not ported for PixelEBM)");
 
     /** Size bindings, each applied when the config names its configurable. */
     private static final List<String> SIZE = List.of(

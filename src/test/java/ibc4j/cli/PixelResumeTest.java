@@ -34,11 +34,12 @@ class PixelResumeTest {
                 "--gin_bindings=train_eval.num_iterations = 4", "--gin_bindings=train_eval.batch_size = 8",
                 "--gin_bindings=train_eval.fused_train_steps = 1", "--gin_bindings=train_eval.replay_capacity = 32",
                 "--gin_bindings=get_normalizers.num_samples = 32"));
-        for (String b : config.contains("mse")
-                ? List.of("ConvMLPMSE.width = 16", "ConvMLPMSE.depth = 2", "ConvMLPMSE.target_height = 16",
-                        "ConvMLPMSE.target_width = 16")
-                : List.of("PixelEBM.target_height = 16", "PixelEBM.target_width = 16", "DenseResnetValue.width = 16",
-                        "ImplicitBCAgent.num_counter_examples = 4")) {
+        String net = config.contains("mse") ? "ConvMLPMSE" : "ConvMLPMDN";
+        for (String b : config.contains("ebm")
+                ? List.of("PixelEBM.target_height = 16", "PixelEBM.target_width = 16", "DenseResnetValue.width = 16",
+                        "ImplicitBCAgent.num_counter_examples = 4")
+                : List.of(net + ".width = 16", net + ".depth = 2", net + ".target_height = 16",
+                        net + ".target_width = 16")) {
             args.add("--gin_bindings=" + b);
         }
         args.addAll(List.of(extra));
@@ -55,7 +56,7 @@ class PixelResumeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pixel_mse_best.gin", "pixel_ebm_best.gin"})
+    @ValueSource(strings = {"pixel_mse_best.gin", "pixel_ebm_best.gin", "pixel_mdn_best.gin"})
     void stoppedAndResumedEqualsOneRun(String config, @TempDir Path dir) throws IOException {
         Path data = dir.resolve("push_rgb_0.tfrecord");
         new SyntheticRecords(TrajectorySpecs.withRgb(SpecFile.read(PUSH_SPEC), 16, 16), 0).write(data, 4, 10);

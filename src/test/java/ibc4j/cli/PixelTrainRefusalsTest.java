@@ -54,7 +54,7 @@ class PixelTrainRefusalsTest {
         Run r = train(dir.resolve("none.tfrecord"), dir.resolve("run"), true, "train_eval.image_obs = False");
         assertEquals(2, r.rc, r.err);
         assertEquals("train: train_eval.network = 'ConvMLPMSE' with train_eval.image_obs = False: the pixel networks "
-                + "(PixelEBM, ConvMLPMSE) go with image_obs = True and the others with False, as in IBC's configs",
+                + "(PixelEBM, ConvMLPMSE, ConvMLPMDN) go with image_obs = True and the others with False, as in IBC's configs",
                 r.err);
     }
 
