@@ -19,7 +19,7 @@ class ParityChecksTest {
                 "mse_policy_action", "mlp_mdn_forward", "mdn_train_step", "mdn_policy_action", "particle_env",
                 "particle_oracle",
                 "tfrecord_dataset", "dataset_windows", "pixel_ebm_forward", "conv_mlp_mse_forward",
-                "spatial_attention_forward");
+                "spatial_attention_forward", "conv_mlp_mdn_forward");
         assertEquals(expected, ParityChecks.COMPONENTS);
         assertEquals(expected, ParityChecks.all().stream().map(ParityCheck::component).toList(),
                 "a check registered in the wrong slot, or twice");

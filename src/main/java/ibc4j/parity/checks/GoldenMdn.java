@@ -60,8 +60,13 @@ final class GoldenMdn {
     record Bounds(double mu, double logvar, double pi, double logits, double scaleRel) {}
 
     static Bounds bounds(MLPMDN net, INDArray obs, boolean training) {
+        return bounds(net, obs, training, 0);
+    }
+
+    /** As above, with {@code obsError} already in {@code obs} (e.g. a conv encoder's output). */
+    static Bounds bounds(MLPMDN net, INDArray obs, boolean training, double obsError) {
         Map<String, INDArray> acts = net.graph().feedForward(new INDArray[] {obs}, training, false);
-        Map<String, Double> e = GraphErrorBounds.of(net.graph(), acts, training);
+        Map<String, Double> e = GraphErrorBounds.of(net.graph(), acts, training, Map.of("obs", obsError));
         net.graph().clearLayersStates();
         float temp = net.head().temperature(training);
         double maxPi = acts.get("pi").amaxNumber().doubleValue();

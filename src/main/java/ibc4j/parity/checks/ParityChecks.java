@@ -49,6 +49,7 @@ public final class ParityChecks {
         IBC_SOURCES.put("conv_mlp_mse_forward", "ibc/networks/pixel_mse.py:ConvMLPMSE.call");
         IBC_SOURCES.put("spatial_attention_forward",
                 "ibc/networks/layers/spatial_attention_encoder.py:SpatialAttentionEncoder.call (in PixelEBM)");
+        IBC_SOURCES.put("conv_mlp_mdn_forward", "ibc/networks/pixel_mdn.py:ConvMLPMDN.call");
     }
 
     /** The component names in report order (the exporter's COMPONENT_ORDER). */
@@ -87,7 +88,8 @@ public final class ParityChecks {
                 new DatasetWindowsCheck(),
                 new PixelEbmForwardCheck(),
                 new ConvMlpMseForwardCheck(),
-                new SpatialAttentionForwardCheck());
+                new SpatialAttentionForwardCheck(),
+                new ConvMlpMdnForwardCheck());
     }
 
     /** The IBC function mirrored by {@code component}; throws for a name not in {@link #COMPONENTS}. */
