@@ -1,9 +1,9 @@
 """Pixel MDN component: ConvMLPMDN (networks/pixel_mdn.py) forward.
 
 The same small images, conv encoder and ResNetPreActivation MLP as
-conv_mlp_mse_forward, with the mixture head of pixel_mdn_best.gin (its
-training temperature and variance exponent; the test temperature differs so
-that a mix-up of the two shows).
+conv_mlp_mse_forward, with the mixture head of pixel_mdn_best.gin at a small
+size (3 components instead of 26; its training temperature and variance
+exponent; the test temperature differs so that a mix-up of the two shows).
 """
 
 import gin
