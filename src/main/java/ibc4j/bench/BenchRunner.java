@@ -67,17 +67,17 @@ public final class BenchRunner {
         }
     }
 
-    /**
-     * @param warmup  untimed calls (and floor runs) first, for the JIT and the allocator
-     * @param repeats timed pairs; each call runs in a {@link StepMemory} unit, as train_eval runs its steps, so
-     *                its native arrays are reused rather than left to the collector (dl4j-lab.md §8)
-     */
     private static void inUnit(Runnable r) {
         try (StepMemory mem = StepMemory.open("bench_call")) {
             r.run();
         }
     }
 
+    /**
+     * @param warmup  untimed calls (and floor runs) first, for the JIT and the allocator
+     * @param repeats timed pairs; each call runs in a {@link StepMemory} unit, as train_eval runs its steps, so
+     *                its native arrays are reused rather than left to the collector (dl4j-lab.md §8)
+     */
     public static Result run(Workload w, int warmup, int repeats) {
         if (warmup < 0 || repeats < 1) {
             throw new IllegalArgumentException("need warmup >= 0 and repeats >= 1, got " + warmup + ", " + repeats);
