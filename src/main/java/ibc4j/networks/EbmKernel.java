@@ -364,9 +364,17 @@ public abstract class EbmKernel {
         return StepMemory.persistent(() -> Nd4j.create(dt, new long[] {r, c}, 'c'));
     }
 
-    /** C = op(A)·op(B) + beta·C; C must be a contiguous (ews 1) array. */
+    /**
+     * C = op(A)·op(B) + beta·C; C must be a contiguous (ews 1) array. float32 goes to oneDNN's sgemm
+     * ({@link OneDnnGemm}); the float64 reference graphs of the parity checks keep ND4J's gemm.
+     */
     protected static void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, double beta) {
-        Nd4j.gemm(a, b, c, ta, tb, 1.0, beta);
+        if (c.dataType() == DataType.FLOAT && a.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT
+                && c.ordering() == 'c' && a.rank() == 2 && b.rank() == 2 && c.rank() == 2) {
+            OneDnnGemm.gemm(a, ta, b, tb, c, 1f, (float) beta);
+        } else {
+            Nd4j.gemm(a, b, c, ta, tb, 1.0, beta);
+        }
     }
 
     /** out = (x > 0) ? 1 : 0, TF's ReLU-gradient mask. */

@@ -24,7 +24,8 @@ public final class OneDnnGemm {
         check(a, "A");
         check(b, "B");
         check(c, "C");
-        Preconditions.checkArgument(c.ordering() == 'c' && c.stride(1) == 1, "C must be 'c' with unit stride");
+        Preconditions.checkArgument(c.ordering() == 'c' && (c.stride(1) == 1 || c.size(1) == 1),
+                "C must be 'c' with unit column stride");
         long m = transA ? a.size(1) : a.size(0);
         long k = transA ? a.size(0) : a.size(1);
         long kb = transB ? b.size(1) : b.size(0);
@@ -40,7 +41,7 @@ public final class OneDnnGemm {
             int status = dnnl.dnnl_sgemm(ta ? (byte) 'T' : (byte) 'N', tb ? (byte) 'T' : (byte) 'N', m, n, k, alpha,
                     new FloatPointer(a.data().addressPointer()).position(0), lda,
                     new FloatPointer(b.data().addressPointer()).position(0), ldb, beta,
-                    new FloatPointer(c.data().addressPointer()).position(0), c.stride(0));
+                    new FloatPointer(c.data().addressPointer()).position(0), c.size(0) == 1 ? n : c.stride(0));
             Preconditions.checkState(status == dnnl.dnnl_success, "dnnl_sgemm failed with status %s", status);
         } finally {
             // A raw pointer does not keep the arrays alive; the collector must not free them mid-call.
@@ -54,13 +55,17 @@ public final class OneDnnGemm {
         Preconditions.checkArgument(x.rank() == 2 && x.dataType() == DataType.FLOAT, "%s: a float32 matrix", name);
     }
 
-    /** The row-major leading dimension: the row stride of 'c', the column stride of 'f'. */
+    /**
+     * The row-major leading dimension: the row stride of 'c', the column stride of 'f'. ND4J reports a stride of 1
+     * for a dimension of size 1, which dnnl refuses as a leading dimension; there any value at least the row length
+     * is right, since that stride is never stepped.
+     */
     private static long leading(INDArray x) {
         if (x.ordering() == 'c') {
-            Preconditions.checkArgument(x.stride(1) == 1, "a 'c' matrix with unit column stride");
-            return x.stride(0);
+            Preconditions.checkArgument(x.stride(1) == 1 || x.size(1) == 1, "a 'c' matrix with unit column stride");
+            return x.size(0) == 1 ? x.size(1) : x.stride(0);
         }
-        Preconditions.checkArgument(x.stride(0) == 1, "an 'f' matrix with unit row stride");
-        return x.stride(1);
+        Preconditions.checkArgument(x.stride(0) == 1 || x.size(0) == 1, "an 'f' matrix with unit row stride");
+        return x.size(1) == 1 ? x.size(0) : x.stride(1);
     }
 }

@@ -42,6 +42,8 @@ class OneDnnGemmTest {
                     for (char ob : new char[] {'c', 'f'}) {
                         same(64, 48, 18, ta, tb, oa, ob, false);
                         same(96, 32, 300, ta, tb, oa, ob, false);
+                        same(1, 32, 16, ta, tb, oa, ob, false);   // a row (ND4J's stride 1 on size-1 dims)
+                        same(40, 1, 16, ta, tb, oa, ob, false);   // a column, as the head's kernel
                     }
                 }
             }
