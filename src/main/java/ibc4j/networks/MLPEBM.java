@@ -5,10 +5,7 @@ import ibc4j.gin.MaxBytes;
 import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
 import ibc4j.gin.Range;
-import ibc4j.networks.layers.MLPDropoutLayer;
 import ibc4j.networks.layers.ResNetLayer;
-import ibc4j.networks.layers.ResNetOrigLayer;
-import ibc4j.networks.layers.ResNetPreActivationLayer;
 import ibc4j.networks.layers.SpectralNorm;
 import ibc4j.networks.layers.TrunkLayer;
 import java.util.ArrayList;
@@ -61,7 +58,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  */
 public final class MLPEBM {
     /** IBC's {@code layers} values. */
-    public static final List<String> LAYERS = List.of("MLPDropout", "ResNetOrig", "ResNetPreActivation");
+    public static final List<String> LAYERS = TrunkLayer.KINDS;
     /** Keras RandomNormal's default stddev, which {@code 'normal'} resolves to. */
     public static final double NORMAL_INIT_STDDEV = 0.05;
 
@@ -243,17 +240,7 @@ public final class MLPEBM {
                         + "' is not supported; only Keras 'normal' (RandomNormal stddev 0.05), IBC's default");
             }
         }
-        switch (c.layers()) {
-            case "MLPDropout":
-                return new MLPDropoutLayer(c.width(), c.depth(), c.rate(), c.activation());
-            case "ResNetOrig":
-                return new ResNetOrigLayer(c.width(), c.depth(), c.rate(), c.activation());
-            case "ResNetPreActivation":
-                return new ResNetPreActivationLayer(c.width(), c.depth(), c.rate(), c.activation());
-            default:
-                // IBC has no final else here and leaves self._mlp unset; fail with the value instead.
-                throw new IllegalArgumentException("MLPEBM.layers '" + c.layers() + "' is not one of " + LAYERS);
-        }
+        return TrunkLayer.of("MLPEBM", c.layers(), c.width(), c.depth(), c.rate(), c.activation());
     }
 
     public Config config() {

@@ -6,9 +6,6 @@ import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
 import ibc4j.gin.Range;
 import ibc4j.networks.layers.KerasDropout;
-import ibc4j.networks.layers.MLPDropoutLayer;
-import ibc4j.networks.layers.ResNetOrigLayer;
-import ibc4j.networks.layers.ResNetPreActivationLayer;
 import ibc4j.networks.layers.TrunkLayer;
 import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
@@ -147,18 +144,7 @@ public final class MLPMDN {
     }
 
     private static TrunkLayer trunkFor(Config c) {
-        switch (c.layers()) {
-            case "MLPDropout":
-                return new MLPDropoutLayer(c.width(), c.depth(), c.rate(), "relu");
-            case "ResNetOrig":
-                return new ResNetOrigLayer(c.width(), c.depth(), c.rate(), "relu");
-            case "ResNetPreActivation":
-                return new ResNetPreActivationLayer(c.width(), c.depth(), c.rate(), "relu");
-            default:
-                // IBC has no else here and fails later on the unset self._mlp; fail with the value instead.
-                throw new IllegalArgumentException("MLPMDN.layers '" + c.layers() + "' is not one of "
-                        + MLPEBM.LAYERS);
-        }
+        return TrunkLayer.of("MLPMDN", c.layers(), c.width(), c.depth(), c.rate(), "relu");
     }
 
     public Config config() {

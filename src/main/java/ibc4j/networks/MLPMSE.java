@@ -8,10 +8,7 @@ import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
 import ibc4j.gin.Range;
 import ibc4j.networks.layers.KerasDropout;
-import ibc4j.networks.layers.MLPDropoutLayer;
 import ibc4j.networks.layers.ResNetLayer;
-import ibc4j.networks.layers.ResNetOrigLayer;
-import ibc4j.networks.layers.ResNetPreActivationLayer;
 import ibc4j.networks.layers.TrunkLayer;
 import ibc4j.normalizers.Normalizers;
 import ibc4j.runtime.NoiseSource;
@@ -188,17 +185,7 @@ public final class MLPMSE {
     }
 
     private static TrunkLayer trunkFor(Config c) {
-        switch (c.layers()) {
-            case "MLPDropout":
-                return new MLPDropoutLayer(c.width(), c.depth(), c.rate(), "relu");
-            case "ResNetOrig":
-                return new ResNetOrigLayer(c.width(), c.depth(), c.rate(), "relu");
-            case "ResNetPreActivation":
-                return new ResNetPreActivationLayer(c.width(), c.depth(), c.rate(), "relu");
-            default:
-                // IBC has no else here and fails later on the unset self._mlp; fail with the value instead.
-                throw new IllegalArgumentException("MLPMSE.layers '" + c.layers() + "' is not one of " + LAYERS);
-        }
+        return TrunkLayer.of("MLPMSE", c.layers(), c.width(), c.depth(), c.rate(), "relu");
     }
 
     /** Flattened observation width: {@code Σ_k T·d_k} over a dict of [T, d] specs, a spec's size, or a number. */

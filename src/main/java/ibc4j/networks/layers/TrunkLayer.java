@@ -14,6 +14,22 @@ import org.nd4j.linalg.activations.Activation;
  * ({@code proj} → {@code proj_kernel}, {@code proj_bias}), so one string finds both sides.
  */
 public abstract class TrunkLayer {
+    /** IBC's {@code layers} values. */
+    public static final List<String> KINDS = List.of("MLPDropout", "ResNetOrig", "ResNetPreActivation");
+
+    /**
+     * The trunk IBC's networks build for {@code layers}. IBC has no final else there and fails later on the unset
+     * {@code self._mlp}; this fails with the value, naming {@code owner}'s parameter.
+     */
+    public static TrunkLayer of(String owner, String layers, int width, int depth, double rate, String activation) {
+        return switch (layers) {
+            case "MLPDropout" -> new MLPDropoutLayer(width, depth, rate, activation);
+            case "ResNetOrig" -> new ResNetOrigLayer(width, depth, rate, activation);
+            case "ResNetPreActivation" -> new ResNetPreActivationLayer(width, depth, rate, activation);
+            default -> throw new IllegalArgumentException(owner + ".layers '" + layers + "' is not one of " + KINDS);
+        };
+    }
+
     /** The {@code activation} strings IBC's layers accept. */
     public static final List<String> ACTIVATIONS = List.of("relu", "swish");
 

@@ -10,9 +10,6 @@ import ibc4j.networks.MLPEBM;
 import ibc4j.networks.MLPMDN;
 import ibc4j.networks.MdnHead;
 import ibc4j.networks.layers.KerasDropout;
-import ibc4j.networks.layers.MLPDropoutLayer;
-import ibc4j.networks.layers.ResNetOrigLayer;
-import ibc4j.networks.layers.ResNetPreActivationLayer;
 import ibc4j.networks.layers.TrunkLayer;
 import ibc4j.runtime.NoiseSource;
 import java.util.ArrayList;
@@ -133,14 +130,7 @@ public final class ConvMLPMDN {
     }
 
     private static TrunkLayer trunkFor(MLPMDN.Config c) {
-        return switch (c.layers()) {
-            case "MLPDropout" -> new MLPDropoutLayer(c.width(), c.depth(), c.rate(), "relu");
-            case "ResNetOrig" -> new ResNetOrigLayer(c.width(), c.depth(), c.rate(), "relu");
-            case "ResNetPreActivation" -> new ResNetPreActivationLayer(c.width(), c.depth(), c.rate(), "relu");
-            // IBC has no else here and fails later on the unset self._mlp; fail with the value instead.
-            default -> throw new IllegalArgumentException("ConvMLPMDN.layers '" + c.layers() + "' is not one of "
-                    + MLPEBM.LAYERS);
-        };
+        return TrunkLayer.of("ConvMLPMDN", c.layers(), c.width(), c.depth(), c.rate(), "relu");
     }
 
     public ComputationGraph graph() {

@@ -8,9 +8,6 @@ import ibc4j.networks.GraphCalls;
 import ibc4j.networks.MLPEBM;
 import ibc4j.networks.MLPMSE;
 import ibc4j.networks.layers.KerasDropout;
-import ibc4j.networks.layers.MLPDropoutLayer;
-import ibc4j.networks.layers.ResNetOrigLayer;
-import ibc4j.networks.layers.ResNetPreActivationLayer;
 import ibc4j.networks.layers.TrunkLayer;
 import ibc4j.normalizers.Normalizers;
 import ibc4j.runtime.NoiseSource;
@@ -121,13 +118,7 @@ public final class ConvMLPMSE {
     }
 
     private static TrunkLayer trunkFor(MLPMSE.Config c) {
-        return switch (c.layers()) {
-            case "MLPDropout" -> new MLPDropoutLayer(c.width(), c.depth(), c.rate(), "relu");
-            case "ResNetOrig" -> new ResNetOrigLayer(c.width(), c.depth(), c.rate(), "relu");
-            case "ResNetPreActivation" -> new ResNetPreActivationLayer(c.width(), c.depth(), c.rate(), "relu");
-            default -> throw new IllegalArgumentException("ConvMLPMSE.layers '" + c.layers() + "' is not one of "
-                    + MLPMSE.LAYERS);
-        };
+        return TrunkLayer.of("ConvMLPMSE", c.layers(), c.width(), c.depth(), c.rate(), "relu");
     }
 
     public ComputationGraph graph() {
