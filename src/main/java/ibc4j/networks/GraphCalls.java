@@ -44,6 +44,20 @@ public final class GraphCalls {
     }
 
     /**
+     * Frees the detached activations DL4J's {@code feedForward} returned, once each, except {@code keep} (the
+     * caller's inputs, which the map holds too).
+     */
+    public static void closeActivations(Map<String, INDArray> acts, INDArray... keep) {
+        Set<INDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.addAll(Arrays.asList(keep));
+        for (INDArray a : acts.values()) {
+            if (seen.add(a) && a.closeable()) {
+                a.close();
+            }
+        }
+    }
+
+    /**
      * A training-mode forward pass whose layer states stay for one {@link #backward}: the one forward a training step
      * needs for both the loss and its gradient.
      */
@@ -106,13 +120,7 @@ public final class GraphCalls {
                 return;
             }
             graph.clearLayersStates();
-            Set<INDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-            seen.addAll(Arrays.asList(inputs)); // the caller's
-            for (INDArray a : acts.values()) {
-                if (seen.add(a) && a.closeable()) {
-                    a.close();
-                }
-            }
+            closeActivations(acts, inputs);
             acts = null;
         }
     }

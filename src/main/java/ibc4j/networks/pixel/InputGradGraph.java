@@ -1,5 +1,6 @@
 package ibc4j.networks.pixel;
 
+import ibc4j.networks.GraphCalls;
 import ibc4j.runtime.StepMemory;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -57,15 +58,7 @@ final class InputGradGraph extends ComputationGraph {
         }
         INDArray grad = getFlattenedGradients().dup();
         clearLayersStates();
-        java.util.Set<INDArray> closed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (INDArray in : inputs) {
-            closed.add(in);
-        }
-        for (INDArray a : acts.values()) {
-            if (closed.add(a) && a.closeable()) {
-                a.close();
-            }
-        }
+        GraphCalls.closeActivations(acts, inputs);
         return new Backprop(output, eps, grad);
     }
 }
