@@ -88,7 +88,6 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
     private final AutoregressiveDfo.Settings autoregressiveDfo; // null: IBC's iterative_dfo for the DFO share
     private final java.util.function.Function<Map<String, Object>, IbcPolicy> policyMaker;
     private EbmKernel chainKernel;    // B·n rows, reused while B stays the same
-    private EbmKernel penaltyKernel;  // B·(n+1) rows
     private IbcPolicy policy;
     private PhaseTimer timer = PhaseTimer.OFF;
 
@@ -757,10 +756,8 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         return chainKernel;
     }
 
+    /** The network's own kernel for these rows: the training pass's, so the two share their buffers. */
     private EbmKernel penaltyKernel(int rows) {
-        if (penaltyKernel == null || penaltyKernel.rows() != rows) {
-            penaltyKernel = EbmKernel.create(net, rows);
-        }
-        return penaltyKernel;
+        return net.kernel(rows);
     }
 }

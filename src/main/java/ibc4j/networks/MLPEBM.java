@@ -10,6 +10,7 @@ import ibc4j.networks.layers.SpectralNorm;
 import ibc4j.networks.layers.TrunkLayer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -111,6 +112,13 @@ public final class MLPEBM {
     private final List<String> denseNames; // Keras order, head last
     private final DenseParams params;
     private final SpectralNormWeights spectralNorm; // null for 'regular'
+    /** Kernels by row count, the two used last (see {@link #kernel(int)}). */
+    private final Map<Integer, EbmKernel> kernels = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, EbmKernel> eldest) {
+            return size() > 2;
+        }
+    };
 
     private MLPEBM(Config config, int obsDim, int actionDim, TrunkLayer trunk, ComputationGraph graph,
                    long seed) {
@@ -406,21 +414,65 @@ public final class MLPEBM {
     /**
      * f(obs, act) in training mode with the weights of the last {@link #call}, its layer states kept for one
      * {@link TrainingPass#paramGradient}: a training step's single forward pass, for the loss and its gradient.
+     * Where the training forward is the inference forward ({@link #kernelTrains()}) it runs on the kernel of
+     * {@link #kernel(int)}, whose parameter gradient keeps the weight-gradient GEMMs out of DL4J's backward; else on
+     * the DL4J graph ({@link #graphTrainingPass}).
      */
     public TrainingPass trainingPass(INDArray obs, INDArray act) {
-        return new TrainingPass(GraphCalls.forward(forwardGraph(), obs, act));
+        if (!kernelTrains()) {
+            return graphTrainingPass(obs, act);
+        }
+        PreActivationKernel k = (PreActivationKernel) kernel((int) obs.size(0));
+        INDArray f = k.energies(obs, act).dup();
+        return new TrainingPass(null, k, f, this);
+    }
+
+    /** {@link #trainingPass} on the DL4J graph, whatever the trunk (tests compare the two paths). */
+    public TrainingPass graphTrainingPass(INDArray obs, INDArray act) {
+        return new TrainingPass(GraphCalls.forward(forwardGraph(), obs, act), null, null, this);
+    }
+
+    /**
+     * Whether a training pass can run on the kernel: a pre-activation ResNet with ReLU and no dropout (rate 0), so
+     * training mode computes what inference mode does.
+     */
+    public boolean kernelTrains() {
+        return config.layers().equals("ResNetPreActivation") && config.rate() == 0.0
+                && config.activation().equals("relu");
+    }
+
+    /**
+     * The network's kernel for {@code rows} rows, made on first use and kept (the last two row counts: a training
+     * batch and a validation batch), so a training step's pass and its gradient penalty share one set of buffers.
+     */
+    public EbmKernel kernel(int rows) {
+        EbmKernel k = kernels.get(rows);
+        if (k == null) {
+            k = EbmKernel.create(this, rows);
+            kernels.put(rows, k);
+        }
+        return k;
     }
 
     /** One training-mode forward pass, until its {@link #paramGradient} (or {@link #close}). */
     public static final class TrainingPass implements AutoCloseable {
-        private final GraphCalls.Pass pass;
+        private final GraphCalls.Pass pass;        // the graph path, or null
+        private final PreActivationKernel kernel;  // the kernel path, or null
+        private final INDArray kernelEnergies;
+        private final MLPEBM net;
 
-        private TrainingPass(GraphCalls.Pass pass) {
+        private TrainingPass(GraphCalls.Pass pass, PreActivationKernel kernel, INDArray kernelEnergies, MLPEBM net) {
             this.pass = pass;
+            this.kernel = kernel;
+            this.kernelEnergies = kernelEnergies;
+            this.net = net;
         }
 
         /** f at each row, {@code [R]} (a new array). */
         public INDArray energies() {
+            if (pass == null) {
+                return kernelEnergies;
+            }
             INDArray head = pass.output(); // [R, 1]
             return head.reshape(head.size(0)); // tf.squeeze(x, axis=-1)
         }
@@ -433,12 +485,19 @@ public final class MLPEBM {
          * @return a new flat array in the graph's parameter layout
          */
         public INDArray paramGradient(INDArray dLdf) {
-            return pass.backward(dLdf.reshape(dLdf.length(), 1));
+            if (pass != null) {
+                return pass.backward(dLdf.reshape(dLdf.length(), 1));
+            }
+            INDArray grad = Nd4j.create(net.dataType(), net.graph.params().shape());
+            kernel.paramGradient(dLdf, grad);
+            return grad;
         }
 
         @Override
         public void close() {
-            pass.close();
+            if (pass != null) {
+                pass.close();
+            }
         }
     }
 }

@@ -278,6 +278,74 @@ public final class PreActivationKernel extends EbmKernel {
         return penalty.run(margin, weight, gradOut);
     }
 
+    private INDArray dLdfColumn;  // [R, 1]
+    private INDArray onesRow;     // [1, R]
+
+    /**
+     * Gradient of {@code L = Σ_r dLdf[r]·f_r} with respect to every weight of the network, by backprop through the
+     * buffers the last {@link #energies(INDArray, INDArray)} left: a training step's first-order path (info_nce)
+     * for a trunk whose training forward equals its inference forward (no dropout, no normalizer).
+     * <pre>
+     * df = dLdf;  dwo = h_L^T·df;  dbo = Σ df;  γ_L = df·wo^T
+     * l = L..1:  dW2_l = a2_l^T·γ_l;  db2_l = colsum γ_l;  δz_l = [z_l > 0]⊙(γ_l·W2_l^T);
+     *            dW1_l = a1_l^T·δz_l;  db1_l = colsum δz_l;  γ_{l-1} = γ_l + [h_{l-1} > 0]⊙(δz_l·W1_l^T)
+     * dWp = x^T·γ_0;  dbp = colsum γ_0
+     * </pre>
+     * The weight gradients are Aᵀ·B products over all R rows; they run in oneDNN ({@link #gemm}) rather than in
+     * DL4J's backward, whose transposed GEMMs are the slow shape of the BLAS it calls.
+     *
+     * @param dLdf    {@code [R]} or {@code [R, 1]}
+     * @param gradOut flat, the graph's parameter layout; overwritten
+     */
+    public void paramGradient(INDArray dLdf, INDArray gradOut) {
+        if (dLdf.length() != rows) {
+            throw new IllegalArgumentException("dLdf: expected " + rows + " values, got " + dLdf.length());
+        }
+        if (gradOut.dataType() != dt) {
+            throw new IllegalArgumentException("gradOut: expected " + dt + ", got " + gradOut.dataType());
+        }
+        if (dLdfColumn == null) {
+            dLdfColumn = buf(rows, 1);
+            onesRow = buf(1, rows).assign(1.0);
+        }
+        INDArray df = dLdfColumn.assign(dLdf.reshape(rows, 1));
+        Map<String, INDArray> d = net.viewsOf(gradOut);
+        int last = numBlocks - 1;
+        INDArray woGrad = d.get("head_kernel");
+        INDArray woGradRow = woGrad.transpose();
+        gemm(df, h[numBlocks], woGradRow, true, false, 0.0);             // dwo^T = df^T·h_L
+        d.get("head_bias").putScalar(0, df.sumNumber().doubleValue());
+        INDArray gamma = u[last];                                        // u is spent once h is formed
+        gemm(df, woRow, gamma, false, false, 0.0);                       // γ_L = df·wo^T
+        for (int l = last; l >= 0; l--) {
+            String p = ResNetLayer.blockPrefix(l, numBlocks);
+            gemm(gamma, a2[l], d.get(p + "_dense2_kernel").transpose(), true, false, 0.0);
+            colSum(gamma, d.get(p + "_dense2_bias"));
+            gemm(gamma, w2[l], scratch, false, true, 0.0);               // δq
+            step(z[l], dz[l]);
+            dz[l].muli(scratch);                                         // δz
+            gemm(dz[l], a1[l], d.get(p + "_dense1_kernel").transpose(), true, false, 0.0);
+            colSum(dz[l], d.get(p + "_dense1_bias"));
+            gemm(dz[l], w1[l], scratch, false, true, 0.0);               // δr
+            INDArray below = gam[l];                                     // gam[0] is gz0
+            step(h[l], below);
+            below.muli(scratch).addi(gamma);
+            gamma = below;
+        }
+        String first = net.denseNames().get(0);
+        gemm(gz0, netInput(), d.get(first + "_kernel").transpose(), true, false, 0.0);
+        colSum(gz0, d.get(first + "_bias"));
+    }
+
+    /** out [W] (a contiguous view) = Σ_r x[r, :], as one [1, R]·[R, W] product. */
+    private void colSum(INDArray x, INDArray out) {
+        INDArray row = out.reshape(1, out.length());
+        if (!sameMemory(row, out) || row.offset() != out.offset()) {
+            throw new IllegalStateException("a bias gradient row is not a view of the flat gradient");
+        }
+        gemm(onesRow, x, row, false, false, 0.0);
+    }
+
     /**
      * Views of the buffers after {@link #energies}, named as IBC's layers (net_input, projection, relu1, dense1, relu2,
      * dense2, residual, head), with a {@code block<l>/} prefix when there are several blocks. For parity checks.
