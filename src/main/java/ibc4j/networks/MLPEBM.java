@@ -112,6 +112,7 @@ public final class MLPEBM {
     private final List<String> denseNames; // Keras order, head last
     private final DenseParams params;
     private final SpectralNormWeights spectralNorm; // null for 'regular'
+    private boolean kernelTrainingPass = true;
     /** Kernels by row count, the two used last (see {@link #kernel(int)}). */
     private final Map<Integer, EbmKernel> kernels = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
@@ -437,8 +438,13 @@ public final class MLPEBM {
      * training mode computes what inference mode does.
      */
     public boolean kernelTrains() {
-        return config.layers().equals("ResNetPreActivation") && config.rate() == 0.0
+        return kernelTrainingPass && config.layers().equals("ResNetPreActivation") && config.rate() == 0.0
                 && config.activation().equals("relu");
+    }
+
+    /** {@code false} keeps {@link #trainingPass} on the DL4J graph whatever the trunk (benchmarks compare both). */
+    public void setKernelTrainingPass(boolean on) {
+        this.kernelTrainingPass = on;
     }
 
     /**
