@@ -267,6 +267,26 @@ public final class PixelEBM {
         return flat;
     }
 
+    /**
+     * A flat gradient {@code [1, n]} in {@link #flatParams()}' layout holding the given value-network gradients
+     * (Keras names and layouts, e.g. {@link DenseResnetGradPenalty#paramGradient}); zeros everywhere else.
+     */
+    public INDArray flatValueGradient(Map<String, INDArray> keras) {
+        INDArray out = Nd4j.zeros(flat.dataType(), 1, flat.length());
+        for (String l : valueConfig.denseNames()) {
+            for (String[] p : new String[][] {{"W", "_kernel"}, {"b", "_bias"}}) {
+                INDArray view = value.getLayer(l).getParam(p[0]); // a view of flat
+                INDArray g = keras.get(l + p[1]);
+                Preconditions.checkArgument(g != null && g.length() == view.length(), "gradient %s%s: expected %s "
+                        + "values", l, p[1], view.length());
+                long start = view.offset() - flat.offset();
+                out.get(NDArrayIndex.point(0), NDArrayIndex.interval(start, start + view.length())).assign(
+                        Nd4j.toFlattened(view.ordering(), g.castTo(flat.dataType()).reshape(view.shape())));
+            }
+        }
+        return out;
+    }
+
     /** Number of encoder parameters: the first part of {@link #flatParams()} and of a flat gradient. */
     public long numEncoderParams() {
         return encoder.numParams();
