@@ -643,7 +643,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
     }
 
     /** Keras MeanSquaredError(NONE) on [B, n, A] (mean over A), then aggregate_losses: mean over n, Σ_b / B. */
-    private static float mse(INDArray counter, INDArray actions, int b, int n, int a) {
+    static float mse(INDArray counter, INDArray actions, int b, int n, int a) {
         float[] c = counter.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] t = actions.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float[] perExample = new float[b];
@@ -663,7 +663,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
     }
 
     /** tf.nn.compute_average_loss: reduce_sum, then a float32 division by B. */
-    private static float meanOverBatch(INDArray perExample) {
+    static float meanOverBatch(INDArray perExample) {
         float[] x = perExample.castTo(DataType.FLOAT).dup('c').data().asFloat();
         float s = 0f;
         for (float v : x) {
@@ -673,7 +673,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
     }
 
     /** IBC's overall/first/final energies and grad norms ("final" is the input of the last step). */
-    private static void chainSummaries(ChainData chain, Map<String, Float> out) {
+    static void chainSummaries(ChainData chain, Map<String, Float> out) {
         INDArray e = chain.energies();
         INDArray g = chain.gradNorms();
         long k = e.size(0);

@@ -7,8 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * ImplicitBCAgent over a PixelEBM ({@code ibc/agents/ibc_agent.py}, IBC db89ddb) as the training loop drives it:
- * the step of {@link PixelImplicitBC} (uniform counter examples, InfoNCE, no gradient penalty) on the normalized
- * {@code obs['rgb']}. IBC logs the InfoNCE total as {@code Losses/ebm_total_loss}. Its evaluation policy (DFO over
+ * the step of {@link PixelImplicitBC} (uniform or Langevin counter examples, InfoNCE, the gradient penalty) on the
+ * normalized {@code obs['rgb']}, with IBC's {@code Losses/} summaries. Its evaluation policy (DFO over
  * images) is not ported ({@link #policy()} refuses).
  */
 public final class PixelEbmAgent implements BcAgent {
@@ -34,7 +34,7 @@ public final class PixelEbmAgent implements BcAgent {
     public TrainStep train(Map<String, INDArray> observations, INDArray actions, NoiseSource noise) {
         INDArray rgb = PixelObservations.rgb(observations, step.network().imageSpec());
         PixelImplicitBC.Step s = step.train(rgb, actions, noise);
-        return new TrainStep(s.step(), s.loss(), Map.of("Losses/ebm_total_loss", s.loss()));
+        return new TrainStep(s.step(), s.loss(), s.detail().summaries());
     }
 
     @Override

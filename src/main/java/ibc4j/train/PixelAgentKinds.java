@@ -5,8 +5,10 @@ import ibc4j.agents.BcPolicy;
 import ibc4j.agents.PixelEbmAgent;
 import ibc4j.agents.PixelImplicitBC;
 import ibc4j.agents.PixelMseAgent;
+import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.data.TensorSpec;
 import ibc4j.gin.GinConfig;
+import ibc4j.losses.GradientLoss;
 import ibc4j.networks.pixel.ConvMLPMSE;
 import ibc4j.networks.pixel.PixelEBM;
 import ibc4j.normalizers.GetNormalizers;
@@ -84,7 +86,7 @@ final class PixelAgentKinds {
 
     /**
      * {@code loss_type='ebm'}, {@code network='PixelEBM'}: ImplicitBCAgent over PixelEBM, its bindings read through
-     * gin; only uniform counter examples with {@code late_fusion=True} and no gradient penalty
+     * gin: {@code late_fusion=True}, uniform and/or Langevin counter examples, the final-sample gradient penalty
      * ({@link PixelImplicitBC} refuses the rest with the reason).
      */
     static final class PixelEbm implements ImageAgentKind {
@@ -120,13 +122,28 @@ final class PixelAgentKinds {
             args.put("action_spec", actionDim);
             PixelEBM net = (PixelEBM) gin.call("PixelEBM", args);
             KerasAdam adam = AgentKinds.restore(net.flatParams(), Map.of(), resumed, schedule);
-            PixelImplicitBC step = PixelImplicitBC.create(net, adam, ((Number) a.get("num_counter_examples")).intValue(),
-                    sampling.minActions(actionDim), sampling.maxActions(actionDim),
+            PixelImplicitBC step = PixelImplicitBC.create(net, adam, settings(gin, a,
+                    sampling.minActions(actionDim), sampling.maxActions(actionDim)));
+            return new PixelEbmAgent(step.startingAt(resumed == null ? 0L : resumed.step()));
+        }
+
+        /**
+         * The agent's bindings plus langevin_actions_given_obs' and grad_penalty's, resolved as IBC's calls would
+         * receive them. IBC's agent passes return_chain and grad_norm_type; late_fusion is read here and not passed
+         * on, because the chain over a PixelEBM encodes once either way (PixelImplicitBC's class comment).
+         */
+        static PixelImplicitBC.Settings settings(GinConfig gin, Map<String, Object> a, float[] min, float[] max) {
+            Map<String, Object> chainArgs = new LinkedHashMap<>();
+            chainArgs.put("return_chain", a.get("return_full_chain"));
+            chainArgs.put("grad_norm_type", a.get("grad_norm_type"));
+            chainArgs.put("late_fusion", false);
+            return new PixelImplicitBC.Settings(((Number) a.get("num_counter_examples")).intValue(), min, max,
                     ((Number) a.get("softmax_temperature")).floatValue(),
                     ((Number) a.get("fraction_langevin_samples")).doubleValue(),
                     ((Number) a.get("fraction_dfo_samples")).doubleValue(),
-                    Boolean.TRUE.equals(a.get("add_grad_penalty")));
-            return new PixelEbmAgent(step.startingAt(resumed == null ? 0L : resumed.step()));
+                    Boolean.TRUE.equals(a.get("add_grad_penalty")), (String) a.get("grad_norm_type"),
+                    Boolean.TRUE.equals(a.get("compute_mse")), Mcmc.resolveLangevin(gin, chainArgs),
+                    GradientLoss.resolveSettings(gin));
         }
     }
 }
