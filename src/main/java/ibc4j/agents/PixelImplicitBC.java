@@ -165,6 +165,7 @@ public final class PixelImplicitBC {
     /**
      * Everything {@code _loss(training=True)} computes on given counter examples.
      *
+     * @param softmax         info_nce's probabilities {@code [B, n+1]}
      * @param penaltyDfDa     ∂f/∂a at the combined actions (IBC's penalty de_dact is its negative), or null
      * @param penalty         norms {@code [B, n+1]}, per-example penalty {@code [B]}, or null without a penalty
      * @param gradInfoNce     ∂(Σ_b info_nce_b / B)/∂θ, flat in {@link PixelEBM#flatParams()}' layout
@@ -172,7 +173,7 @@ public final class PixelImplicitBC {
      * @param gradTotal       what Adam gets
      * @param mseCounterExamples NaN unless compute_mse (monitoring only)
      */
-    public record Loss(INDArray predictions, INDArray perExampleInfoNce, INDArray penaltyDfDa,
+    public record Loss(INDArray predictions, INDArray softmax, INDArray perExampleInfoNce, INDArray penaltyDfDa,
                        GradientLoss.Penalty penalty, INDArray perExampleLoss, float totalLoss,
                        float mseCounterExamples, INDArray gradInfoNce, INDArray gradPenalty, INDArray gradTotal,
                        Map<String, Float> summaries) {}
@@ -220,7 +221,7 @@ public final class PixelImplicitBC {
         if (ce.chain() != null) {
             ImplicitBCAgent.chainSummaries(ce.chain(), summaries);
         }
-        return new Loss(predictions, nce.perExampleLoss(), dfDa, penalty, perExample, total, mse, gradNce, gradPen,
+        return new Loss(predictions, nce.probabilities(), nce.perExampleLoss(), dfDa, penalty, perExample, total, mse, gradNce, gradPen,
                 gradTotal, summaries);
     }
 
@@ -238,6 +239,11 @@ public final class PixelImplicitBC {
         optimizer.apply(net.flatParams(), l.gradTotal());
         NonFiniteException.check(step, "updated PixelEBM weights", net.flatParams());
         return new Step(step++, ce.combined(), l.predictions(), l.totalLoss(), l);
+    }
+
+    /** tf.nn.compute_average_loss as aggregate_losses runs it: reduce_sum, then a float32 division by B. */
+    public static float batchMean(INDArray perExample) {
+        return ImplicitBCAgent.meanOverBatch(perExample);
     }
 
     public PixelEBM network() {

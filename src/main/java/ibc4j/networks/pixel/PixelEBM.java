@@ -83,7 +83,7 @@ public final class PixelEBM {
     private final INDArray flat;
 
     private PixelEBM(ImageSpec spec, int actionDim, int targetHeight, int targetWidth, DenseResnetValue valueConfig,
-                     SpatialAttentionEncoder attention, IUpdater updater, long seed) {
+                     SpatialAttentionEncoder attention, IUpdater updater, long seed, DataType dataType) {
         if (attention == null) {
             ConvMaxpoolEncoder.checkSize("PixelEBM", targetHeight, targetWidth);
         } else if (attention.targetHeight() != targetHeight || attention.targetWidth() != targetWidth) {
@@ -100,13 +100,13 @@ public final class PixelEBM {
         this.valueConfig = valueConfig;
         // num_channels = 3 * sequence_length; SpatialAttentionEncoder appends its 2 coord channels.
         int channels = spec.channels() * spec.sequenceLength() + (attention == null ? 0 : 2);
-        GraphBuilder eb = builder(seed, updater).graphBuilder().addInputs("rgb")
+        GraphBuilder eb = builder(seed, updater, dataType).graphBuilder().addInputs("rgb")
                 .setInputTypes(InputType.convolutional(targetHeight, targetWidth, channels));
         String encOut = attention == null ? ConvMaxpoolEncoder.addTo(eb, "rgb", channels)
                 : attention.addTo(eb, "rgb", channels);
         this.encoder = new ComputationGraph(eb.setOutputs(encOut).build());
         this.encodingWidth = attention == null ? ConvMaxpoolEncoder.OUTPUT_WIDTH : attention.outputWidth();
-        GraphBuilder vb = builder(seed + 1, updater).graphBuilder().addInputs("encoding", "action");
+        GraphBuilder vb = builder(seed + 1, updater, dataType).graphBuilder().addInputs("encoding", "action");
         vb.addVertex("value_input", new MergeVertex(), "encoding", "action"); // tf.concat([enc, act], -1)
         String out = valueConfig.addTo(vb, "value_input", encodingWidth + actionDim);
         ComputationGraphConfiguration vc = vb.setOutputs(out).build();
@@ -116,7 +116,7 @@ public final class PixelEBM {
         long nEnc = encoder.getConfiguration().getVertices().values().stream().mapToLong(v -> v.numParams(true))
                 .sum();
         long nVal = vc.getVertices().values().stream().mapToLong(v -> v.numParams(true)).sum();
-        this.flat = Nd4j.create(DataType.FLOAT, 1, nEnc + nVal);
+        this.flat = Nd4j.create(dataType, 1, nEnc + nVal);
         encoder.init(flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, nEnc)).reshape(1, nEnc), false);
         value.init(flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(nEnc, nEnc + nVal)).reshape(1, nVal),
                 false);
@@ -128,9 +128,9 @@ public final class PixelEBM {
         this.valueParams = new KerasParams(value, valueConfig.denseNames());
     }
 
-    private static NeuralNetConfiguration.Builder builder(long seed, IUpdater updater) {
+    private static NeuralNetConfiguration.Builder builder(long seed, IUpdater updater, DataType dataType) {
         NeuralNetConfiguration.Builder nn = new NeuralNetConfiguration.Builder().seed(seed)
-                .dataType(DataType.FLOAT)
+                .dataType(dataType)
                 .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE);
         if (updater != null) {
             nn.updater(updater);
@@ -141,14 +141,23 @@ public final class PixelEBM {
     /** A PixelEBM with the ConvMaxpoolEncoder, initialised from {@code seed}. */
     public static PixelEBM create(ImageSpec spec, int actionDim, int targetHeight, int targetWidth,
                                   DenseResnetValue value, long seed) {
-        return new PixelEBM(spec, actionDim, targetHeight, targetWidth, value, null, null, seed);
+        return new PixelEBM(spec, actionDim, targetHeight, targetWidth, value, null, null, seed, DataType.FLOAT);
+    }
+
+    /**
+     * A ConvMaxpoolEncoder PixelEBM computing in {@code dataType}: FLOAT is IBC's; DOUBLE serves as the float64
+     * reference of parity tolerances (the image preprocessing stays float32, its output is cast).
+     */
+    public static PixelEBM create(ImageSpec spec, int actionDim, int targetHeight, int targetWidth,
+                                  DenseResnetValue value, long seed, DataType dataType) {
+        return new PixelEBM(spec, actionDim, targetHeight, targetWidth, value, null, null, seed, dataType);
     }
 
     /** A PixelEBM with a SpatialAttentionEncoder (its target size must be the resize's). */
     public static PixelEBM create(ImageSpec spec, int actionDim, SpatialAttentionEncoder encoder,
                                   DenseResnetValue value, long seed) {
         return new PixelEBM(spec, actionDim, encoder.targetHeight(), encoder.targetWidth(), value, encoder, null,
-                seed);
+                seed, DataType.FLOAT);
     }
 
     /**
@@ -287,6 +296,29 @@ public final class PixelEBM {
         return out;
     }
 
+    /**
+     * A flat gradient (or parameter vector) of {@link #flatParams()}' layout as Keras-named arrays in Keras' layouts
+     * (copies), the inverse of {@link #flatValueGradient} over every conv and dense layer.
+     */
+    public Map<String, INDArray> kerasGradients(INDArray flatGradient) {
+        Preconditions.checkArgument(flatGradient.length() == flat.length(), "flat gradient: %s values, expected %s",
+                flatGradient.length(), flat.length());
+        INDArray row = flatGradient.reshape(1, flat.length());
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String l : layerNames()) {
+            ComputationGraph graph = valueConfig.denseNames().contains(l) ? value : encoder;
+            for (String[] p : new String[][] {{"W", "_kernel"}, {"b", "_bias"}}) {
+                INDArray view = graph.getLayer(l).getParam(p[0]);
+                long start = view.offset() - flat.offset();
+                INDArray g = row.get(NDArrayIndex.point(0), NDArrayIndex.interval(start, start + view.length()))
+                        .dup().reshape(view.ordering(), view.shape());
+                out.put(l + p[1], view.rank() == 4 ? g.permute(2, 3, 1, 0).dup('c')
+                        : p[0].equals("b") ? g.reshape(g.length()).dup('c') : g.dup('c'));
+            }
+        }
+        return out;
+    }
+
     /** Number of encoder parameters: the first part of {@link #flatParams()} and of a flat gradient. */
     public long numEncoderParams() {
         return encoder.numParams();
@@ -304,7 +336,7 @@ public final class PixelEBM {
      */
     public INDArray preprocess(INDArray rgb) {
         spec.check("PixelEBM observation", rgb);
-        INDArray x = ImagePrepro.preprocessNchw(rgb, targetHeight, targetWidth);
+        INDArray x = ImagePrepro.preprocessNchw(rgb, targetHeight, targetWidth).castTo(flat.dataType());
         return attention == null ? x : Nd4j.concat(1, x, attention.coordinates().repeat(0, x.size(0)));
     }
 
@@ -331,7 +363,7 @@ public final class PixelEBM {
     /** {@code PixelEBM.call(..., observation_encoding=tiled)}: the value network only → [R]. */
     public INDArray energiesGivenEncoding(INDArray tiledEncoding, INDArray actions) {
         checkRows(tiledEncoding, actions);
-        INDArray out = GraphCalls.output(value, false, tiledEncoding, actions.castTo(DataType.FLOAT))[0];
+        INDArray out = GraphCalls.output(value, false, tiledEncoding, actions.castTo(flat.dataType()))[0];
         return out.reshape(out.size(0));
     }
 
@@ -341,9 +373,9 @@ public final class PixelEBM {
     /** f and ∂f/∂a through the value graph (what Langevin needs; IBC's gradient_wrt_act returns −∂f/∂a). */
     public ActionGradient actionGradient(INDArray tiledEncoding, INDArray actions) {
         checkRows(tiledEncoding, actions);
-        INDArray ones = Nd4j.ones(DataType.FLOAT, actions.size(0), 1);
+        INDArray ones = Nd4j.ones(flat.dataType(), actions.size(0), 1);
         InputGradGraph.Backprop bp = value.backprop(new INDArray[] {tiledEncoding,
-                actions.castTo(DataType.FLOAT)}, ones);
+                actions.castTo(flat.dataType())}, ones);
         return new ActionGradient(bp.output().reshape(actions.size(0)), bp.inputGradients()[1]);
     }
 
@@ -360,7 +392,7 @@ public final class PixelEBM {
         INDArray images = preprocess(rgb);
         INDArray encoding = GraphCalls.output(encoder, false, images)[0];
         InputGradGraph.Backprop bp = value.backprop(new INDArray[] {tileBatch(encoding, n),
-                actions.castTo(DataType.FLOAT)}, dLdf.reshape(dLdf.length(), 1).castTo(DataType.FLOAT));
+                actions.castTo(flat.dataType())}, dLdf.reshape(dLdf.length(), 1).castTo(flat.dataType()));
         INDArray dEnc = bp.inputGradients()[0].reshape(b, n, encoding.size(1)).sum(1);
         INDArray encGrad = GraphCalls.forward(encoder, images).backward(dEnc);
         return Nd4j.hstack(encGrad.reshape(1, encGrad.length()), bp.paramGradient().reshape(1,
