@@ -8,6 +8,7 @@ from ibc_export import comp_mse
 from ibc_export import comp_network
 from ibc_export import comp_particle
 from ibc_export import comp_pixel
+from ibc_export import comp_pixel_langevin
 from ibc_export import comp_pixel_mdn
 from ibc_export import comp_training
 from ibc_export import constants
@@ -42,6 +43,8 @@ COMPONENTS = {
     'conv_mlp_mse_forward': comp_pixel.comp_conv_mlp_mse_forward,
     'spatial_attention_forward': comp_pixel.comp_spatial_attention_forward,
     'conv_mlp_mdn_forward': comp_pixel_mdn.comp_conv_mlp_mdn_forward,
+    'pixel_grad_penalty': comp_pixel_langevin.comp_pixel_grad_penalty,
+    'pixel_ebm_train_step': comp_pixel_langevin.comp_pixel_ebm_train_step,
 }
 assert (sorted(COMPONENTS) == sorted(constants.COMPONENT_ORDER) ==
         sorted(constants.PRODUCE_ORDER))

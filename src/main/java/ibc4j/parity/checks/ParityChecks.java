@@ -50,6 +50,9 @@ public final class ParityChecks {
         IBC_SOURCES.put("spatial_attention_forward",
                 "ibc/networks/layers/spatial_attention_encoder.py:SpatialAttentionEncoder.call (in PixelEBM)");
         IBC_SOURCES.put("conv_mlp_mdn_forward", "ibc/networks/pixel_mdn.py:ConvMLPMDN.call");
+        IBC_SOURCES.put("pixel_grad_penalty", "ibc/losses/gradient_loss.py:grad_penalty (PixelEBM, double backprop)");
+        IBC_SOURCES.put("pixel_ebm_train_step",
+                "ibc/agents/ibc_agent.py:ImplicitBCAgent._loss (PixelEBM, pixel_ebm_langevin.gin)");
     }
 
     /** The component names in report order (the exporter's COMPONENT_ORDER). */
@@ -89,7 +92,9 @@ public final class ParityChecks {
                 new PixelEbmForwardCheck(),
                 new ConvMlpMseForwardCheck(),
                 new SpatialAttentionForwardCheck(),
-                new ConvMlpMdnForwardCheck());
+                new ConvMlpMdnForwardCheck(),
+                new PixelGradPenaltyCheck(),
+                new PixelEbmTrainStepCheck());
     }
 
     /** The IBC function mirrored by {@code component}; throws for a name not in {@link #COMPONENTS}. */
