@@ -126,6 +126,11 @@ class DenseResnetGradPenaltyTest {
         assertEquals(0.0, flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, nEnc)).amaxNumber().doubleValue());
         assertEquals(net.flatParams().get(NDArrayIndex.point(0), NDArrayIndex.interval(nEnc, net.flatParams()
                 .length())), flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(nEnc, flat.length())));
+        // kerasGradients is the inverse, over the encoder's convs too.
+        Map<String, INDArray> back = net.kerasGradients(net.flatParams());
+        Map<String, INDArray> params = net.params();
+        assertEquals(params.keySet(), back.keySet());
+        params.forEach((k, v) -> assertEquals(v, back.get(k), k));
     }
 
     private static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
