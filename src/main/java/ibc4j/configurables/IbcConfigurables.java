@@ -37,6 +37,7 @@ public final class IbcConfigurables {
             ibc4j.losses.GradientLoss.class,        // grad_penalty (ibc/losses/gradient_loss.py)
             ibc4j.environments.particle.ParticleEnv.class,
             ibc4j.networks.MLPEBM.class,            // networks/mlp_ebm.py
+            ibc4j.networks.layers.ResNetNormalizer.class, // ResNetLayer (networks/layers/resnet.py)
             ibc4j.networks.pixel.PixelEBM.class,    // networks/pixel_ebm.py
             ibc4j.networks.pixel.ConvMLPMSE.class,  // networks/pixel_mse.py
             ibc4j.networks.pixel.ConvMLPMDN.class,  // networks/pixel_mdn.py

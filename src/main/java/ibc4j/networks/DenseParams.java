@@ -1,5 +1,7 @@
 package ibc4j.networks;
 
+import ibc4j.networks.layers.KerasNormLayer;
+import ibc4j.networks.layers.KerasNormParams;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,7 +15,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Keras-named views into a DL4J graph's flat parameter array, for graphs whose parameters all live in dense
  * layers ({@link MLPEBM}, {@link MLPMSE}): {@code <dense>_kernel} [in, out] ('f'-order DL4J views) and
- * {@code <dense>_bias} [out], in the order of the dense names given (Keras' trainable-variable order).
+ * {@code <dense>_bias} [out], in the order of the dense names given (Keras' trainable-variable order); a ResNet
+ * normalizer's {@code <norm>_gamma}, {@code <norm>_beta} [width] in that order too, and its
+ * {@code <norm>_moving_mean}, {@code <norm>_moving_variance} after every trainable one (Keras' non-trainable).
  */
 final class DenseParams {
     private final ComputationGraph graph;
@@ -24,7 +28,17 @@ final class DenseParams {
         this.graph = graph;
         INDArray flat = graph.params();
         Map<String, INDArray> v = new LinkedHashMap<>();
+        Map<String, INDArray> moving = new LinkedHashMap<>(); // Keras lists non-trainable variables last
         for (String d : denseNames) {
+            if (graph.getLayer(d) instanceof KerasNormLayer norm) {
+                for (Map.Entry<String, INDArray> p : norm.paramTable().entrySet()) {
+                    INDArray a = p.getValue();
+                    String name = d + "_" + p.getKey();
+                    segments.put(name, new long[] {a.offset() - flat.offset(), a.length()});
+                    (KerasNormParams.isMoving(p.getKey()) ? moving : v).put(name, a.reshape(a.length()));
+                }
+                continue;
+            }
             INDArray w = graph.getLayer(d).getParam("W");
             INDArray b = graph.getLayer(d).getParam("b");
             // Where DL4J put each view, so that viewsOf() can lay the same names over a gradient array.
@@ -33,7 +47,20 @@ final class DenseParams {
             v.put(d + "_kernel", w);
             v.put(d + "_bias", b.reshape(b.length()));
         }
+        v.putAll(moving);
         this.views = Collections.unmodifiableMap(v);
+    }
+
+    /**
+     * Sets every {@link KerasNormLayer}'s parameters to Keras' initial values (γ 1, β 0, moving mean 0, moving
+     * variance 1): the networks draw their whole flat array from N(0, 0.05) for the dense layers first.
+     */
+    static void initNormalizers(ComputationGraph graph) {
+        for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
+            if (l instanceof KerasNormLayer) {
+                l.paramTable().forEach((k, a) -> a.assign(KerasNormParams.initialValue(k)));
+            }
+        }
     }
 
     Map<String, INDArray> views() {

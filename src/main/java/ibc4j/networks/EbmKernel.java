@@ -72,6 +72,7 @@ public abstract class EbmKernel {
             throw new UnsupportedOperationException("EbmKernel implements activation 'relu' only, got '"
                     + net.config().activation() + "'");
         }
+        requireSupported(net.config(), false);
         this.net = net;
         this.rows = rows;
         this.obsDim = net.obsDim();
@@ -112,6 +113,14 @@ public abstract class EbmKernel {
      * @throws UnsupportedOperationException naming the binding and what the kernels implement
      */
     public static void requireSupported(MLPEBM.Config c, boolean penaltyParamGradients) {
+        if (c.normalizer() != null && !c.layers().equals("MLPDropout")) {
+            // Langevin's dE/da would go through the norms (Layer: per row, also at inference) and the penalty's
+            // parameter gradient through a double backward of them; the kernels have neither.
+            throw new UnsupportedOperationException("ResNetLayer.normalizer = '" + c.normalizer() + "' with MLPEBM: "
+                    + "ibc4j's Langevin, DFO and gradient-penalty kernels (which ImplicitBCAgent and IbcPolicy run) "
+                    + "have no normalization; MLPEBM's graph computes energies and gradients with it, MLPMSE and "
+                    + "MLPMDN train with it. No IBC EBM config binds a normalizer: bind ResNetLayer.normalizer = None");
+        }
         if (!c.activation().equals("relu")) {
             throw new UnsupportedOperationException("MLPEBM.activation = '" + c.activation() + "': ibc4j's Langevin, "
                     + "DFO and gradient-penalty kernels implement 'relu' only (every IBC EBM config binds 'relu')");

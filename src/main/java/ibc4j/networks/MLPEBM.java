@@ -6,6 +6,7 @@ import ibc4j.gin.Param;
 import ibc4j.gin.Positive;
 import ibc4j.gin.Range;
 import ibc4j.networks.layers.ResNetLayer;
+import ibc4j.networks.layers.ResNetNormalizer;
 import ibc4j.networks.layers.SpectralNorm;
 import ibc4j.networks.layers.TrunkLayer;
 import java.util.ArrayList;
@@ -74,9 +75,18 @@ public final class MLPEBM {
      * @param kernelInitializer only 'normal' (the default) is supported.
      * @param biasInitializer   only 'normal' (the default) is supported.
      * @param denseLayerType    'regular' (default) or 'spectral_norm' (the d4rl config; see {@link SpectralNorm}).
+     * @param normalizer        {@code ResNetLayer.normalizer}: null (None, IBC's default and every config), 'Batch'
+     *                          or 'Layer' ({@link ibc4j.networks.layers.KerasNorm}); ResNet layers only
      */
     public record Config(int width, int depth, double rate, String activation, String layers,
-                         String kernelInitializer, String biasInitializer, String denseLayerType) {
+                         String kernelInitializer, String biasInitializer, String denseLayerType,
+                         String normalizer) {
+        /** Without a normalizer (None). */
+        public Config(int width, int depth, double rate, String activation, String layers, String kernelInitializer,
+                      String biasInitializer, String denseLayerType) {
+            this(width, depth, rate, activation, layers, kernelInitializer, biasInitializer, denseLayerType, null);
+        }
+
         /** The defaults of {@code MLPEBM.__init__}. */
         public static Config ibcDefaults() {
             return new Config(512, 2, 0.1, "relu", "MLPDropout", "normal", "normal", "regular");
@@ -88,19 +98,29 @@ public final class MLPEBM {
         }
 
         public Config withWidth(int w) {
-            return new Config(w, depth, rate, activation, layers, kernelInitializer, biasInitializer, denseLayerType);
+            return new Config(w, depth, rate, activation, layers, kernelInitializer, biasInitializer, denseLayerType,
+                    normalizer);
         }
 
         public Config withDepth(int d) {
-            return new Config(width, d, rate, activation, layers, kernelInitializer, biasInitializer, denseLayerType);
+            return new Config(width, d, rate, activation, layers, kernelInitializer, biasInitializer, denseLayerType,
+                    normalizer);
         }
 
         public Config withRate(double r) {
-            return new Config(width, depth, r, activation, layers, kernelInitializer, biasInitializer, denseLayerType);
+            return new Config(width, depth, r, activation, layers, kernelInitializer, biasInitializer, denseLayerType,
+                    normalizer);
         }
 
         public Config withLayers(String l) {
-            return new Config(width, depth, rate, activation, l, kernelInitializer, biasInitializer, denseLayerType);
+            return new Config(width, depth, rate, activation, l, kernelInitializer, biasInitializer, denseLayerType,
+                    normalizer);
+        }
+
+        /** {@code ResNetLayer.normalizer}: null (None), 'Batch' or 'Layer'. */
+        public Config withNormalizer(String n) {
+            return new Config(width, depth, rate, activation, layers, kernelInitializer, biasInitializer,
+                    denseLayerType, n);
         }
     }
 
@@ -131,7 +151,9 @@ public final class MLPEBM {
         List<String> names = new ArrayList<>(trunk.denseNames());
         names.add("head");
         this.denseNames = Collections.unmodifiableList(names);
-        this.params = new DenseParams(graph, denseNames);
+        List<String> paramLayers = new ArrayList<>(trunk.paramLayerNames());
+        paramLayers.add("head");
+        this.params = new DenseParams(graph, paramLayers);
         // DenseSN's u is drawn after the weights, from its own generator (seed + 1).
         this.spectralNorm = config.denseLayerType().equals("spectral_norm")
                 ? new SpectralNormWeights(graph, params, denseNames, seed + 1) : null;
@@ -178,6 +200,7 @@ public final class MLPEBM {
         Nd4j.getExecutioner().exec(new GaussianDistribution(flat, 0.0, NORMAL_INIT_STDDEV),
                 Nd4j.getRandomFactory().getNewRandomInstance(seed));
         graph.init(flat, false); // given parameters are used as is: no DL4J initialiser runs
+        DenseParams.initNormalizers(graph); // Keras' 1, 0 (and moving 0, 1) where the draw put N(0, 0.05)
         return new MLPEBM(config, obsDim, actionDim, trunk, graph, seed);
     }
 
@@ -204,32 +227,17 @@ public final class MLPEBM {
             @Param(value = "bias_initializer", dflt = "'normal'", doc = "only 'normal'") String biasInitializer,
             @Param(value = "dense_layer_type", dflt = "'regular'", doc = "'regular' or 'spectral_norm'")
             String denseLayerType) {
-        requireNoResNetNormalizer();
         Config c = new Config(width, depth, rate, activation, layers, kernelInitializer, biasInitializer,
-                denseLayerType);
+                denseLayerType, ResNetNormalizer.resolve(ibc4j.gin.GinConfig.currentOrNull()));
         return create(c, obsSpec.obsDim(), obsSpec.actionDim(), obsSpec.initSeed());
     }
 
     /**
-     * IBC's ResNet layers take {@code ResNetLayer.normalizer} from gin ('layer' or 'batch' norm); ibc4j's do not
-     * have one, so a binding other than None must fail instead of being ignored.
+     * Refuses a {@code ResNetLayer.normalizer} binding other than None for the networks that do not build one yet
+     * (ConvMLPMSE, ConvMLPMDN); see {@link ResNetNormalizer#requireNone}.
      */
     public static void requireNoResNetNormalizer() {
-        ibc4j.gin.GinConfig gin = ibc4j.gin.GinConfig.currentOrNull();
-        if (gin == null) {
-            return; // built from Java: IBC's default None
-        }
-        Object bound;
-        try {
-            bound = gin.queryParameter("ResNetLayer.normalizer");
-        } catch (ibc4j.gin.GinException unbound) {
-            return; // IBC's default None
-        }
-        if (bound != null) {
-            throw new UnsupportedOperationException("ResNetLayer.normalizer = " + ibc4j.gin.PyValues.repr(bound)
-                    + " is not implemented; ibc4j's ResNet layers have no normalization (IBC's particle and "
-                    + "pushing configs bind None)");
-        }
+        ResNetNormalizer.requireNone(ibc4j.gin.GinConfig.currentOrNull(), "the pixel networks' trunks");
     }
 
     /**
@@ -249,7 +257,13 @@ public final class MLPEBM {
                         + "' is not supported; only Keras 'normal' (RandomNormal stddev 0.05), IBC's default");
             }
         }
-        return TrunkLayer.of("MLPEBM", c.layers(), c.width(), c.depth(), c.rate(), c.activation());
+        if (c.normalizer() != null && c.denseLayerType().equals("spectral_norm")
+                && !c.layers().equals("MLPDropout")) {
+            // DenseSN's second graph holds W/σ and the biases only; the norms' statistics would not reach it.
+            throw new UnsupportedOperationException("ResNetLayer.normalizer = '" + c.normalizer() + "' with "
+                    + "MLPEBM.dense_layer_type = 'spectral_norm' is not implemented (no IBC config binds both)");
+        }
+        return TrunkLayer.of("MLPEBM", c.layers(), c.width(), c.depth(), c.rate(), c.activation(), c.normalizer());
     }
 
     public Config config() {

@@ -41,7 +41,20 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class MLPMDN {
     /** MLPMDN's parameters ({@code MLPMDN.__init__} defaults: 512, 2, 0.1, 'MLPDropout', 1, 2.5, 2.5, 1.0). */
     public record Config(int width, int depth, double rate, String layers, int numComponents,
-                         double trainingTemperature, double testTemperature, double testVarianceExponent) {
+                         double trainingTemperature, double testTemperature, double testVarianceExponent,
+                         String normalizer) {
+        /** Without a ResNet normalizer (None). */
+        public Config(int width, int depth, double rate, String layers, int numComponents,
+                      double trainingTemperature, double testTemperature, double testVarianceExponent) {
+            this(width, depth, rate, layers, numComponents, trainingTemperature, testTemperature,
+                    testVarianceExponent, null);
+        }
+
+        /** {@code ResNetLayer.normalizer}: null (None), 'Batch' or 'Layer'. */
+        public Config withNormalizer(String n) {
+            return new Config(width, depth, rate, layers, numComponents, trainingTemperature, testTemperature,
+                    testVarianceExponent, n);
+        }
         public static Config ibcDefaults() {
             return new Config(512, 2, 0.1, "MLPDropout", 1, 2.5, 2.5, 1.0);
         }
@@ -86,12 +99,12 @@ public final class MLPMDN {
             @Param(value = "layers", dflt = "'MLPDropout'", doc = "one of MLPDropout, ResNetOrig, ResNetPreActivation")
             String layers) {
         this(checked(new Config(width, depth, rate, layers, numComponents, trainingTemperature, testTemperature,
-                        testVarianceExponent)), MLPMSE.obsDimOf(obsSpec), MLPMSE.actionDimOf(actionSpec),
+                        testVarianceExponent,
+                        ibc4j.networks.layers.ResNetNormalizer.resolve(ibc4j.gin.GinConfig.currentOrNull()))), MLPMSE.obsDimOf(obsSpec), MLPMSE.actionDimOf(actionSpec),
                 MLPMSE.initSeedOf(obsSpec), actDenormLayer, WorkspaceMode.ENABLED);
     }
 
     private static Config checked(Config c) {
-        MLPEBM.requireNoResNetNormalizer();
         if (c.trainingTemperature() == 0.0 || c.testTemperature() == 0.0) {
             throw new IllegalArgumentException("MLPMDN: training_temperature and test_temperature divide the "
                     + "logits; got " + c.trainingTemperature() + " and " + c.testTemperature());
@@ -128,10 +141,13 @@ public final class MLPMDN {
         Nd4j.getExecutioner().exec(new GaussianDistribution(flat, 0.0, MLPEBM.NORMAL_INIT_STDDEV),
                 Nd4j.getRandomFactory().getNewRandomInstance(seed));
         graph.init(flat, false);
+        DenseParams.initNormalizers(graph);
         List<String> names = new ArrayList<>(trunk.denseNames());
         names.addAll(MdnHead.DENSE_NAMES);
         this.denseNames = Collections.unmodifiableList(names);
-        this.params = new DenseParams(graph, denseNames);
+        List<String> paramLayers = new ArrayList<>(trunk.paramLayerNames());
+        paramLayers.addAll(MdnHead.DENSE_NAMES);
+        this.params = new DenseParams(graph, paramLayers);
     }
 
     /** A network without gin and without an act_denorm_layer. */
@@ -144,7 +160,7 @@ public final class MLPMDN {
     }
 
     private static TrunkLayer trunkFor(Config c) {
-        return TrunkLayer.of("MLPMDN", c.layers(), c.width(), c.depth(), c.rate(), "relu");
+        return TrunkLayer.of("MLPMDN", c.layers(), c.width(), c.depth(), c.rate(), "relu", c.normalizer());
     }
 
     public Config config() {

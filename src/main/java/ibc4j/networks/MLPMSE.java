@@ -61,7 +61,12 @@ public final class MLPMSE {
      * MLPMSE's architecture parameters ({@code MLPMSE.__init__} defaults: width 512, depth 2, rate 0.1,
      * 'MLPDropout'; every IBC MSE config: 'ResNetPreActivation', rate 0.1).
      */
-    public record Config(int width, int depth, double rate, String layers) {
+    public record Config(int width, int depth, double rate, String layers, String normalizer) {
+        /** Without a ResNet normalizer (None). */
+        public Config(int width, int depth, double rate, String layers) {
+            this(width, depth, rate, layers, null);
+        }
+
         public static Config ibcDefaults() {
             return new Config(512, 2, 0.1, "MLPDropout");
         }
@@ -72,19 +77,24 @@ public final class MLPMSE {
         }
 
         public Config withWidth(int w) {
-            return new Config(w, depth, rate, layers);
+            return new Config(w, depth, rate, layers, normalizer);
         }
 
         public Config withDepth(int d) {
-            return new Config(width, d, rate, layers);
+            return new Config(width, d, rate, layers, normalizer);
         }
 
         public Config withRate(double r) {
-            return new Config(width, depth, r, layers);
+            return new Config(width, depth, r, layers, normalizer);
         }
 
         public Config withLayers(String l) {
-            return new Config(width, depth, rate, l);
+            return new Config(width, depth, rate, l, normalizer);
+        }
+
+        /** {@code ResNetLayer.normalizer}: null (None), 'Batch' or 'Layer'. */
+        public Config withNormalizer(String n) {
+            return new Config(width, depth, rate, layers, n);
         }
     }
 
@@ -133,10 +143,10 @@ public final class MLPMSE {
         return obsSpec instanceof SeededObsSpec s ? s.initSeed() : Nd4j.getRandom().nextLong();
     }
 
-    /** The gin constructor's Config, after refusing a ResNetLayer.normalizer ibc4j does not have. */
+    /** The gin constructor's Config, with the bound {@code ResNetLayer.normalizer}. */
     private static Config ginConfig(int width, int depth, double rate, String layers) {
-        MLPEBM.requireNoResNetNormalizer();
-        return new Config(width, depth, rate, layers);
+        return new Config(width, depth, rate, layers,
+                ibc4j.networks.layers.ResNetNormalizer.resolve(ibc4j.gin.GinConfig.currentOrNull()));
     }
 
     private MLPMSE(Config config, int obsDim, int actionDim, long seed, Object actDenormLayer,
@@ -167,10 +177,13 @@ public final class MLPMSE {
         Nd4j.getExecutioner().exec(new GaussianDistribution(flat, 0.0, MLPEBM.NORMAL_INIT_STDDEV),
                 Nd4j.getRandomFactory().getNewRandomInstance(seed));
         graph.init(flat, false);
+        DenseParams.initNormalizers(graph);
         List<String> names = new ArrayList<>(trunk.denseNames());
         names.add("head");
         this.denseNames = Collections.unmodifiableList(names);
-        this.params = new DenseParams(graph, denseNames);
+        List<String> paramLayers = new ArrayList<>(trunk.paramLayerNames());
+        paramLayers.add("head");
+        this.params = new DenseParams(graph, paramLayers);
     }
 
     /** A network without gin: {@code obsDim} flattened observation values in, A actions out, no denorm layer. */
@@ -185,7 +198,7 @@ public final class MLPMSE {
     }
 
     private static TrunkLayer trunkFor(Config c) {
-        return TrunkLayer.of("MLPMSE", c.layers(), c.width(), c.depth(), c.rate(), "relu");
+        return TrunkLayer.of("MLPMSE", c.layers(), c.width(), c.depth(), c.rate(), "relu", c.normalizer());
     }
 
     /** Flattened observation width: {@code Σ_k T·d_k} over a dict of [T, d] specs, a spec's size, or a number. */

@@ -28,6 +28,8 @@ public class MsePolicyLayer extends PolicyLayer {
     private double mseRate;
     @JsonProperty
     private String mseLayers;
+    @JsonProperty
+    private String mseNormalizer; // ResNetLayer.normalizer; absent (null) in layers exported before it existed
 
     /** For DL4J's JSON reader. */
     public MsePolicyLayer() {}
@@ -43,12 +45,13 @@ public class MsePolicyLayer extends PolicyLayer {
         l.mseDepth = c.depth();
         l.mseRate = c.rate();
         l.mseLayers = c.layers();
+        l.mseNormalizer = c.normalizer();
         return l;
     }
 
     /** A new MLPMSE of this layer's architecture and act_denorm_layer, initialised with {@code seed}. */
     MLPMSE newMse(long seed) {
-        return MLPMSE.create(new MLPMSE.Config(mseWidth, mseDepth, mseRate, mseLayers), (int) nIn, (int) nOut,
+        return MLPMSE.create(new MLPMSE.Config(mseWidth, mseDepth, mseRate, mseLayers, mseNormalizer), (int) nIn, (int) nOut,
                 seed, actDenormLayer(), WorkspaceMode.ENABLED);
     }
 

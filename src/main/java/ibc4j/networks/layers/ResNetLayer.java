@@ -12,15 +12,25 @@ import org.nd4j.linalg.activations.Activation;
  *
  * <p>{@code hidden_sizes = [width] * depth}: a linear projection to {@code width}, then {@code depth / 2} residual
  * blocks of two dense layers each. {@code depth = 2} is ONE block (IBC asserts {@code depth} is even).
- * {@code ResNetLayer.normalizer} must be {@code None} (IBC's default and every IBC config); 'Batch'/'Layer' are
- * not implemented.
+ * {@code ResNetLayer.normalizer}: None (IBC's default and every IBC config), or 'Batch' / 'Layer', a
+ * {@link KerasNorm} before each activation of a block ({@code <prefix>_norm1}, {@code <prefix>_norm2}; where
+ * exactly, see the subclasses).
  *
  * <p>Dense layer names: {@code proj}, then {@code block_dense1}, {@code block_dense2} for one block, or
  * {@code block<l>_dense1}, {@code block<l>_dense2} (l from 0) for several.
  */
 public abstract class ResNetLayer extends TrunkLayer {
-    protected ResNetLayer(int width, int depth, double rate, String activation) {
+    /** 'Batch', 'Layer' or null (None). */
+    protected final String normalizer;
+
+    protected ResNetLayer(int width, int depth, double rate, String activation, String normalizer) {
         super(width, depth, rate, activation);
+        if (normalizer != null && !KerasNorm.KINDS.contains(normalizer)) {
+            // resnet.py: raise ValueError('Expected a different normalizer.')
+            throw new IllegalArgumentException("ResNetLayer.normalizer '" + normalizer + "' is not one of "
+                    + KerasNorm.KINDS + " or None");
+        }
+        this.normalizer = normalizer;
         if (depth % 2 != 0) {
             // resnet.py: assert len(hidden_sizes) % 2 == 0 (the projection is extra, not counted).
             throw new IllegalArgumentException("ResNet layers need an even depth (2 dense layers per block), got "
@@ -50,6 +60,39 @@ public abstract class ResNetLayer extends TrunkLayer {
             names.add(blockPrefix(l, numBlocks()) + "_dense2");
         }
         return names;
+    }
+
+    @Override
+    public String normalizer() {
+        return normalizer;
+    }
+
+    /**
+     * Keras' trainable order: {@code _projection_layer}, {@code _weight_layers}, {@code _norm_layers},
+     * {@code _weight_layers_2}, {@code _norm_layers_2} (the order resnet.py assigns the attributes).
+     */
+    @Override
+    public List<String> paramLayerNames() {
+        if (normalizer == null) {
+            return denseNames();
+        }
+        List<String> names = new ArrayList<>();
+        names.add("proj");
+        for (String part : List.of("_dense1", "_norm1", "_dense2", "_norm2")) {
+            for (int l = 0; l < numBlocks(); l++) {
+                names.add(blockPrefix(l, numBlocks()) + part);
+            }
+        }
+        return names;
+    }
+
+    /** Adds {@code <name>} = KerasNorm(input) when there is a normalizer; returns the vertex to read next. */
+    protected final String norm(GraphBuilder gb, String name, String input) {
+        if (normalizer == null) {
+            return input;
+        }
+        gb.addLayer(name, new KerasNorm(normalizer, width), input);
+        return name;
     }
 
     @Override

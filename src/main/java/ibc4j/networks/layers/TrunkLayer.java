@@ -22,10 +22,19 @@ public abstract class TrunkLayer {
      * {@code self._mlp}; this fails with the value, naming {@code owner}'s parameter.
      */
     public static TrunkLayer of(String owner, String layers, int width, int depth, double rate, String activation) {
+        return of(owner, layers, width, depth, rate, activation, null);
+    }
+
+    /**
+     * As {@link #of(String, String, int, int, double, String)} with {@code ResNetLayer.normalizer} (null: None,
+     * else {@link KerasNorm#KINDS}); MLPDropout has no normalizer and ignores it, as IBC's does.
+     */
+    public static TrunkLayer of(String owner, String layers, int width, int depth, double rate, String activation,
+                                String normalizer) {
         return switch (layers) {
             case "MLPDropout" -> new MLPDropoutLayer(width, depth, rate, activation);
-            case "ResNetOrig" -> new ResNetOrigLayer(width, depth, rate, activation);
-            case "ResNetPreActivation" -> new ResNetPreActivationLayer(width, depth, rate, activation);
+            case "ResNetOrig" -> new ResNetOrigLayer(width, depth, rate, activation, normalizer);
+            case "ResNetPreActivation" -> new ResNetPreActivationLayer(width, depth, rate, activation, normalizer);
             default -> throw new IllegalArgumentException(owner + ".layers '" + layers + "' is not one of " + KINDS);
         };
     }
@@ -67,6 +76,19 @@ public abstract class TrunkLayer {
 
     /** Names of the dense layers in Keras' trainable-variable order; the first one reads the network input. */
     public abstract List<String> denseNames();
+
+    /**
+     * Names of the layers with parameters in Keras' trainable-variable order: the dense layers and, in a ResNet with
+     * a normalizer, the {@link KerasNorm} layers.
+     */
+    public List<String> paramLayerNames() {
+        return denseNames();
+    }
+
+    /** The ResNet normalizer ({@link KerasNorm#KINDS}), or null (None; always for MLPDropout). */
+    public String normalizer() {
+        return null;
+    }
 
     /** Width of the output ({@code hidden_sizes[-1]}). */
     public int outputWidth() {
