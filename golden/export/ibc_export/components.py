@@ -10,6 +10,7 @@ from ibc_export import comp_particle
 from ibc_export import comp_pixel
 from ibc_export import comp_pixel_langevin
 from ibc_export import comp_pixel_mdn
+from ibc_export import comp_resnorm
 from ibc_export import comp_training
 from ibc_export import constants
 
@@ -45,6 +46,7 @@ COMPONENTS = {
     'conv_mlp_mdn_forward': comp_pixel_mdn.comp_conv_mlp_mdn_forward,
     'pixel_grad_penalty': comp_pixel_langevin.comp_pixel_grad_penalty,
     'pixel_ebm_train_step': comp_pixel_langevin.comp_pixel_ebm_train_step,
+    'resnet_normalizers': comp_resnorm.comp_resnet_normalizers,
 }
 assert (sorted(COMPONENTS) == sorted(constants.COMPONENT_ORDER) ==
         sorted(constants.PRODUCE_ORDER))

@@ -12,7 +12,8 @@ COMPONENT_ORDER = [
     'mlp_mdn_forward', 'mdn_train_step', 'mdn_policy_action',
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows',
     'pixel_ebm_forward', 'conv_mlp_mse_forward', 'spatial_attention_forward',
-    'conv_mlp_mdn_forward', 'pixel_grad_penalty', 'pixel_ebm_train_step'
+    'conv_mlp_mdn_forward', 'pixel_grad_penalty', 'pixel_ebm_train_step',
+    'resnet_normalizers'
 ]
 # Order in which the exporter produces them (priority order).
 PRODUCE_ORDER = [
@@ -25,7 +26,8 @@ PRODUCE_ORDER = [
     'grad_penalty_chain', 'spectral_norm',
     'mlp_mdn_forward', 'mdn_train_step', 'mdn_policy_action',
     'pixel_ebm_forward', 'conv_mlp_mse_forward', 'spatial_attention_forward',
-    'conv_mlp_mdn_forward', 'pixel_grad_penalty', 'pixel_ebm_train_step'
+    'conv_mlp_mdn_forward', 'pixel_grad_penalty', 'pixel_ebm_train_step',
+    'resnet_normalizers'
 ]
 # The cases the Java side knows by name (GoldenManifest.CASE_ORDER); other
 # cases sort after these, in definition order.
