@@ -8,7 +8,7 @@ import ibc4j.parity.checks.ParityChecks;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The registry lists all 31 IBC components once, in report order, each with its IBC source. */
+/** The registry lists all 32 IBC components once, in report order, each with its IBC source. */
 class ParityChecksTest {
     @Test
     void registryHasEveryComponentInReportOrder() {
@@ -19,7 +19,8 @@ class ParityChecksTest {
                 "mse_policy_action", "mlp_mdn_forward", "mdn_train_step", "mdn_policy_action", "particle_env",
                 "particle_oracle",
                 "tfrecord_dataset", "dataset_windows", "pixel_ebm_forward", "conv_mlp_mse_forward",
-                "spatial_attention_forward", "conv_mlp_mdn_forward", "pixel_grad_penalty", "pixel_ebm_train_step");
+                "spatial_attention_forward", "conv_mlp_mdn_forward", "pixel_grad_penalty", "pixel_ebm_train_step",
+                "resnet_normalizers");
         assertEquals(expected, ParityChecks.COMPONENTS);
         assertEquals(expected, ParityChecks.all().stream().map(ParityCheck::component).toList(),
                 "a check registered in the wrong slot, or twice");

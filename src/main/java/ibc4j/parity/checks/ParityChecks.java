@@ -53,6 +53,8 @@ public final class ParityChecks {
         IBC_SOURCES.put("pixel_grad_penalty", "ibc/losses/gradient_loss.py:grad_penalty (PixelEBM, double backprop)");
         IBC_SOURCES.put("pixel_ebm_train_step",
                 "ibc/agents/ibc_agent.py:ImplicitBCAgent._loss (PixelEBM, pixel_ebm_langevin.gin)");
+        IBC_SOURCES.put("resnet_normalizers",
+                "ibc/networks/layers/resnet.py:ResNetLayer (normalizer 'Batch' / 'Layer', in MLPMSE)");
     }
 
     /** The component names in report order (the exporter's COMPONENT_ORDER). */
@@ -94,7 +96,8 @@ public final class ParityChecks {
                 new SpatialAttentionForwardCheck(),
                 new ConvMlpMdnForwardCheck(),
                 new PixelGradPenaltyCheck(),
-                new PixelEbmTrainStepCheck());
+                new PixelEbmTrainStepCheck(),
+                new ResNetNormalizersCheck());
     }
 
     /** The IBC function mirrored by {@code component}; throws for a name not in {@link #COMPONENTS}. */
