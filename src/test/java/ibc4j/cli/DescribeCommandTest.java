@@ -44,10 +44,11 @@ class DescribeCommandTest {
         String o = out.toString(StandardCharsets.UTF_8);
         assertTrue(o.contains("  task                 -          BlockTaskVariant.PUSH\n"), o);
         out.reset();
-        assertEquals(0, run("ResNetLayer")); // registered by IBC, not ported: no Java type column
-        assertTrue(out.toString(StandardCharsets.UTF_8).lines()
-                        .anyMatch(l -> l.matches("  hidden_sizes +- +\\(required\\)")),
-                out.toString(StandardCharsets.UTF_8));
+        assertEquals(0, run("ResNetLayer")); // ported: its normalizer reaches MLPEBM / MLPMSE / MLPMDN
+        String r = out.toString(StandardCharsets.UTF_8);
+        assertTrue(r.contains("  status: implemented\n"), r);
+        assertTrue(r.lines().anyMatch(l -> l.matches("  hidden_sizes +Object +\\(required\\) .*")), r);
+        assertTrue(r.lines().anyMatch(l -> l.matches("  normalizer +String +None +.*'Batch'.*")), r);
     }
 
     @Test

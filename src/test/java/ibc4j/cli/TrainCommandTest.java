@@ -212,7 +212,13 @@ class TrainCommandTest {
         assertTrue(err.toString().contains("pass --ibc_root=<IBC checkout>"), err.toString());
         err.reset();
         assertEquals(2, train(dir, "--gin_bindings=ResNetLayer.normalizer = 'layer'"));
-        assertTrue(err.toString().contains("ResNetLayer.normalizer = 'layer' is not implemented"), err.toString());
+        assertTrue(err.toString().contains("ResNetLayer.normalizer = 'layer' is not one of [Batch, Layer] or None"),
+                err.toString());
+        err.reset();
+        // The EBM's graph has it; the Langevin / DFO / penalty kernels do not, and say so before training.
+        assertEquals(2, train(dir, "--gin_bindings=ResNetLayer.normalizer = 'Layer'"));
+        assertTrue(err.toString().contains("ResNetLayer.normalizer = 'Layer' with MLPEBM: ibc4j's Langevin, DFO"),
+                err.toString());
         err.reset();
         assertEquals(2, train(dir, "--add_time=maybe"));
         assertTrue(err.toString().contains("--add_time takes True or False"), err.toString());

@@ -68,9 +68,11 @@ class GinBinderRegistryTest {
     @Test
     void ibcConfigurablesAreRegisteredButNotImplemented() {
         GinRegistry r = IbcConfigurables.registry();
-        ConfigurableSpec resnet = r.lookup("ResNetLayer"); // IBC's ResNet base class: registered, not ported
+        ConfigurableSpec push = r.lookup("BlockPush"); // registered from IBC's registry, not ported
+        assertFalse(push.implemented());
+        ConfigurableSpec resnet = r.lookup("ResNetLayer"); // IBC's ResNet base class: ported (its normalizer)
         assertEquals("ibc.networks.layers.resnet.ResNetLayer", resnet.selector());
-        assertFalse(resnet.implemented());
+        assertTrue(resnet.implemented());
         assertEquals("networks/layers/resnet.py", resnet.upstreamFile());
         assertEquals("(required)", resnet.param("hidden_sizes").orElseThrow().defaultText());
         ConfigurableSpec mdn = r.lookup("ConvMLPMDN"); // ported: IBC's name, Java's factory
@@ -81,7 +83,8 @@ class GinBinderRegistryTest {
         assertTrue(r.lookup("MLPEBM").implemented(), "ported: IBC's name, Java's constructor");
         assertEquals("ibc.environments.particle.particle.__init__", r.lookup("__init__").selector());
         assertEquals("ibc.environments.particle.particle.ParticleEnv", r.lookup("ParticleEnv").selector());
-        assertTrue(r.lookup("ResNetLayer").varkw());
+        // IBC's **kwargs reach keras.layers.Layer (name, dtype, ...); ibc4j's ResNetLayer takes the named ones only.
+        assertFalse(r.lookup("ResNetLayer").varkw());
         GinBindingException e = assertThrows(GinBindingException.class, () -> r.lookup("build_env_name"));
         assertTrue(e.getMessage().startsWith("Ambiguous selector 'build_env_name', matches ['ibc.environments."),
                 e.getMessage());
