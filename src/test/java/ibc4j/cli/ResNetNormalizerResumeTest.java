@@ -5,9 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.agents.Observations;
+import ibc4j.configurables.IbcConfigurables;
+import ibc4j.gin.GinConfig;
 import ibc4j.networks.MLPMDN;
 import ibc4j.networks.MLPMSE;
+import ibc4j.optimizers.ExponentialDecay;
+import ibc4j.train.AgentKinds;
 import ibc4j.train.CheckpointStore;
+import ibc4j.train.RunInvocation;
+import ibc4j.train.TrainCheckpoint;
 import ibc4j.train.TensorBoardReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,11 +23,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * MLPMSE and MLPMDN train with {@code ResNetLayer.normalizer} through {@code ibc4j train}; a run stopped after 4
@@ -122,5 +135,36 @@ class ResNetNormalizerResumeTest {
             assertTrue(views.get("block_norm2_moving_variance").sub(1).amaxNumber().doubleValue() > 1e-3);
         }
         assertTrue(views.get("block_norm1_gamma").sub(1).amaxNumber().doubleValue() > 0, "γ trained");
+    }
+
+    /** The exported MSE policy carries the moving statistics: it acts as the run's policy, bit for bit. */
+    @Test
+    void anExportedBatchNormalizedMsePolicyActsAsTheRunsPolicy(@TempDir Path dir) throws Exception {
+        Path gin = dir.resolve("tiny.gin");
+        Files.writeString(gin, gin("mse", "Batch"));
+        assertEquals(0, train(gin, dir, "--tag=mse"), err.toString());
+        Path model = dir.resolve("mse.zip");
+        assertEquals(0, ExportPolicyCommand.run(new String[] {"--root_dir=" + dir.resolve("mse"), "--step=8",
+                "--out=" + model}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)), err.toString());
+        CheckpointStore.Checkpoint ckpt = CheckpointStore.load(dir.resolve("mse/train/checkpoints/ckpt-8.zip"));
+        GinConfig g = RunInvocation.fromCheckpointMeta(ckpt.meta()).orElseThrow()
+                .gin(IbcConfigurables.registry(), List.of());
+        TrainCheckpoint.State s = TrainCheckpoint.fromCheckpoint(ckpt, new ExponentialDecay(1e-3f, 100, 0.99f));
+        ibc4j.agents.BcPolicy policy = AgentKinds.of("mse", "MLPMSE").policy(g, 16, s);
+        ComputationGraph restored = ModelSerializer.restoreComputationGraph(model.toFile(), false);
+        Nd4j.getRandom().setSeed(5);
+        Map<String, INDArray> obs = new TreeMap<>();
+        for (String k : List.of("pos_agent", "pos_first_goal", "pos_second_goal", "vel_agent")) {
+            obs.put(k, Nd4j.rand(DataType.FLOAT, 3, 2, 2));
+        }
+        INDArray a = policy.action(obs, null);
+        assertArrayEquals(a.dup('c').data().asFloat(),
+                restored.outputSingle(Observations.flatten(obs)).dup('c').data().asFloat(), 0f);
+        // Inference normalizes with the moving statistics, so one row's action does not depend on the others.
+        Map<String, INDArray> first = new TreeMap<>();
+        obs.forEach((k, v) -> first.put(k, v.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)).dup()));
+        assertArrayEquals(a.getRow(0).dup().data().asFloat(), policy.action(first, null).reshape(-1).dup()
+                .data().asFloat(), 0f);
     }
 }
