@@ -448,12 +448,13 @@ public final class MLPEBM {
     }
 
     /**
-     * Whether a training pass can run on the kernel: a pre-activation ResNet with ReLU and no dropout (rate 0), so
-     * training mode computes what inference mode does.
+     * Whether a training pass can run on the kernel: a pre-activation ResNet with ReLU, no dropout (rate 0) and no
+     * normalizer (the kernels have none; Batch's training mode differs from its inference mode), so training mode
+     * computes what inference mode does.
      */
     public boolean kernelTrains() {
         return kernelTrainingPass && config.layers().equals("ResNetPreActivation") && config.rate() == 0.0
-                && config.activation().equals("relu");
+                && config.activation().equals("relu") && config.normalizer() == null;
     }
 
     /** {@code false} keeps {@link #trainingPass} on the DL4J graph whatever the trunk (benchmarks compare both). */
