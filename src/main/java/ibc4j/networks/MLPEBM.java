@@ -228,7 +228,7 @@ public final class MLPEBM {
             @Param(value = "dense_layer_type", dflt = "'regular'", doc = "'regular' or 'spectral_norm'")
             String denseLayerType) {
         Config c = new Config(width, depth, rate, activation, layers, kernelInitializer, biasInitializer,
-                denseLayerType, ResNetNormalizer.resolve(ibc4j.gin.GinConfig.currentOrNull()));
+                denseLayerType, ResNetNormalizer.bound(layers));
         return create(c, obsSpec.obsDim(), obsSpec.actionDim(), obsSpec.initSeed());
     }
 

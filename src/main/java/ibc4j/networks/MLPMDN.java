@@ -55,6 +55,7 @@ public final class MLPMDN {
             return new Config(width, depth, rate, layers, numComponents, trainingTemperature, testTemperature,
                     testVarianceExponent, n);
         }
+
         public static Config ibcDefaults() {
             return new Config(512, 2, 0.1, "MLPDropout", 1, 2.5, 2.5, 1.0);
         }
@@ -99,9 +100,9 @@ public final class MLPMDN {
             @Param(value = "layers", dflt = "'MLPDropout'", doc = "one of MLPDropout, ResNetOrig, ResNetPreActivation")
             String layers) {
         this(checked(new Config(width, depth, rate, layers, numComponents, trainingTemperature, testTemperature,
-                        testVarianceExponent,
-                        ibc4j.networks.layers.ResNetNormalizer.resolve(ibc4j.gin.GinConfig.currentOrNull()))), MLPMSE.obsDimOf(obsSpec), MLPMSE.actionDimOf(actionSpec),
-                MLPMSE.initSeedOf(obsSpec), actDenormLayer, WorkspaceMode.ENABLED);
+                        testVarianceExponent, ibc4j.networks.layers.ResNetNormalizer.bound(layers))),
+                MLPMSE.obsDimOf(obsSpec), MLPMSE.actionDimOf(actionSpec), MLPMSE.initSeedOf(obsSpec), actDenormLayer,
+                WorkspaceMode.ENABLED);
     }
 
     private static Config checked(Config c) {

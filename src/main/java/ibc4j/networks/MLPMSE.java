@@ -146,7 +146,7 @@ public final class MLPMSE {
     /** The gin constructor's Config, with the bound {@code ResNetLayer.normalizer}. */
     private static Config ginConfig(int width, int depth, double rate, String layers) {
         return new Config(width, depth, rate, layers,
-                ibc4j.networks.layers.ResNetNormalizer.resolve(ibc4j.gin.GinConfig.currentOrNull()));
+                ibc4j.networks.layers.ResNetNormalizer.bound(layers));
     }
 
     private MLPMSE(Config config, int obsDim, int actionDim, long seed, Object actDenormLayer,

@@ -51,8 +51,8 @@ public class MsePolicyLayer extends PolicyLayer {
 
     /** A new MLPMSE of this layer's architecture and act_denorm_layer, initialised with {@code seed}. */
     MLPMSE newMse(long seed) {
-        return MLPMSE.create(new MLPMSE.Config(mseWidth, mseDepth, mseRate, mseLayers, mseNormalizer), (int) nIn, (int) nOut,
-                seed, actDenormLayer(), WorkspaceMode.ENABLED);
+        return MLPMSE.create(new MLPMSE.Config(mseWidth, mseDepth, mseRate, mseLayers, mseNormalizer), (int) nIn,
+                (int) nOut, seed, actDenormLayer(), WorkspaceMode.ENABLED);
     }
 
     @Override

@@ -49,6 +49,15 @@ public final class ResNetNormalizer {
         return normalizer;
     }
 
+    /**
+     * The normalizer a network with trunk {@code layers} gets from the current gin config: the binding for a ResNet
+     * (IBC builds a ResNetLayer, which reads it), null for MLPDropout (no ResNetLayer call: nothing is read, and
+     * the operative config does not list it) or without gin.
+     */
+    public static String bound(String layers) {
+        return layers.startsWith("ResNet") ? resolve(GinConfig.currentOrNull()) : null;
+    }
+
     /** {@code ResNetLayer.normalizer} as bound in {@code gin} (null: None, or built without gin). */
     public static String resolve(GinConfig gin) {
         if (gin == null) {
