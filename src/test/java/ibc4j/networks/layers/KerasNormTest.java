@@ -207,6 +207,21 @@ class KerasNormTest {
         return net.call(obs, true).mul(c).sumNumber().doubleValue();
     }
 
+    /** DL4J's JSON form and clone of a normalized graph keep the layers' kinds (and so their parameter counts). */
+    @Test
+    void graphConfigurationRoundTripsThroughJson() {
+        MLPMSE net = MLPMSE.create(new MLPMSE.Config(8, 2, 0.0, "ResNetOrig", "Batch"), 5, 2, 0);
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = net.graph().getConfiguration();
+        for (org.deeplearning4j.nn.conf.ComputationGraphConfiguration c : List.of(conf.clone(),
+                org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(conf.toJson()))) {
+            org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(c);
+            g.init(net.graph().params().dup(), false);
+            assertEquals(net.graph().numParams(), g.numParams());
+            assertEquals(KerasNorm.BATCH, ((KerasNorm) ((org.deeplearning4j.nn.conf.graph.LayerVertex) c.getVertices()
+                    .get("block_norm2")).getLayerConf().getLayer()).getKind());
+        }
+    }
+
     @Test
     void mdnAndEbmGraphsCarryTheNormalizer() {
         MLPMDN mdn = MLPMDN.create(MLPMDN.Config.d4rl().withNormalizer("Batch"), 4, 2, 0);
