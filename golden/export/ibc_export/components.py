@@ -2,6 +2,7 @@
 returns the records.Component it wrote."""
 
 from ibc_export import comp_losses
+from ibc_export import comp_images
 from ibc_export import comp_mdn
 from ibc_export import comp_mcmc
 from ibc_export import comp_mse
@@ -47,6 +48,7 @@ COMPONENTS = {
     'pixel_grad_penalty': comp_pixel_langevin.comp_pixel_grad_penalty,
     'pixel_ebm_train_step': comp_pixel_langevin.comp_pixel_ebm_train_step,
     'resnet_normalizers': comp_resnorm.comp_resnet_normalizers,
+    'jpeg_image_records': comp_images.comp_jpeg_image_records,
 }
 assert (sorted(COMPONENTS) == sorted(constants.COMPONENT_ORDER) ==
         sorted(constants.PRODUCE_ORDER))

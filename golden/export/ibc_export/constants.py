@@ -13,7 +13,7 @@ COMPONENT_ORDER = [
     'particle_env', 'particle_oracle', 'tfrecord_dataset', 'dataset_windows',
     'pixel_ebm_forward', 'conv_mlp_mse_forward', 'spatial_attention_forward',
     'conv_mlp_mdn_forward', 'pixel_grad_penalty', 'pixel_ebm_train_step',
-    'resnet_normalizers'
+    'resnet_normalizers', 'jpeg_image_records'
 ]
 # Order in which the exporter produces them (priority order).
 PRODUCE_ORDER = [
@@ -27,7 +27,7 @@ PRODUCE_ORDER = [
     'mlp_mdn_forward', 'mdn_train_step', 'mdn_policy_action',
     'pixel_ebm_forward', 'conv_mlp_mse_forward', 'spatial_attention_forward',
     'conv_mlp_mdn_forward', 'pixel_grad_penalty', 'pixel_ebm_train_step',
-    'resnet_normalizers'
+    'resnet_normalizers', 'jpeg_image_records'
 ]
 # The cases the Java side knows by name (GoldenManifest.CASE_ORDER); other
 # cases sort after these, in definition order.

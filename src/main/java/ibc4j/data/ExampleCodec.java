@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * tf-agents' {@code example_encoding.get_example_encoder} / {@code get_example_decoder} for one spec, with
- * {@code compress_image=False}: one {@code tf.train.Example} per nest of arrays, one feature per spec leaf,
+ * tf-agents' {@code example_encoding.get_example_encoder} / {@code get_example_decoder} for one spec (uint8
+ * {@code [h, w, c]} images raw, or as JPEG with {@code compress_image=True}, see {@link JpegImages}): one
+ * {@code tf.train.Example} per nest of arrays, one feature per spec leaf,
  * keyed by its joined path ({@code observation/pos_agent}).
  *
  * <p>Per dtype, as {@code _get_feature_encoder}: float32 in a {@code float_list}, int64 in an
@@ -28,11 +29,21 @@ import java.util.TreeSet;
 public final class ExampleCodec {
     private final SpecNode spec;
     private final List<SpecNode.Leaf> leaves;
+    private final boolean compressImage;
 
     /**
      * @throws IllegalArgumentException if a leaf has a non-positive dimension ({@code _validate_shape})
      */
     public ExampleCodec(SpecNode spec) {
+        this(spec, false);
+    }
+
+    /**
+     * @param compressImage tf-agents' {@code compress_image}: encode every uint8 {@code [h, w, c]} leaf as a JPEG
+     *                      of quality 95 ({@link JpegImages}), as IBC's collection does. Decoding reads both.
+     */
+    public ExampleCodec(SpecNode spec, boolean compressImage) {
+        this.compressImage = compressImage;
         this.spec = spec;
         this.leaves = spec.flatten();
         for (SpecNode.Leaf leaf : leaves) {
@@ -110,12 +121,19 @@ public final class ExampleCodec {
                             + " byte strings; tf-agents stores " + spec.describe() + " as exactly one");
                 }
                 byte[] raw = v.get(0).toByteArray();
+                if (spec.dtype() == DType.UINT8 && spec.shape().length == 3
+                        && JpegImages.isJpegFeature(raw, spec.size())) {
+                    try { // compress_image=True: IBC's dataset reads it with tf.io.decode_jpeg
+                        return TensorValue.ofInts(DType.UINT8, spec.shape(), JpegImages.decode(raw, spec.shape()));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("feature '" + key + "': " + e.getMessage(), e);
+                    }
+                }
                 try {
                     return TensorValue.fromLittleEndian(spec.dtype(), spec.shape(), raw);
                 } catch (IllegalArgumentException e) {
-                    // compress_image=True stores uint8 [h, w, c] as JPEG; the .spec cannot say whether it was on.
                     String hint = spec.dtype() == DType.UINT8 && spec.shape().length == 3
-                            ? " (a JPEG from compress_image=True? ibc4j reads raw images only)" : "";
+                            ? " (neither raw pixels nor a JPEG: compress_image=True writes JPEGs)" : "";
                     throw new IllegalArgumentException("feature '" + key + "': " + e.getMessage() + hint, e);
                 }
             }
@@ -161,7 +179,8 @@ public final class ExampleCodec {
                         + Arrays.toString(s.shape()) + " of " + s.dtype() + ", got: shape " + Arrays.toString(v.shape())
                         + " of " + v.dtype());
             }
-            features.putFeature(leaf.path(), encodeFeature(v));
+            features.putFeature(leaf.path(), compressImage && v.dtype() == DType.UINT8 && v.shape().length == 3
+                    ? jpegFeature(v) : encodeFeature(v));
         }
         return Example.newBuilder().setFeatures(features).build();
     }
@@ -169,6 +188,11 @@ public final class ExampleCodec {
     /** {@link #encode} then serialize: {@code get_example_serializer}. */
     public byte[] serialize(Map<String, TensorValue> values) {
         return encode(values).toByteArray();
+    }
+
+    private static Feature jpegFeature(TensorValue v) {
+        byte[] jpeg = JpegImages.encode(v.ints(), v.shape(), JpegImages.IBC_QUALITY);
+        return Feature.newBuilder().setBytesList(BytesList.newBuilder().addValue(ByteString.copyFrom(jpeg))).build();
     }
 
     private static Feature encodeFeature(TensorValue v) {

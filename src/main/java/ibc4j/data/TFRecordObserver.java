@@ -24,7 +24,12 @@ public final class TFRecordObserver implements Closeable, Flushable {
      * @param trajectorySpec a Trajectory spec, e.g. from {@link TrajectoryCodec#trajectorySpec}
      */
     public TFRecordObserver(Path outputPath, SpecNode trajectorySpec) throws IOException {
-        this.codec = new TrajectoryCodec(trajectorySpec);
+        this(outputPath, trajectorySpec, false);
+    }
+
+    /** @param compressImage tf-agents' {@code compress_image}: uint8 {@code [h, w, c]} leaves as JPEG, quality 95 */
+    public TFRecordObserver(Path outputPath, SpecNode trajectorySpec, boolean compressImage) throws IOException {
+        this.codec = new TrajectoryCodec(trajectorySpec, compressImage);
         this.outputPath = outputPath;
         SpecFile.write(SpecFile.specPathFor(outputPath), trajectorySpec);
         this.writer = TFRecordWriter.create(outputPath);

@@ -29,6 +29,11 @@ public final class TrajectoryCodec {
 
     /** @throws IllegalArgumentException naming the field, if {@code spec} is not a Trajectory this class handles */
     public TrajectoryCodec(SpecNode spec) {
+        this(spec, false);
+    }
+
+    /** @param compressImage encode uint8 {@code [h, w, c]} observations as JPEG ({@link ExampleCodec}) */
+    public TrajectoryCodec(SpecNode spec, boolean compressImage) {
         if (!(spec instanceof SpecNode.NamedTuple t) || !t.typeName().equals("Trajectory")) {
             String transition = spec instanceof SpecNode.NamedTuple n && n.typeName().equals("Transition")
                     ? " (IBC's data/dataset.py windows Trajectory records only; tf-agents' Trajectory.from_transition"
@@ -36,7 +41,7 @@ public final class TrajectoryCodec {
             throw new IllegalArgumentException("expected a Trajectory spec, got " + describe(spec) + transition);
         }
         this.spec = t;
-        this.codec = new ExampleCodec(spec);
+        this.codec = new ExampleCodec(spec, compressImage);
         expectScalar(t, "step_type", DType.INT32);
         expectScalar(t, "next_step_type", DType.INT32);
         expectScalar(t, "reward", DType.FLOAT32);
