@@ -2,7 +2,9 @@
 
 It speaks the real protocol and serves a toy env with BlockPush-v0's observation and action specs: the effector
 moves by the clipped action, success is the effector within 0.02 of the target, episodes end on success or
-after --episode_length steps. Its oracle steps towards the target. Failures can be injected:
+after --episode_length steps. Its oracle steps towards the target. Made with use_image_obs it is the
+BlockPushRgb-v0 stand-in: observation 'rgb' is a small uint8 [--image_height, --image_width, 3] render (a grey
+floor, the target as a green and the effector as a red square), so the pixel path runs without pybullet. Failures can be injected:
 --setup_error MSG (exit 2 after a setup error frame), --crash_on_step K / --hang_on_step K (the K-th step of
 this process; with --once FILE only while FILE does not exist, which the failure then creates),
 --stdout_noise (prints to stdout, which must not reach the frames).
@@ -49,6 +51,23 @@ class FakeEnv:
     self.steps_in_process = 0
     self.episodes = None
     self.made = False
+    self.images = False
+
+  def _image(self):
+    """The scene drawn into [H, W, 3] uint8, row-major (what BlockPushRgb's render gives, in small)."""
+    h, w = self.opts.image_height, self.opts.image_width
+    px = [90] * (h * w * 3)
+
+    def square(pos, rgb):
+      cy = int(round((pos[0] - 0.0) / 0.6 * (h - 1)))
+      cx = int(round((pos[1] + 0.6) / 1.2 * (w - 1)))
+      for y in range(max(0, cy - 1), min(h, cy + 2)):
+        for x in range(max(0, cx - 1), min(w, cx + 2)):
+          px[(y * w + x) * 3:(y * w + x) * 3 + 3] = rgb
+
+    square(self.target, [40, 200, 60])
+    square(self.effector, [220, 40, 40])
+    return px
 
   def _obs(self):
     return {'block_translation': self.effector, 'block_orientation': [0.0],
@@ -57,6 +76,9 @@ class FakeEnv:
 
   def _reply(self, step_type, reward, discount):
     t = {'observation/' + k: wire.tensor_of(wire.DT_FLOAT, [len(v)], v) for k, v in self._obs().items()}
+    if self.images:
+      t['observation/rgb'] = wire.tensor_of(wire.DT_UINT8, [self.opts.image_height, self.opts.image_width, 3],
+                                            self._image())
     t['reward'] = wire.tensor_of(wire.DT_FLOAT, [], [reward])
     t['discount'] = wire.tensor_of(wire.DT_FLOAT, [], [discount])
     t['step_type'] = wire.tensor_of(wire.DT_INT32, [], [step_type])
@@ -87,8 +109,13 @@ class FakeEnv:
         raise loop.RequestError('the fake serves PUSH only, not %s' % args.get('task'))
       self.made = True
       self.oracle = bool(args.get('policy'))
+      self.images = bool(args.get('use_image_obs'))
       obs = {'dict': {k: _leaf('observation/' + k, *v) for k, v in SPEC.items()}}
-      return {}, {'env_name': 'BlockPush-v0', 'observation_spec': obs,
+      if self.images:
+        obs['dict']['rgb'] = {'name': 'observation/rgb', 'dtype': 'uint8',
+                              'shape': [self.opts.image_height, self.opts.image_width, 3],
+                              'minimum': {'shape': [], 'values': [0.0]}, 'maximum': {'shape': [], 'values': [255.0]}}
+      return {}, {'env_name': 'BlockPushRgb-v0' if self.images else 'BlockPush-v0', 'observation_spec': obs,
                   'action_spec': _leaf('action', [2], -0.1, 0.1)}
     if op in ('seed', 'reset', 'step', 'oracle_action', 'metrics_reset', 'metrics', 'render') and not self.made:
       raise loop.RequestError('no env yet: send make first')
@@ -152,6 +179,8 @@ def main(argv):
   p.add_argument('--ibc_root', default=None)
   p.add_argument('--task', action='append', default=[])
   p.add_argument('--episode_length', type=int, default=5)
+  p.add_argument('--image_height', type=int, default=12)
+  p.add_argument('--image_width', type=int, default=16)
   p.add_argument('--setup_error', default=None)
   p.add_argument('--crash_on_step', type=int, default=0)
   p.add_argument('--hang_on_step', type=int, default=0)

@@ -8,14 +8,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * ImplicitBCAgent over a PixelEBM ({@code ibc/agents/ibc_agent.py}, IBC db89ddb) as the training loop drives it:
  * the step of {@link PixelImplicitBC} (uniform or Langevin counter examples, InfoNCE, the gradient penalty) on the
- * normalized {@code obs['rgb']}, with IBC's {@code Losses/} summaries. Its evaluation policy (DFO over
- * images) is not ported ({@link #policy()} refuses).
+ * normalized {@code obs['rgb']}, with IBC's {@code Losses/} summaries. Its evaluation policy is
+ * {@link PixelIbcPolicy} (DFO or Langevin over images), given by the caller that knows the specs.
  */
 public final class PixelEbmAgent implements BcAgent {
     private final PixelImplicitBC step;
+    private final PixelObservations.LazyPolicy policy;
 
     public PixelEbmAgent(PixelImplicitBC step) {
+        this(step, null);
+    }
+
+    /** @param policy makes the evaluation policy ({@link PixelIbcPolicy}) on first use; null: none */
+    public PixelEbmAgent(PixelImplicitBC step, java.util.function.Supplier<BcPolicy> policy) {
         this.step = java.util.Objects.requireNonNull(step, "step");
+        this.policy = new PixelObservations.LazyPolicy("PixelEBM", policy);
     }
 
     public PixelImplicitBC implicitBc() {
@@ -54,6 +61,6 @@ public final class PixelEbmAgent implements BcAgent {
 
     @Override
     public BcPolicy policy() {
-        throw PixelObservations.noPolicy("PixelEBM");
+        return policy.get();
     }
 }

@@ -18,14 +18,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Adam step ({@link BehavioralCloningAgent}). IBC logs the total as {@code Losses/mdn_total_loss}.
  *
  * <p>The same loss as {@link MdnAgent}; a separate class because that one takes flat observations and an MLPMDN.
- * Its evaluation policy is not ported ({@link #policy()} refuses), as for {@link PixelMseAgent}.
+ * Its evaluation policy is {@link PixelMdnPolicy}, given by the caller that knows the env's action spec.
  */
 public final class PixelMdnAgent extends BehavioralCloningAgent {
     private final ConvMLPMDN net;
+    private final PixelObservations.LazyPolicy policy;
 
     public PixelMdnAgent(ConvMLPMDN net, KerasAdam optimizer, Object trainStepCounter) {
+        this(net, optimizer, trainStepCounter, null);
+    }
+
+    /** @param policy makes the evaluation policy ({@link PixelMdnPolicy}) on first use; null: none */
+    public PixelMdnAgent(ConvMLPMDN net, KerasAdam optimizer, Object trainStepCounter,
+                         java.util.function.Supplier<BcPolicy> policy) {
         super(optimizer, trainStepCounter);
         this.net = java.util.Objects.requireNonNull(net, "cloning_network");
+        this.policy = new PixelObservations.LazyPolicy("ConvMLPMDN", policy);
     }
 
     public ConvMLPMDN network() {
@@ -39,7 +47,7 @@ public final class PixelMdnAgent extends BehavioralCloningAgent {
 
     @Override
     public BcPolicy policy() {
-        throw PixelObservations.noPolicy("ConvMLPMDN");
+        return policy.get();
     }
 
     /** One step's outcome. */

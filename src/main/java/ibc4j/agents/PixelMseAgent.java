@@ -18,14 +18,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link BehavioralCloningAgent}). IBC logs the total as {@code Losses/mse_total_loss}.
  *
  * <p>The same loss as {@link MseAgent}; a separate class because that one takes flat observations and an MLPMSE.
- * Its evaluation policy is not ported ({@link #policy()} refuses).
+ * Its evaluation policy is {@link PixelMsePolicy}, given by the caller that knows the env's action spec.
  */
 public final class PixelMseAgent extends BehavioralCloningAgent {
     private final ConvMLPMSE net;
+    private final PixelObservations.LazyPolicy policy;
 
     public PixelMseAgent(ConvMLPMSE net, KerasAdam optimizer, Object trainStepCounter) {
+        this(net, optimizer, trainStepCounter, null);
+    }
+
+    /** @param policy makes the evaluation policy ({@link PixelMsePolicy}) on first use; null: none */
+    public PixelMseAgent(ConvMLPMSE net, KerasAdam optimizer, Object trainStepCounter,
+                         java.util.function.Supplier<BcPolicy> policy) {
         super(optimizer, trainStepCounter);
         this.net = java.util.Objects.requireNonNull(net, "cloning_network");
+        this.policy = new PixelObservations.LazyPolicy("ConvMLPMSE", policy);
     }
 
     public ConvMLPMSE network() {
@@ -39,7 +47,7 @@ public final class PixelMseAgent extends BehavioralCloningAgent {
 
     @Override
     public BcPolicy policy() {
-        throw PixelObservations.noPolicy("ConvMLPMSE");
+        return policy.get();
     }
 
     /** One step's outcome. */

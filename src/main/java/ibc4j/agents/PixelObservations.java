@@ -35,7 +35,29 @@ final class PixelObservations {
     }
 
     static UnsupportedOperationException noPolicy(String network) {
-        return new UnsupportedOperationException("evaluating a " + network + " policy is not ported (no image "
-                + "policy or image env yet, see docs/pixel-networks.md): train with --skip_eval");
+        return new UnsupportedOperationException("this " + network + " agent was built without an evaluation "
+                + "policy (no env action spec was given): train with --skip_eval or evaluate through the env bridge");
+    }
+
+    /** An agent's evaluation policy, made once on first use (its settings are resolved only when evaluating). */
+    static final class LazyPolicy {
+        private final String network;
+        private final java.util.function.Supplier<BcPolicy> maker;
+        private BcPolicy policy;
+
+        LazyPolicy(String network, java.util.function.Supplier<BcPolicy> maker) {
+            this.network = network;
+            this.maker = maker;
+        }
+
+        BcPolicy get() {
+            if (maker == null) {
+                throw noPolicy(network);
+            }
+            if (policy == null) {
+                policy = ibc4j.runtime.StepMemory.persistent(maker::get); // outlives any step
+            }
+            return policy;
+        }
     }
 }

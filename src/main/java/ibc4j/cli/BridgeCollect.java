@@ -33,6 +33,12 @@ final class BridgeCollect {
 
     static int run(BridgeOptions options, String task, String policy, Path dataset, int episodes, int replicas,
                    Long seed, PrintStream out, PrintStream err) {
+        return run(options, task, policy, dataset, episodes, replicas, seed, false, out, err);
+    }
+
+    /** @param useImageObs IBC's {@code --use_image_obs}: the Rgb env, its images written as JPEG */
+    static int run(BridgeOptions options, String task, String policy, Path dataset, int episodes, int replicas,
+                   Long seed, boolean useImageObs, PrintStream out, PrintStream err) {
         String oracle = ORACLES.get(task);
         if (oracle == null) {
             err.println("collect: IBC has no oracle for --task=" + task + "; tasks with one: " + ORACLES.keySet());
@@ -46,7 +52,7 @@ final class BridgeCollect {
         List<BridgeEnv> envs = new ArrayList<>();
         try {
             for (int i = 0; i < replicas; i++) {
-                BridgeEnv env = new BridgeEnv(options, task, false, null, oracle, List.of());
+                BridgeEnv env = new BridgeEnv(options, task, useImageObs, null, oracle, List.of());
                 envs.add(env);
                 env.open();
             }

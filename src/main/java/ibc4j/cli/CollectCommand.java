@@ -53,8 +53,8 @@ public final class CollectCommand {
         o.addOption(Option.builder().longOpt("replicas").hasArg().desc("Replicas (files). Defaults to 1.").build());
         o.addOption(Option.builder().longOpt("dataset_path").hasArg().required()
                 .desc("Output .tfrecord path; replicas add _<i> before the extension.").build());
-        o.addOption(Option.builder().longOpt("use_image_obs").hasArg().desc("Must be False for PARTICLE. "
-                + "Defaults to False.").build());
+        o.addOption(Option.builder().longOpt("use_image_obs").hasArg().desc("True: IBC's Rgb env (block tasks), "
+                + "its images written as JPEG as IBC does. Must be False for PARTICLE. Defaults to False.").build());
         o.addOption(Option.builder().longOpt("gin_file").hasArg().desc("Gin file (repeatable).").build());
         o.addOption(Option.builder().longOpt("gin_bindings").hasArg()
                 .desc("Gin binding, e.g. ParticleEnv.n_dim=2 (repeatable).").build());
@@ -98,9 +98,10 @@ public final class CollectCommand {
                     + policy + ")");
             return 2;
         }
-        if (Boolean.parseBoolean(cl.getOptionValue("use_image_obs", "False"))) {
-            err.println("collect: --use_image_obs=True is not supported yet (PARTICLE: IBC asserts the same; block "
-                    + "pushing: ibc4j's TFRecord writer has no JPEG image features yet)");
+        boolean useImageObs = Boolean.parseBoolean(cl.getOptionValue("use_image_obs", "False"));
+        if (useImageObs && task.equals("PARTICLE")) {
+            err.println("collect: --use_image_obs=True is not supported for PARTICLE (IBC's eval_env asserts the "
+                    + "same); the block tasks record IBC's Rgb envs");
             return 2;
         }
         int episodes;
@@ -127,7 +128,7 @@ public final class CollectCommand {
             }
             return BridgeCollect.run(ibc4j.environments.bridge.BridgeOptions.ibc(cl.getOptionValue("python"),
                     Path.of(ibcRoot), List.of(task)), task, policy, Path.of(cl.getOptionValue("dataset_path")),
-                    episodes, replicas, seed, out, err);
+                    episodes, replicas, seed, useImageObs, out, err);
         }
         GinConfig gin = IbcConfigurables.newGinConfig();
         try {

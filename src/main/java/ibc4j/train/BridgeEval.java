@@ -51,10 +51,21 @@ public final class BridgeEval implements AutoCloseable {
      * @param goalTolerance train_eval.goal_tolerance (block tasks only)
      */
     public static BridgeEval open(BridgeOptions options, String task, int sequenceLength, double goalTolerance) {
+        return open(options, task, sequenceLength, goalTolerance, false);
+    }
+
+    /**
+     * {@link #open(BridgeOptions, String, int, double)} with train_eval's {@code image_obs}: true evaluates in the
+     * env IBC's {@code get_env_name(task, use_image_obs=True)} names (BlockPushRgb-v0), whose uint8 'rgb' the pixel
+     * policies stack and convert as they do.
+     */
+    public static BridgeEval open(BridgeOptions options, String task, int sequenceLength, double goalTolerance,
+                                  boolean useImageObs) {
         if (sequenceLength < 1) {
             throw new IllegalArgumentException("sequence_length must be at least 1, got " + sequenceLength);
         }
-        return new BridgeEval(new BridgeEnv(options, task, false, goalTolerance, null, List.of()), sequenceLength);
+        return new BridgeEval(new BridgeEnv(options, task, useImageObs, goalTolerance, null, List.of()),
+                sequenceLength);
     }
 
     /** The env's gym id, e.g. BlockPush-v0: the actor's summaries go to {@code eval/<id>}. */

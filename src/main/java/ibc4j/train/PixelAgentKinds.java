@@ -3,8 +3,10 @@ package ibc4j.train;
 import ibc4j.agents.BcAgent;
 import ibc4j.agents.BcPolicy;
 import ibc4j.agents.PixelEbmAgent;
+import ibc4j.agents.PixelIbcPolicy;
 import ibc4j.agents.PixelImplicitBC;
 import ibc4j.agents.PixelMseAgent;
+import ibc4j.agents.PixelMsePolicy;
 import ibc4j.agents.mcmc.Mcmc;
 import ibc4j.data.TensorSpec;
 import ibc4j.gin.GinConfig;
@@ -23,8 +25,8 @@ import java.util.Map;
 /**
  * The agent kinds over IBC's pixel networks ({@code ibc/train/get_cloning_network.py}, {@code get_agent.py}, IBC
  * db89ddb): {@code ('mse', 'ConvMLPMSE')} and {@code ('ebm', 'PixelEBM')}. They read {@code obs['rgb']}, so they
- * are built from its spec ({@link ImageAgentKind}); their evaluation policies are not ported (training runs with
- * {@code --skip_eval}).
+ * are built from its spec ({@link ImageAgentKind}); their agents evaluate with {@link PixelMsePolicy} and
+ * {@link PixelIbcPolicy} (IbcPolicy's gin bindings) in the Rgb env through the bridge.
  */
 final class PixelAgentKinds {
     private PixelAgentKinds() {}
@@ -33,9 +35,10 @@ final class PixelAgentKinds {
     interface ImageAgentKind extends AgentKind {
         /**
          * The network over images of {@code rgb}'s shape (its initial weights derived from {@code seeds}), Keras
-         * Adam with {@code schedule} and the agent; restored from {@code resumed} when it is not null.
+         * Adam with {@code schedule} and the agent, whose evaluation policy clips to {@code envActionSpec} (null:
+         * no clip); restored from {@code resumed} when it is not null.
          */
-        BcAgent imageAgent(GinConfig gin, Seeds seeds, PixelEBM.ImageSpec rgb, int actionDim,
+        BcAgent imageAgent(GinConfig gin, Seeds seeds, PixelEBM.ImageSpec rgb, int actionDim, TensorSpec envActionSpec,
                            GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
                            TrainCheckpoint.State resumed, ExponentialDecay schedule) throws IOException;
 
@@ -49,8 +52,8 @@ final class PixelAgentKinds {
 
         @Override
         default BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State saved, TensorSpec actionSpec) {
-            throw new UnsupportedOperationException("evaluating a " + network() + " policy is not ported (see "
-                    + "docs/pixel-networks.md)");
+            throw new UnsupportedOperationException("a saved " + network() + " policy is evaluated by train_eval's "
+                    + "own evaluation (the Rgb env through the bridge); offline eval of pixel policies is not ported");
         }
     }
 
@@ -72,15 +75,17 @@ final class PixelAgentKinds {
 
         @Override
         public BcAgent imageAgent(GinConfig gin, Seeds seeds, PixelEBM.ImageSpec rgb, int actionDim,
-                                  GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
-                                  TrainCheckpoint.State resumed, ExponentialDecay schedule) throws IOException {
+                                  TensorSpec envActionSpec, GetNormalizers.NormalizationInfo norm,
+                                  SamplingSpec sampling, TrainCheckpoint.State resumed, ExponentialDecay schedule)
+                throws IOException {
             Map<String, Object> args = new LinkedHashMap<>();
             args.put("obs_spec", seeded(rgb, seeds.derive("ConvMLPMSE", 0)));
             args.put("action_spec", actionDim);
             args.put("act_denorm_layer", norm.actNorm());
             ConvMLPMSE net = (ConvMLPMSE) gin.call("ConvMLPMSE", args);
             KerasAdam adam = AgentKinds.restore(net.graph().params(), Map.of(), resumed, schedule);
-            return new PixelMseAgent(net, adam, resumed == null ? 0L : resumed.step());
+            return new PixelMseAgent(net, adam, resumed == null ? 0L : resumed.step(),
+                    () -> new PixelMsePolicy(envActionSpec, net, norm.obsNorm()));
         }
     }
 
@@ -102,8 +107,9 @@ final class PixelAgentKinds {
 
         @Override
         public BcAgent imageAgent(GinConfig gin, Seeds seeds, PixelEBM.ImageSpec rgb, int actionDim,
-                                  GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
-                                  TrainCheckpoint.State resumed, ExponentialDecay schedule) throws IOException {
+                                  TensorSpec envActionSpec, GetNormalizers.NormalizationInfo norm,
+                                  SamplingSpec sampling, TrainCheckpoint.State resumed, ExponentialDecay schedule)
+                throws IOException {
             Map<String, Object> a = gin.resolveArguments("ImplicitBCAgent", Map.of());
             if (!Boolean.TRUE.equals(a.get("late_fusion"))) {
                 throw new UnsupportedOperationException("PixelEBM training needs ImplicitBCAgent.late_fusion = True "
@@ -124,7 +130,9 @@ final class PixelAgentKinds {
             KerasAdam adam = AgentKinds.restore(net.flatParams(), Map.of(), resumed, schedule);
             PixelImplicitBC step = PixelImplicitBC.create(net, adam, settings(gin, a,
                     sampling.minActions(actionDim), sampling.maxActions(actionDim)));
-            return new PixelEbmAgent(step.startingAt(resumed == null ? 0L : resumed.step()));
+            return new PixelEbmAgent(step.startingAt(resumed == null ? 0L : resumed.step()),
+                    () -> PixelIbcPolicy.fromGin(gin, net, envActionSpec, sampling, norm.obsNorm(),
+                            norm.actNorm()));
         }
 
         /**

@@ -18,7 +18,7 @@ import java.util.Map;
  * {@code loss_type='mdn'}, {@code network='ConvMLPMDN'}: how {@code get_cloning_network('ConvMLPMDN', ...)} and
  * {@code get_agent} build the pixel MDN network and MdnBehavioralCloningAgent ({@code ibc/train/
  * get_cloning_network.py}, {@code ibc/train/get_agent.py}, IBC db89ddb). It reads {@code obs['rgb']} like the other
- * pixel kinds; its evaluation policy is not ported (training runs with {@code --skip_eval}).
+ * pixel kinds; its agent evaluates with the sampling {@link ibc4j.agents.PixelMdnPolicy}.
  */
 final class PixelMdnAgentKind implements PixelAgentKinds.ImageAgentKind {
     @Override
@@ -33,8 +33,9 @@ final class PixelMdnAgentKind implements PixelAgentKinds.ImageAgentKind {
 
     @Override
     public BcAgent imageAgent(GinConfig gin, Seeds seeds, PixelEBM.ImageSpec rgb, int actionDim,
-                              GetNormalizers.NormalizationInfo norm, SamplingSpec sampling,
-                              TrainCheckpoint.State resumed, ExponentialDecay schedule) throws IOException {
+                              ibc4j.data.TensorSpec envActionSpec, GetNormalizers.NormalizationInfo norm,
+                              SamplingSpec sampling, TrainCheckpoint.State resumed, ExponentialDecay schedule)
+            throws IOException {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("obs_spec", new PixelEBM.ImageSpec(rgb.sequenceLength(), rgb.height(), rgb.width(), rgb.channels(),
                 seeds.derive("ConvMLPMDN", 0)));
@@ -42,6 +43,7 @@ final class PixelMdnAgentKind implements PixelAgentKinds.ImageAgentKind {
         args.put("act_denorm_layer", norm.actNorm());
         ConvMLPMDN net = (ConvMLPMDN) gin.call("ConvMLPMDN", args);
         KerasAdam adam = AgentKinds.restore(net.graph().params(), Map.of(), resumed, schedule);
-        return new PixelMdnAgent(net, adam, resumed == null ? 0L : resumed.step());
+        return new PixelMdnAgent(net, adam, resumed == null ? 0L : resumed.step(),
+                () -> new ibc4j.agents.PixelMdnPolicy(envActionSpec, net, norm.obsNorm()));
     }
 }

@@ -117,7 +117,7 @@ public final class TrainEval {
             @Param(value = "skip_eval", dflt = "False", doc = "no evaluation (--skip_eval)") boolean skipEval,
             @Param(value = "num_envs", dflt = "1", doc = "only 1") int numEnvs,
             @Param(value = "shared_memory_eval", dflt = "False", doc = "only False") boolean sharedMemoryEval,
-            @Param(value = "image_obs", dflt = "False", doc = "True: the pixel networks, with --skip_eval") boolean imageObs,
+            @Param(value = "image_obs", dflt = "False", doc = "True: pixel networks, Rgb env") boolean imageObs,
             @Param(value = "strategy", dflt = "None", doc = "tf.distribute strategy (ignored: one CPU/GPU)")
             Object strategy,
             @Param(value = "max_data_shards", dflt = "-1", doc = "-1: all shards") int maxDataShards,
@@ -129,10 +129,11 @@ public final class TrainEval {
         }
         AgentKind kind = AgentKinds.of(lossType, network); // refuses what ibc4j cannot train, before anything is read
         boolean pixels = kind instanceof PixelAgentKinds.ImageAgentKind;
-        if (imageObs && !skipEval) {
-            // IBC's image_obs picks the env that renders images; ibc4j has no image env nor image policy yet.
-            throw new UnsupportedOperationException("train_eval.image_obs = True: evaluating on images is not ported "
-                    + "(no image env or pixel policy, see docs/pixel-networks.md); train with --skip_eval");
+        if (imageObs && !skipEval && tasks.contains("PARTICLE")) {
+            // IBC's image_obs picks the env that renders images; the particle env has none (eval_env asserts it).
+            throw new UnsupportedOperationException("train_eval.image_obs = True with task PARTICLE: the particle env "
+                    + "renders no image observations (IBC's eval_env asserts the same); train with --skip_eval or "
+                    + "evaluate a block task through the env bridge");
         }
         if (pixels != imageObs) {
             throw new IllegalArgumentException("train_eval.network = " + pyRepr(network) + " with "
@@ -165,7 +166,8 @@ public final class TrainEval {
         }
         // Started before the data is read: a missing package or checkout stops the run before any training.
         try (BridgeEval bridge = particle || cfg.skipEval() ? null
-                : BridgeEval.open(options.bridge(), cfg.tasks().get(0), cfg.sequenceLength(), cfg.goalTolerance())) {
+                : BridgeEval.open(options.bridge(), cfg.tasks().get(0), cfg.sequenceLength(), cfg.goalTolerance(),
+                        AgentKinds.of(cfg.lossType(), cfg.network()) instanceof PixelAgentKinds.ImageAgentKind)) {
             return new TrainRun(gin, cfg, options, root, bridge).run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

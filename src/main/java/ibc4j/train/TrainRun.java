@@ -130,8 +130,8 @@ final class TrainRun {
         TensorSpec envActionSpec = bridge != null ? bridge.actionSpec()
                 : env != null ? TensorSpec.bounded("action", 0f, 1f, actionDim) : null;
         BcAgent agent = kind instanceof PixelAgentKinds.ImageAgentKind pixels
-                ? pixels.imageAgent(gin, seeds, rgbSpec(data, cfg.sequenceLength()), actionDim, norm, sampling,
-                        resumed, schedule)
+                ? pixels.imageAgent(gin, seeds, rgbSpec(data, cfg.sequenceLength()), actionDim, envActionSpec, norm,
+                        sampling, resumed, schedule)
                 : kind.agent(gin, seeds, obsDim, actionDim, envActionSpec, norm, sampling, resumed, schedule);
         long step = agent.trainStep();
 

@@ -42,11 +42,26 @@ class PixelTrainRefusalsTest {
     }
 
     @Test
-    void imagesAreNotEvaluated(@TempDir Path dir) {
+    void imagesAreEvaluatedThroughTheBridgeOnly(@TempDir Path dir) {
         Run r = train(dir.resolve("none.tfrecord"), dir.resolve("run"), false);
         assertEquals(2, r.rc, r.err);
-        assertEquals("train: train_eval.image_obs = True: evaluating on images is not ported (no image env or pixel "
-                + "policy, see docs/pixel-networks.md); train with --skip_eval", r.err);
+        assertEquals("train: evaluating task [PUSH] runs IBC's own env in the env bridge: pass --ibc_root=<IBC "
+                + "checkout> and --python=<Python with python/requirements.txt> (docs/environments.md), or train with "
+                + "--skip_eval", r.err);
+    }
+
+    @Test
+    void theParticleEnvHasNoImages(@TempDir Path dir) {
+        List<String> args = List.of("--gin_file=" + CONFIG, "--task=PARTICLE",
+                "--gin_bindings=train_eval.dataset_path='" + dir.resolve("none.tfrecord") + "'",
+                "--gin_bindings=train_eval.root_dir='" + dir.resolve("run") + "'");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = TrainCommand.run(args.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, rc);
+        assertEquals("train: train_eval.image_obs = True with task PARTICLE: the particle env renders no image "
+                + "observations (IBC's eval_env asserts the same); train with --skip_eval or evaluate a block task "
+                + "through the env bridge", err.toString(StandardCharsets.UTF_8).strip());
     }
 
     @Test

@@ -33,12 +33,25 @@ public final class BridgeEnv implements AutoCloseable {
             return stepType == 2;
         }
 
-        /** The observation as float32 arrays (what ibc4j's datasets and policies take). */
+        /**
+         * The observation as float32 arrays (what ibc4j's datasets and policies take); uint8 images (BlockPushRgb's
+         * 'rgb') as their exact values 0..255, as {@link ibc4j.data.TrajectoryStep} holds them.
+         */
         public SortedMap<String, float[]> floatObservation() {
             SortedMap<String, float[]> out = new TreeMap<>();
             observation.forEach((k, v) -> {
+                if (v.dtype() == DType.UINT8) {
+                    int[] px = v.ints();
+                    float[] f = new float[px.length];
+                    for (int i = 0; i < px.length; i++) {
+                        f[i] = px[i];
+                    }
+                    out.put(k, f);
+                    return;
+                }
                 if (v.dtype() != DType.FLOAT32) {
-                    throw new BridgeException("observation '" + k + "' is " + v.dtype() + ", not float32", false);
+                    throw new BridgeException("observation '" + k + "' is " + v.dtype() + ", not float32 or uint8",
+                            false);
                 }
                 out.put(k, v.floats());
             });

@@ -41,8 +41,17 @@ public final class BridgePolicyEval {
      */
     public static Map<String, Float> collect(BridgeEnv env, Path datasetPath, int numEpisodes, Long seed,
                                              IntConsumer onEpisode) throws IOException {
+        return collect(env, datasetPath, numEpisodes, seed, onEpisode, true);
+    }
+
+    /**
+     * {@link #collect(BridgeEnv, Path, int, Long, IntConsumer)} with tf-agents' {@code compress_image} given:
+     * policy_eval.py's observer always has it on (uint8 {@code [h, w, c]} observations as JPEG, quality 95).
+     */
+    public static Map<String, Float> collect(BridgeEnv env, Path datasetPath, int numEpisodes, Long seed,
+                                             IntConsumer onEpisode, boolean compressImage) throws IOException {
         BridgeEnv.Specs specs = env.open();
-        try (TFRecordObserver out = new TFRecordObserver(datasetPath, trajectorySpec(specs))) {
+        try (TFRecordObserver out = new TFRecordObserver(datasetPath, trajectorySpec(specs), compressImage)) {
             env.metricsReset(numEpisodes);
             if (seed != null) {
                 env.seed(seed);
