@@ -119,6 +119,16 @@ class JpegImagesTest {
         assertEquals(0, maxDiff, "max |pixel difference| between ibc4j's and PIL's JPEG, both decoded");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"particle2d", "small3d", "odd5d"})
+    void parityRowsPass(String caseName) throws Exception {
+        List<ibc4j.parity.TensorResult> rows = new ibc4j.parity.checks.JpegImageRecordsCheck().run(golden(caseName));
+        assertEquals(4, rows.size());
+        for (ibc4j.parity.TensorResult r : rows) {
+            assertTrue(r.pass(), r.text());
+        }
+    }
+
     @Test
     void writesJpegFeaturesWithCompressImageAndReadsThemBack(@TempDir Path dir) throws Exception {
         TensorSpec rgb = TensorSpec.of("rgb", DType.UINT8, 6, 8, 3);

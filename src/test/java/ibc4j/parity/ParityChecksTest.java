@@ -20,7 +20,7 @@ class ParityChecksTest {
                 "particle_oracle",
                 "tfrecord_dataset", "dataset_windows", "pixel_ebm_forward", "conv_mlp_mse_forward",
                 "spatial_attention_forward", "conv_mlp_mdn_forward", "pixel_grad_penalty", "pixel_ebm_train_step",
-                "resnet_normalizers");
+                "resnet_normalizers", "jpeg_image_records");
         assertEquals(expected, ParityChecks.COMPONENTS);
         assertEquals(expected, ParityChecks.all().stream().map(ParityCheck::component).toList(),
                 "a check registered in the wrong slot, or twice");

@@ -55,6 +55,7 @@ public final class ParityChecks {
                 "ibc/agents/ibc_agent.py:ImplicitBCAgent._loss (PixelEBM, pixel_ebm_langevin.gin)");
         IBC_SOURCES.put("resnet_normalizers",
                 "ibc/networks/layers/resnet.py:ResNetLayer (normalizer 'Batch' / 'Layer', in MLPMSE)");
+        IBC_SOURCES.put("jpeg_image_records", "ibc/data/policy_eval.py (compress_image=True) + ibc/data/dataset.py");
     }
 
     /** The component names in report order (the exporter's COMPONENT_ORDER). */
@@ -97,7 +98,8 @@ public final class ParityChecks {
                 new ConvMlpMdnForwardCheck(),
                 new PixelGradPenaltyCheck(),
                 new PixelEbmTrainStepCheck(),
-                new ResNetNormalizersCheck());
+                new ResNetNormalizersCheck(),
+                new JpegImageRecordsCheck());
     }
 
     /** The IBC function mirrored by {@code component}; throws for a name not in {@link #COMPONENTS}. */
