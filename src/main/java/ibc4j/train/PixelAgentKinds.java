@@ -130,9 +130,15 @@ final class PixelAgentKinds {
             KerasAdam adam = AgentKinds.restore(net.flatParams(), Map.of(), resumed, schedule);
             PixelImplicitBC step = PixelImplicitBC.create(net, adam, settings(gin, a,
                     sampling.minActions(actionDim), sampling.maxActions(actionDim)));
-            return new PixelEbmAgent(step.startingAt(resumed == null ? 0L : resumed.step()),
-                    () -> PixelIbcPolicy.fromGin(gin, net, envActionSpec, sampling, norm.obsNorm(),
-                            norm.actNorm()));
+            java.util.function.Supplier<BcPolicy> policy = () -> PixelIbcPolicy.fromGin(gin, net, envActionSpec,
+                    sampling, norm.obsNorm(), norm.actNorm());
+            if (envActionSpec != null) {
+                // Evaluating: IbcPolicy's bindings are resolved now, as IBC's agent builds its policy, so that they
+                // reach the operative config and a refused setting stops the run before training.
+                BcPolicy made = policy.get();
+                policy = () -> made;
+            }
+            return new PixelEbmAgent(step.startingAt(resumed == null ? 0L : resumed.step()), policy);
         }
 
         /**

@@ -129,7 +129,9 @@ class PixelBridgeEvalTest {
     /** pixel_ebm_best.gin's policy: IbcPolicy over PixelEBM with iterative DFO and late fusion. */
     @Test
     void pixelEbmWithDfoTrainsAndEvaluatesOnImages(@TempDir Path dir) throws Exception {
-        trainAndEvaluate(dir, "pixel_ebm_best.gin", SMALL_EBM);
+        TrainEval.Result r = trainAndEvaluate(dir, "pixel_ebm_best.gin", SMALL_EBM);
+        String operative = Files.readString(r.rootDir().resolve("operative-gin-config.txt"));
+        assertTrue(operative.contains("IbcPolicy.num_action_samples = 16"), operative);
     }
 
     /**
