@@ -152,8 +152,11 @@ public final class EvalCommand {
                                     TrainCheckpoint.State s, Seeds seeds, Path root, Path file, PrintStream out,
                                     PrintStream err) throws IOException {
         double goalTolerance = doubleBinding(gin, "train_eval", "goal_tolerance", 0.02);
-        try (ibc4j.train.BridgeEval bridge = ibc4j.train.BridgeEval.open(options, task, seqLen, goalTolerance)) {
-            BcPolicy policy = kind.policy(gin, obsDim, s, bridge.actionSpec());
+        try (ibc4j.train.BridgeEval bridge = ibc4j.train.BridgeEval.open(options, task, seqLen, goalTolerance,
+                kind.readsImages())) {
+            BcPolicy policy = kind.readsImages()
+                    ? kind.imagePolicy(gin, seqLen, bridge.observationSpec("rgb"), s, bridge.actionSpec())
+                    : kind.policy(gin, obsDim, s, bridge.actionSpec());
             long t0 = System.nanoTime();
             EvalActor.Result r = bridge.evaluate(policy::action, s.norm().obsNorm().keySet(), episodes,
                     seeds.derive("eval_noise", s.step()), n -> err.print("\reval: episode " + n + "/" + episodes));

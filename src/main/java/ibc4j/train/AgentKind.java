@@ -38,6 +38,20 @@ public interface AgentKind {
     BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State saved, ibc4j.data.TensorSpec actionSpec)
             throws IOException;
 
+    /** Whether the network reads the image observation {@code obs['rgb']} (the pixel kinds). */
+    default boolean readsImages() {
+        return false;
+    }
+
+    /**
+     * The evaluation policy of a saved step for a network over images: {@code rgb} is the env's {@code [H, W, C]}
+     * image spec, {@code sequenceLength} the frames stacked; see {@link #readsImages()}.
+     */
+    default BcPolicy imagePolicy(GinConfig gin, int sequenceLength, ibc4j.data.TensorSpec rgb,
+                                 TrainCheckpoint.State saved, ibc4j.data.TensorSpec actionSpec) throws IOException {
+        throw new UnsupportedOperationException(network() + " does not read images");
+    }
+
     /** {@link #policy(GinConfig, int, TrainCheckpoint.State, ibc4j.data.TensorSpec)} for the particle env's [0, 1]. */
     default BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State saved) throws IOException {
         return policy(gin, obsDim, saved,

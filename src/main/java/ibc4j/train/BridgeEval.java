@@ -77,6 +77,16 @@ public final class BridgeEval implements AutoCloseable {
         return specs.action();
     }
 
+    /** The env's spec of observation {@code key}. */
+    public TensorSpec observationSpec(String key) {
+        TensorSpec s = specs.observation().get(key);
+        if (s == null) {
+            throw new IllegalArgumentException(envName() + " has no observation '" + key + "'; it has "
+                    + observationKeys());
+        }
+        return s;
+    }
+
     public Set<String> observationKeys() {
         return specs.observation().keySet();
     }

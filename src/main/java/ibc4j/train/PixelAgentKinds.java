@@ -52,8 +52,30 @@ final class PixelAgentKinds {
 
         @Override
         default BcPolicy policy(GinConfig gin, int obsDim, TrainCheckpoint.State saved, TensorSpec actionSpec) {
-            throw new UnsupportedOperationException("a saved " + network() + " policy is evaluated by train_eval's "
-                    + "own evaluation (the Rgb env through the bridge); offline eval of pixel policies is not ported");
+            throw new UnsupportedOperationException(network() + " reads the image observation 'rgb': its policy is "
+                    + "built from the image's spec (imagePolicy), not a flat observation width");
+        }
+
+        @Override
+        default boolean readsImages() {
+            return true;
+        }
+
+        /** The agent rebuilt as train_eval builds it (same seeds, norm, sampling), the saved weights loaded. */
+        @Override
+        default BcPolicy imagePolicy(GinConfig gin, int sequenceLength, TensorSpec rgb, TrainCheckpoint.State saved,
+                                     TensorSpec actionSpec) throws IOException {
+            int[] s = rgb.shape();
+            if (s.length != 3) {
+                throw new IllegalArgumentException(network() + " reads 'rgb' of shape [H, W, C]; the env's is "
+                        + rgb.describe());
+            }
+            BcAgent agent = imageAgent(gin, new Seeds(saved.seed()), new PixelEBM.ImageSpec(sequenceLength, s[0],
+                    s[1], s[2]), saved.norm().minActions().length, actionSpec, saved.norm(), saved.sampling(), null,
+                    new ExponentialDecay(1e-3f, 100, 0.99f));
+            TrainCheckpoint.loadInto(agent.flatParams(), saved.params());
+            TrainCheckpoint.loadStateInto(agent.networkState(), saved.networkState());
+            return agent.policy();
         }
     }
 

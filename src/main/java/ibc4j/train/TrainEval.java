@@ -167,7 +167,7 @@ public final class TrainEval {
         // Started before the data is read: a missing package or checkout stops the run before any training.
         try (BridgeEval bridge = particle || cfg.skipEval() ? null
                 : BridgeEval.open(options.bridge(), cfg.tasks().get(0), cfg.sequenceLength(), cfg.goalTolerance(),
-                        AgentKinds.of(cfg.lossType(), cfg.network()) instanceof PixelAgentKinds.ImageAgentKind)) {
+                        AgentKinds.of(cfg.lossType(), cfg.network()).readsImages())) {
             return new TrainRun(gin, cfg, options, root, bridge).run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

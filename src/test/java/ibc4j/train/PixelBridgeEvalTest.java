@@ -111,6 +111,22 @@ class PixelBridgeEvalTest {
         assertTrue(Float.isFinite(m.get("AverageFinalGoalDistance")), m.toString());
         assertEquals(2, TensorBoardReader.readScalars(root.resolve("eval").resolve("BlockPushRgb-v0"))
                 .get("Metrics/AverageEpisodeLength").get(0).step());
+        // Offline (ibc4j eval's path): the policy rebuilt from the step-2 checkpoint, the same seeds -> the same
+        // metrics as the evaluation inside training.
+        TrainCheckpoint.State saved = TrainCheckpoint.fromCheckpoint(new CheckpointStore(root.resolve("train")
+                .resolve("checkpoints"), 3).latest().orElseThrow(), new ibc4j.optimizers.ExponentialDecay(1e-3f, 100,
+                0.99f));
+        assertEquals(2, saved.step());
+        AgentKind kind = AgentKinds.of(String.valueOf(gin.queryParameter("train_eval.loss_type")),
+                String.valueOf(gin.queryParameter("train_eval.network")));
+        assertTrue(kind.readsImages());
+        try (BridgeEval bridge = BridgeEval.open(fake(), "PUSH", 2, 0.02, true)) {
+            ibc4j.agents.BcPolicy policy = kind.imagePolicy(gin, 2, bridge.observationSpec("rgb"), saved,
+                    bridge.actionSpec());
+            EvalActor.Result offline = bridge.evaluate(policy::action, saved.norm().obsNorm().keySet(), 1,
+                    new ibc4j.runtime.Seeds(0).derive("eval_noise", 2), n -> { });
+            assertEquals(m, offline.metrics());
+        }
         return r;
     }
 
