@@ -91,7 +91,7 @@ public final class IbcPolicy implements BcPolicy {
             double againStepsizeInit,
             @Param(value = "again_stepsize_final", dflt = "1e-5", doc = "last step size of the second chain")
             double againStepsizeFinal,
-            @Param(value = "late_fusion", dflt = "False", doc = "PixelEBM only; not supported") boolean lateFusion,
+            @Param(value = "late_fusion", dflt = "False", doc = "PixelEBM only (PixelIbcPolicy)") boolean lateFusion,
             @Param(value = "obs_norm_layer", dflt = "None",
                     doc = "Map<String, Normalizers.Std> per key (IBC's NestMap), a Normalizers.Std, or None")
             Object obsNormLayer,
@@ -102,7 +102,8 @@ public final class IbcPolicy implements BcPolicy {
                             + "(autoregressive_dfo)")
             String dfoKind) {
         if (lateFusion) {
-            throw new UnsupportedOperationException("IbcPolicy.late_fusion=True needs PixelEBM; not supported");
+            throw new UnsupportedOperationException("IbcPolicy.late_fusion=True needs PixelEBM (PixelIbcPolicy over "
+                    + "pixel configs); this policy is over an MLPEBM, which has no encoder");
         }
         if (!useDfo && !useLangevin) {
             throw new IllegalArgumentException("IbcPolicy: neither use_dfo nor use_langevin; IBC then builds its "
