@@ -151,7 +151,20 @@ class PixelBridgeEvalTest {
     }
 
     /**
-     * The same agent evaluated with pixel_ebm_langevin.gin's policy settings (Langevin, then optimize_again); the
+     * pixel_ebm_langevin.gin as it is: Langevin counter examples and the gradient penalty in training, and its
+     * policy (Langevin, then optimize_again) in the evaluation.
+     */
+    @Test
+    void pixelEbmLangevinConfigTrainsAndEvaluatesOnImages(@TempDir Path dir) throws Exception {
+        List<String> b = new ArrayList<>(SMALL_EBM);
+        b.add("langevin_actions_given_obs.num_iterations = 3");
+        TrainEval.Result r = trainAndEvaluate(dir, "pixel_ebm_langevin.gin", b);
+        String operative = Files.readString(r.rootDir().resolve("operative-gin-config.txt"));
+        assertTrue(operative.contains("IbcPolicy.optimize_again = True"), operative);
+    }
+
+    /**
+     * The DFO-trained agent evaluated with pixel_ebm_langevin.gin's policy settings (Langevin, then optimize_again); the
      * training keeps uniform counter examples, so only the policy differs.
      */
     @Test
