@@ -67,7 +67,7 @@ public final class BenchRunner {
         }
     }
 
-    private static void inUnit(Runnable r) {
+    static void inUnit(Runnable r) {
         try (StepMemory mem = StepMemory.open("bench_call")) {
             r.run();
         }

@@ -24,19 +24,23 @@ public record Comparison(List<Row> rows, Summary ibc4jGemmMs, Summary tfGemmMs, 
     }
 
     /**
-     * @param ibc4jMs    wall ms per call by ibc4j bench name: the three {@link #FIGURES} and "gemm"
-     * @param shapes     the shapes ibc4j ran (the row labels say them)
+     * One row per figure the tf-json holds: the particle's three {@link #FIGURES} when it has them, then each
+     * family's ({@link TfBench#families()}), keyed "family/figure".
+     *
+     * @param ibc4jMs    wall ms per call by ibc4j bench name: the figures the tf-json holds (a family's as
+     *                   "push/train-step") and "gemm"
+     * @param shapes     the particle shapes ibc4j ran (the row labels say them; a family's come from its shape)
      * @param ibc4jMachine {@link MachineInfo#detect()} of the ibc4j run, with load_average_start/_end
      */
     public static Comparison of(Map<String, Summary> ibc4jMs, BenchShapes shapes, Map<String, Object> ibc4jMachine,
                                 TfBench tf) {
         List<Row> rows = new ArrayList<>();
-        for (String f : FIGURES) {
+        for (String f : keys(tf)) {
             Summary mine = ibc4jMs.get(f);
             if (mine == null) {
                 throw new IllegalArgumentException("no ibc4j figure for " + f);
             }
-            rows.add(new Row(f, label(f, shapes), mine, tf.figures().get(f).ms()));
+            rows.add(new Row(f, label(f, shapes, tf), mine, tf.figure(f).ms()));
         }
         Summary gemm = ibc4jMs.get("gemm");
         if (gemm == null) {
@@ -44,6 +48,37 @@ public record Comparison(List<Row> rows, Summary ibc4jGemmMs, Summary tfGemmMs, 
         }
         return new Comparison(rows, gemm, tf.figures().get("gemm").ms(), shapes.chainRows(), shapes.width(),
                 shapes.width(), ibc4jMachine, tf);
+    }
+
+    /** The figures to compare, in table order: particle's (if present), then "family/figure" per family. */
+    public static List<String> keys(TfBench tf) {
+        List<String> keys = new ArrayList<>();
+        if (tf.hasParticle()) {
+            keys.addAll(FIGURES);
+        }
+        tf.families().forEach((name, fam) -> fam.figures().keySet().forEach(f -> keys.add(name + "/" + f)));
+        return keys;
+    }
+
+    static String label(String key, BenchShapes s, TfBench tf) {
+        int slash = key.indexOf('/');
+        if (slash < 0) {
+            return label(key, s);
+        }
+        String name = key.substring(0, slash);
+        Map<String, Object> sh = tf.families().get(name).shape();
+        String net = String.format("%s × %s%s", sh.get("width"), sh.get("depth"),
+                Boolean.TRUE.equals(sh.get("spectral_norm")) ? " SN" : "");
+        return switch (key.substring(slash + 1)) {
+            case "langevin" -> String.format("%s: Langevin chain, %d samples × %s steps, %s", name,
+                    ((Number) sh.get("batch")).intValue() * ((Number) sh.get("counter_examples")).intValue(),
+                    sh.get("langevin_steps"), net);
+            case "train-step" -> String.format("%s: training step, B = %s, n = %s, %s", name, sh.get("batch"),
+                    sh.get("counter_examples"), net);
+            case "inference" -> String.format("%s: inference, 1 obs, %s samples, %s", name,
+                    sh.get("inference_samples"), net);
+            default -> key;
+        };
     }
 
     static String label(String figure, BenchShapes s) {
@@ -87,9 +122,9 @@ public record Comparison(List<Row> rows, Summary ibc4jGemmMs, Summary tfGemmMs, 
                 + "(oneDNN %s)%n", gflops(ibc4jGemmMs.median()), ibc4jMachine.getOrDefault("blas_jars", "?"),
                 gflops(tfGemmMs.median()), tf.machineField("onednn_enabled")));
         for (Row r : rows) {
-            TfBench.Figure f = tf.figures().get(r.figure());
+            TfBench.Figure f = tf.figure(r.figure());
             if (f.coresBusy() != null) {
-                b.append(String.format("TF %-10s kept %.2f cores busy (median CPU time / wall)%n", r.figure(),
+                b.append(String.format("TF %-19s kept %.2f cores busy (median CPU time / wall)%n", r.figure(),
                         f.coresBusy().median()));
             }
         }

@@ -32,9 +32,14 @@ public final class Workloads {
     public static final List<String> NAMES = List.of("langevin", "train-step", "inference", "gemm");
 
     public static Workload create(String name, BenchShapes s, boolean phases) {
+        return create(name, s, phases, FamilyWorkloads.Backward.KERNEL);
+    }
+
+    /** {@code backward} applies to train-step (see {@link FamilyWorkloads.Backward}). */
+    public static Workload create(String name, BenchShapes s, boolean phases, FamilyWorkloads.Backward backward) {
         return switch (name) {
             case "langevin" -> langevin(s);
-            case "train-step" -> trainStep(s, phases);
+            case "train-step" -> trainStep(s, phases, backward);
             case "inference" -> inference(s);
             case "gemm" -> gemm(s);
             default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; expected one of " + NAMES);
@@ -122,8 +127,13 @@ public final class Workloads {
      * backward, Keras Adam. Observations and actions are fixed uniform draws, not IBC's data pipeline.
      */
     public static Workload trainStep(BenchShapes s, boolean phases) {
+        return trainStep(s, phases, FamilyWorkloads.Backward.KERNEL);
+    }
+
+    static Workload trainStep(BenchShapes s, boolean phases, FamilyWorkloads.Backward backward) {
         PhaseTimer timer = phases ? PhaseTimer.on() : PhaseTimer.OFF;
         MLPEBM net = MLPEBM.create(MLPEBM.Config.particle().withWidth(s.width()), s.obsDim(), s.actDim(), 0);
+        net.setKernelTrainingPass(backward != FamilyWorkloads.Backward.GRAPH);
         ImplicitBCAgent base = ImplicitBCAgent.create(net, new KerasAdam(new ExponentialDecay(1e-3f, 100f, 0.99f),
                 net.graph().numParams()), new SamplingSpec(null, null, -1f, 1f), s.counterExamples());
         ImplicitBCAgent agent = base.withSettings(base.langevin().withNumIterations(s.steps()),
@@ -150,8 +160,9 @@ public final class Workloads {
                 + 2.0 * (2.0 * rows * w) + 2.0 * rows * in * w   // backward: head dW and δ, projection dW
                 + 2.0 * rows * in * w + 4.0 * 2.0 * rows * w * s.actDim(); // penalty: projection, A-wide products
         return new Base("train-step", String.format("ImplicitBCAgent.train, B = %d, n = %d: recorded chain %d × %d "
-                + "steps, forward/penalty/backward on %d rows, Adam", s.batch(), s.counterExamples(), chain,
-                s.steps(), rows), s, floor, floor.flops() + thin) {
+                + "steps, forward/penalty/backward on %d rows, %s backward, Adam", s.batch(), s.counterExamples(),
+                chain, s.steps(), rows, backward == FamilyWorkloads.Backward.GRAPH ? "DL4J-graph" : "kernel"), s,
+                floor, floor.flops() + thin) {
             @Override
             public void call() {
                 agent.train(obs, act, noise);
@@ -160,6 +171,15 @@ public final class Workloads {
             @Override
             public PhaseTimer phases() {
                 return timer;
+            }
+
+            @Override
+            public Map<String, Summary> parts(int repeats) {
+                if (backward != FamilyWorkloads.Backward.AB) {
+                    return Map.of();
+                }
+                agent.setPhaseTimer(PhaseTimer.OFF);
+                return FamilyWorkloads.abParts(net, () -> agent.train(obs, act, noise), repeats);
             }
         };
     }
@@ -217,7 +237,7 @@ public final class Workloads {
 
     // ------------------------------------------------------------------ helpers
 
-    private abstract static class Base implements Workload {
+    abstract static class Base implements Workload {
         private final String name;
         private final String description;
         private final BenchShapes shapes;

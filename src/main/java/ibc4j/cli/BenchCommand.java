@@ -11,9 +11,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import ibc4j.bench.BenchFamily;
 import ibc4j.bench.BenchRunner;
 import ibc4j.bench.BenchShapes;
 import ibc4j.bench.Comparison;
+import ibc4j.bench.FamilySetup;
+import ibc4j.bench.FamilyWorkloads;
 import ibc4j.bench.MachineInfo;
 import ibc4j.bench.Summary;
 import ibc4j.bench.TfBench;
@@ -27,14 +30,15 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 
 /**
- * {@code ibc4j bench langevin|train-step|inference|gemm [--warmup N] [--repeats N] [--json FILE]}: ms per call
- * (median/min/max), useful GFLOP/s, the GEMM floor measured in the same run and the ratio to it, peak RSS and the
- * machine. Shapes default to IBC's particle config ({@link BenchShapes#ibcParticle()}); the shape options exist
- * for quick runs. Speed lives here only: no test asserts a time.
+ * {@code ibc4j bench langevin|train-step|inference|gemm [--family F] [--warmup N] [--repeats N] [--json FILE]}: ms
+ * per call (median/min/max), useful GFLOP/s, the GEMM floor measured in the same run and the ratio to it, peak RSS
+ * and the machine. Shapes default to IBC's particle config ({@link BenchShapes#ibcParticle()}); {@code --family
+ * push|d4rl} builds that config's agent from its gin file ({@link FamilySetup}); the shape options exist for quick
+ * runs. Speed lives here only: no test asserts a time.
  *
- * <p>{@code ibc4j bench compare --tf-json FILE}: runs gemm, langevin, train-step (with phases) and inference in
- * this process and prints one table against TF IBC's figures from {@code golden/export/bench_tf.py}
- * ({@link Comparison}).
+ * <p>{@code ibc4j bench compare --tf-json FILE}: runs gemm and, for every family the file holds, langevin,
+ * train-step (with phases) and inference in this process and prints one table against TF IBC's figures from
+ * {@code golden/export/bench_tf.py} ({@link Comparison}).
  *
  * <p>Exit codes: 0 on success, 2 for a usage error (a missing or unusable tf-json included), 1 if the run or the
  * JSON write failed.
@@ -47,7 +51,20 @@ public final class BenchCommand {
 
     /** The parsed command line. */
     record Args(String bench, int warmup, int repeats, Path json, boolean phases, BenchShapes shapes, Path tfJson,
-                int trainSteps) {}
+                int trainSteps, BenchFamily family, List<String> familyBindings, Integer obsDim, Integer actionDim,
+                FamilyWorkloads.Backward backward) {
+        /** push and d4rl: the family's config with {@link #familyBindings} and the family's (or given) widths. */
+        FamilySetup familySetup(BenchFamily f) {
+            return FamilySetup.create(f, familyBindings, obsDim == null ? f.obsDim() : obsDim,
+                    actionDim == null ? f.actionDim() : actionDim);
+        }
+    }
+
+    /** Shape options and the gin parameter each binds for push and d4rl (their configs' own bindings otherwise). */
+    static final Map<String, String> FAMILY_BINDINGS = Map.of("batch", "train_eval.batch_size",
+            "counter-examples", "ImplicitBCAgent.num_counter_examples", "steps",
+            "langevin_actions_given_obs.num_iterations", "width", "MLPEBM.width", "depth", "MLPEBM.depth",
+            "samples", "IbcPolicy.num_action_samples");
 
     static final String COMPARE = "compare";
     /** Resident memory over a long training loop ({@link ibc4j.bench.MemoryBench}). */
@@ -60,18 +77,30 @@ public final class BenchCommand {
                 + "; use >= 10 for reported figures."));
         o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE")
                 .desc("also write the figures as one JSON object to FILE.").build());
+        o.addOption(Option.builder().longOpt("family").hasArg().argName("NAME")
+                .desc("the config family: particle (default; configs/particle/mlp_ebm_langevin.gin), push "
+                        + "(configs/pushing_states/mlp_ebm.gin: width 128 × depth 16, 256 uniform counter examples, "
+                        + "DFO over 16,384 samples; train-step and inference) or d4rl "
+                        + "(configs/d4rl/mlp_ebm_langevin_best.gin on door-human-v0: width 512 × depth 8, spectral "
+                        + "norm, Langevin). push and d4rl are built from their gin file; the shape options become "
+                        + "its bindings.").build());
+        o.addOption(Option.builder().longOpt("backward").hasArg().argName("HOW")
+                .desc("train-step: the parameter gradient's pass: kernel (default; MLPEBM's kernel where the "
+                        + "network allows), graph (the DL4J graph's backward) or ab (kernel, plus both alternated "
+                        + "as parts).").build());
         o.addOption(Option.builder().longOpt("phases")
                 .desc("train-step: time each phase inside the step (sampling, langevin, forward, loss, penalty, "
                         + "backward, optimizer).").build());
         BenchShapes d = BenchShapes.ibcParticle();
-        o.addOption(intOpt("batch", "B", "examples per training batch. Default " + d.batch() + "."));
+        o.addOption(intOpt("batch", "B", "examples per training batch. Default " + d.batch() + CONFIGS));
         o.addOption(intOpt("counter-examples", "n", "counter examples per example. Default " + d.counterExamples()
-                + "."));
-        o.addOption(intOpt("steps", "K", "Langevin steps. Default " + d.steps() + "."));
-        o.addOption(intOpt("width", "W", "MLPEBM width. Default " + d.width() + "."));
-        o.addOption(intOpt("obs-dim", "D", "observation width. Default " + d.obsDim() + "."));
-        o.addOption(intOpt("action-dim", "A", "action width. Default " + d.actDim() + "."));
-        o.addOption(intOpt("samples", "N", "inference: action samples. Default " + d.inferenceSamples() + "."));
+                + CONFIGS));
+        o.addOption(intOpt("steps", "K", "Langevin steps. Default " + d.steps() + CONFIGS));
+        o.addOption(intOpt("width", "W", "MLPEBM width. Default " + d.width() + CONFIGS));
+        o.addOption(intOpt("obs-dim", "D", "observation width. Default " + d.obsDim() + CONFIGS));
+        o.addOption(intOpt("action-dim", "A", "action width. Default " + d.actDim() + CONFIGS));
+        o.addOption(intOpt("depth", "L", "push, d4rl: MLPEBM depth. Default the config's."));
+        o.addOption(intOpt("samples", "N", "inference: action samples. Default " + d.inferenceSamples() + CONFIGS));
         o.addOption(intOpt("train-steps", "N", "memory: training steps; RSS is read at step N/2 and step N. "
                 + "Default 1000."));
         o.addOption(Option.builder().longOpt("tf-json").hasArg().argName("FILE")
@@ -79,6 +108,9 @@ public final class BenchCommand {
         o.addOption(Option.builder("h").longOpt("help").desc("print this help.").build());
         return o;
     }
+
+    /** Where the shape options' defaults come from for the other families. */
+    private static final String CONFIGS = " (particle; push, d4rl: the config's).";
 
     private static Option intOpt(String name, String arg, String desc) {
         return Option.builder().longOpt(name).hasArg().argName(arg).desc(desc).build();
@@ -113,9 +145,35 @@ public final class BenchCommand {
         } catch (IllegalArgumentException e) {
             throw new ParseException(e.getMessage());
         }
+        BenchFamily family;
+        FamilyWorkloads.Backward backward;
+        try {
+            family = BenchFamily.of(cl.getOptionValue("family", "particle"));
+            backward = FamilyWorkloads.Backward.of(cl.getOptionValue("backward", "kernel"));
+        } catch (IllegalArgumentException e) {
+            throw new ParseException((cl.hasOption("family") && e.getMessage().contains("family") ? "--family: "
+                    : "--backward: ") + e.getMessage());
+        }
+        if (family != BenchFamily.PARTICLE && !family.figures().contains(bench)) {
+            throw new ParseException("--family " + family.cliName() + " has " + String.join(", ", family.figures())
+                    + (bench.equals(COMPARE) ? "; compare times every family its --tf-json holds" : "")
+                    + ", not " + bench);
+        }
+        if (family == BenchFamily.PARTICLE && !bench.equals(COMPARE) && cl.hasOption("depth")) {
+            throw new ParseException("--depth applies to --family push or d4rl (particle's MLPEBM is one block)");
+        }
+        List<String> bindings = new java.util.ArrayList<>();
+        for (String opt : List.of("batch", "counter-examples", "steps", "width", "depth", "samples")) {
+            if (cl.hasOption(opt)) {
+                bindings.add(FAMILY_BINDINGS.get(opt) + " = " + num(cl, opt, 0, opt.equals("steps") ? 2 : 1));
+            }
+        }
+        Integer obsDim = cl.hasOption("obs-dim") ? num(cl, "obs-dim", 0, 1) : null;
+        Integer actionDim = cl.hasOption("action-dim") ? num(cl, "action-dim", 0, 1) : null;
         Path json = cl.hasOption("json") ? Path.of(cl.getOptionValue("json")) : null;
         return new Args(bench, num(cl, "warmup", DEFAULT_WARMUP, 0), num(cl, "repeats", DEFAULT_REPEATS, 1), json,
-                cl.hasOption("phases") || bench.equals(COMPARE), shapes, tfJson, num(cl, "train-steps", 1000, 100));
+                cl.hasOption("phases") || bench.equals(COMPARE), shapes, tfJson, num(cl, "train-steps", 1000, 100),
+                family, List.copyOf(bindings), obsDim, actionDim, backward);
     }
 
     private static int num(CommandLine cl, String name, int dflt, int min) throws ParseException {
@@ -170,13 +228,18 @@ public final class BenchCommand {
         if (a.phases() && !a.bench().equals("train-step")) {
             err.println("bench: --phases applies to train-step only; ignored");
         }
+        if (a.backward() != FamilyWorkloads.Backward.KERNEL && !a.bench().equals("train-step")) {
+            err.println("bench: --backward applies to train-step only; ignored");
+        }
         if (a.repeats() < DEFAULT_REPEATS) {
             err.println("bench: " + a.repeats() + " repeats: fewer than " + DEFAULT_REPEATS
                     + ", fine for a smoke run, not for reported figures");
         }
         BenchRunner.Result r;
         try {
-            Workload w = Workloads.create(a.bench(), a.shapes(), a.phases());
+            Workload w = a.family() == BenchFamily.PARTICLE
+                    ? Workloads.create(a.bench(), a.shapes(), a.phases(), a.backward())
+                    : FamilyWorkloads.create(a.bench(), a.familySetup(a.family()), a.phases(), a.backward());
             r = BenchRunner.run(w, a.warmup(), a.repeats());
         } catch (RuntimeException e) {
             err.println("bench " + a.bench() + ": failed: " + e);
@@ -228,12 +291,10 @@ public final class BenchCommand {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), m);
     }
 
-    /** What compare times, in this order: the sgemm first (quickest), then the three IBC figures. */
-    static final List<String> COMPARE_ORDER = List.of("gemm", "langevin", "train-step", "inference");
-
     /**
      * {@code bench compare}: reads and checks the tf-json first (exit 2 before anything is timed), then runs
-     * ibc4j's benchmarks one after the other in this JVM and prints the table.
+     * ibc4j's benchmarks one after the other in this JVM, the sgemm first, then every figure of every family the
+     * tf-json holds, and prints the table.
      */
     static int compare(Args a, PrintStream out, PrintStream err) {
         TfBench tf;
@@ -243,7 +304,23 @@ public final class BenchCommand {
             err.println("bench compare: " + e.getMessage());
             return 2;
         }
-        List<String> mismatches = tf.shapeMismatches(a.shapes());
+        if (Comparison.keys(tf).isEmpty()) {
+            err.println("bench compare: " + a.tfJson() + " holds no figure to compare (bench_tf.py run with --only "
+                    + "gemm?)");
+            return 2;
+        }
+        List<String> mismatches = new java.util.ArrayList<>(tf.shapeMismatches(a.shapes()));
+        Map<String, FamilySetup> setups = new LinkedHashMap<>();
+        try {
+            for (var fam : tf.families().values()) {
+                FamilySetup s = a.familySetup(BenchFamily.of(fam.name()));
+                setups.put(fam.name(), s);
+                mismatches.addAll(fam.shapeMismatches(s.shape()));
+            }
+        } catch (RuntimeException e) {
+            err.println("bench compare: cannot build a family's agent: " + e.getMessage());
+            return 1;
+        }
         if (!mismatches.isEmpty()) {
             err.println("bench compare: " + a.tfJson() + " timed other shapes than ibc4j would: "
                     + String.join("; ", mismatches));
@@ -255,13 +332,19 @@ public final class BenchCommand {
         }
         String loadStart = MachineInfo.loadAverage();
         Map<String, BenchRunner.Result> results = new LinkedHashMap<>();
-        for (String name : COMPARE_ORDER) {
+        List<String> order = new java.util.ArrayList<>(List.of("gemm"));
+        order.addAll(Comparison.keys(tf));
+        for (String name : order) {
             // The sgemm is short: as many repeats as bench_tf.py gives TF's matmul.
             int repeats = name.equals("gemm") ? Math.max(a.repeats(), GEMM_MIN_REPEATS) : a.repeats();
             err.println("bench compare: timing " + name + " (" + a.warmup() + " warm-up, " + repeats + " repeats)");
+            int slash = name.indexOf('/');
+            boolean phases = name.endsWith("train-step");
             try {
-                results.put(name, BenchRunner.run(Workloads.create(name, a.shapes(), name.equals("train-step")),
-                        a.warmup(), repeats));
+                Workload w = slash < 0 ? Workloads.create(name, a.shapes(), phases, a.backward())
+                        : FamilyWorkloads.create(name.substring(slash + 1), setups.get(name.substring(0, slash)),
+                                phases, a.backward());
+                results.put(name, BenchRunner.run(w, a.warmup(), repeats));
             } catch (RuntimeException e) {
                 err.println("bench compare " + name + ": failed: " + e);
                 return 1;
@@ -275,7 +358,11 @@ public final class BenchCommand {
         results.forEach((k, r) -> ms.put(k, r.callMs()));
         Comparison c = Comparison.of(ms, a.shapes(), machine, tf);
         out.print(c.format());
-        out.print(phases(results.get("train-step")));
+        results.forEach((k, r) -> {
+            if (k.endsWith("train-step")) {
+                out.print(phases(k, r));
+            }
+        });
         if (a.json() != null) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("comparison", c.toMap());
@@ -298,10 +385,15 @@ public final class BenchCommand {
 
     /** The ibc4j training step's phases as a Markdown table (ms per call, share of their sum). */
     static String phases(BenchRunner.Result r) {
+        return phases("train-step", r);
+    }
+
+    static String phases(String key, BenchRunner.Result r) {
         if (r.phases().isEmpty()) {
             return "";
         }
-        StringBuilder b = new StringBuilder("\nibc4j training step by phase (ms per call):\n\n");
+        String who = key.contains("/") ? key.substring(0, key.indexOf('/')) + " " : "";
+        StringBuilder b = new StringBuilder("\nibc4j " + who + "training step by phase (ms per call):\n\n");
         b.append("| phase | median | min–max | share |\n|---|---|---|---|\n");
         double total = r.phases().values().stream().mapToDouble(Summary::median).sum();
         r.phases().forEach((k, v) -> b.append(String.format("| %s | %.1f | %.1f–%.1f | %.1f %% |%n", k, v.median(),
@@ -315,11 +407,12 @@ public final class BenchCommand {
         HelpFormatter f = new HelpFormatter();
         java.io.PrintWriter pw = new java.io.PrintWriter(s, true, StandardCharsets.UTF_8);
         f.printHelp(pw, 100, "ibc4j bench langevin|train-step|inference|gemm|memory|compare [options]",
-                "Times one IBC workload against its GEMM floor, measured in the same run; memory trains "
-                        + "--train-steps steps and reads the resident set half way and at the end; compare runs "
-                        + "gemm, langevin, train-step and inference and sets them beside TF IBC's figures "
-                        + "(--tf-json, from golden/export/bench_tf.py). Run with OMP_WAIT_POLICY=PASSIVE (the "
-                        + "./ibc4j launcher sets it).", options(), 2, 2, "", false);
+                "Times one IBC workload against its GEMM floor, measured in the same run, at the shapes of a "
+                        + "config family (--family particle|push|d4rl; push has train-step and inference only); "
+                        + "memory trains --train-steps steps and reads the resident set half way and at the end; "
+                        + "compare runs gemm and every family's figures that --tf-json holds (from "
+                        + "golden/export/bench_tf.py) and sets each beside TF IBC's. Run with "
+                        + "OMP_WAIT_POLICY=PASSIVE (the ./ibc4j launcher sets it).", options(), 2, 2, "", false);
         pw.flush();
     }
 }
