@@ -124,7 +124,7 @@ public record Comparison(List<Row> rows, Summary ibc4jGemmMs, Summary tfGemmMs, 
         for (Row r : rows) {
             TfBench.Figure f = tf.figure(r.figure());
             if (f.coresBusy() != null) {
-                b.append(String.format("TF %-19s kept %.2f cores busy (median CPU time / wall)%n", r.figure(),
+                b.append(String.format("TF %-10s kept %.2f cores busy (median CPU time / wall)%n", r.figure(),
                         f.coresBusy().median()));
             }
         }
