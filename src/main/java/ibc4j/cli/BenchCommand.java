@@ -154,9 +154,12 @@ public final class BenchCommand {
             throw new ParseException((cl.hasOption("family") && e.getMessage().contains("family") ? "--family: "
                     : "--backward: ") + e.getMessage());
         }
+        if (bench.equals(COMPARE) && cl.hasOption("family")) {
+            throw new ParseException("--family applies to one benchmark; compare times every family its --tf-json "
+                    + "holds");
+        }
         if (family != BenchFamily.PARTICLE && !family.figures().contains(bench)) {
             throw new ParseException("--family " + family.cliName() + " has " + String.join(", ", family.figures())
-                    + (bench.equals(COMPARE) ? "; compare times every family its --tf-json holds" : "")
                     + ", not " + bench);
         }
         if (family == BenchFamily.PARTICLE && !bench.equals(COMPARE) && cl.hasOption("depth")) {
