@@ -140,7 +140,10 @@ class _Calls(object):
 
 
 def time_family(fam, want, notes):
-  """Builds the family, checks its Langevin step counts, times its figures."""
+  """Builds the family, checks its Langevin step counts, times its figures.
+
+  Returns (shape, Langevin steps counted, figures, where the specs came from).
+  """
   print('building IBC %s (gin: %s + %s) ...' % (
       fam.name, fam.gin_file, fam.gin_bindings), flush=True)
   built = fam.build(IBC_ROOT, notes)
@@ -151,7 +154,7 @@ def time_family(fam, want, notes):
   counts = {}
   figures = collections.OrderedDict()
   if not names:
-    return shape, counts, figures
+    return shape, counts, figures, built.specs_source
   print('  checking the Langevin steps of every timed path ...', flush=True)
   counts = langevin_fix.count_langevin_steps(_Calls(built, names))
   expected = {k: v for k, v in fam.expected_steps(built).items()
@@ -169,7 +172,7 @@ def time_family(fam, want, notes):
         name if fam.name == 'particle' else fam.name + '/' + name,
         desc[name], calls[name], ARGS.warmup, ARGS.repeats,
         {'langevin_steps_counted': counts[name]})
-  return shape, counts, figures
+  return shape, counts, figures, built.specs_source
 
 
 def main():
@@ -192,7 +195,7 @@ def main():
   families = collections.OrderedDict()
   for name in ARGS.families:
     fam = families_module.get(name)
-    shape, counts, figs = time_family(fam, want, notes)
+    shape, counts, figs, source = time_family(fam, want, notes)
     if name == 'particle':
       result['gin_file'] = fam.gin_file
       result['gin_bindings'] = fam.gin_bindings
@@ -202,8 +205,8 @@ def main():
     else:
       families[name] = collections.OrderedDict([
           ('gin_file', fam.gin_file), ('gin_bindings', fam.gin_bindings),
-          ('shape', shape), ('langevin_steps_counted', counts),
-          ('figures', figs)])
+          ('specs', source), ('shape', shape),
+          ('langevin_steps_counted', counts), ('figures', figs)])
   result['runtime_fixes'] = notes
   result['machine'] = machine_module.machine()
   result['load_average_start'] = load_start

@@ -1,4 +1,4 @@
-"""IBC's network and agent, built as train_eval builds them (ibc/ibc/train_eval.py)."""
+"""IBC's network and agent, built as train_eval builds them."""
 
 import gin
 import numpy as np

@@ -163,7 +163,8 @@ class Push(Family):
     return specs_module.from_spec_file(
         os.path.join(ibc_root, 'ibc', 'test_data', 'PUSH',
                      'oracle_push_0.tfrecord.spec'),
-        self.sequence_length, -0.1, 0.1)
+        self.sequence_length, -0.1, 0.1,
+        'ibc/test_data/PUSH/oracle_push_0.tfrecord.spec')
 
 
 class D4rl(Family):
@@ -183,7 +184,8 @@ class D4rl(Family):
     return specs_module.from_spec_file(
         os.path.join(ibc_root, 'ibc', 'test_data', 'door-human-v0',
                      'door-human-v0_0.tfrecord.spec'),
-        self.sequence_length, -1.0, 1.0)
+        self.sequence_length, -1.0, 1.0,
+        'ibc/test_data/door-human-v0/door-human-v0_0.tfrecord.spec')
 
 
 def pybullet_is_real():

@@ -7,6 +7,7 @@ leading history dimension added, as the env would have it.
 """
 
 import collections
+import os
 
 import numpy as np
 import tensorflow as tf
@@ -29,8 +30,11 @@ def from_env(env_name, sequence_length, goal_tolerance):
   return Specs(obs, act, tss, env, 'eval env %s' % env_name)
 
 
-def from_spec_file(path, sequence_length, act_min, act_max):
-  """The .spec's observation with a history dimension; a bounded action."""
+def from_spec_file(path, sequence_length, act_min, act_max, shown=None):
+  """The .spec's observation with a history dimension; a bounded action.
+
+  `shown` names the file in the JSON (a path inside the checkout).
+  """
   traj = example_encoding_dataset.parse_encoded_spec_from_file(path)
   obs = tf.nest.map_structure(
       lambda s: tf.TensorSpec((sequence_length,) + tuple(s.shape), s.dtype,
@@ -40,7 +44,8 @@ def from_spec_file(path, sequence_length, act_min, act_max):
                                       name='action')
   return Specs(obs, act, ts.time_step_spec(obs), None,
                '%s (history %d; action bounds [%g, %g])' % (
-                   path, sequence_length, act_min, act_max))
+                   shown or os.path.basename(path), sequence_length,
+                   act_min, act_max))
 
 
 def eval_time_step(specs, seed=0):

@@ -1,4 +1,4 @@
-"""Wall and CPU time of repeated calls, summarized as bench compare reads them."""
+"""Wall and CPU time of repeated calls, as bench compare reads them."""
 
 import collections
 import statistics
