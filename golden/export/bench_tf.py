@@ -66,8 +66,10 @@ def parse_args():
                  help='tf.config.threading inter-op threads (0 = TF default)')
   p.add_argument('--only', nargs='*', default=None, choices=FIGURES,
                  help='time only these figures')
-  p.add_argument('--families', nargs='*', default=FAMILIES, choices=FAMILIES,
-                 help='config families to time (default all): particle '
+  p.add_argument('--families', nargs='+', default=['particle'],
+                 choices=FAMILIES,
+                 help='config families to time (default particle, as '
+                 'format 1 timed it): particle '
                  '(configs/particle/mlp_ebm_langevin.gin), push '
                  '(configs/pushing_states/mlp_ebm.gin; needs pybullet for '
                  'the env, else the specs come from its .spec file), d4rl '
