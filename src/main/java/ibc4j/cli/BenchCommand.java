@@ -22,6 +22,7 @@ import ibc4j.bench.Summary;
 import ibc4j.bench.TfBench;
 import ibc4j.bench.Workload;
 import ibc4j.bench.Workloads;
+import ibc4j.runtime.Threads;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -52,7 +53,7 @@ public final class BenchCommand {
     /** The parsed command line. */
     record Args(String bench, int warmup, int repeats, Path json, boolean phases, BenchShapes shapes, Path tfJson,
                 int trainSteps, BenchFamily family, List<String> familyBindings, Integer obsDim, Integer actionDim,
-                FamilyWorkloads.Backward backward) {
+                FamilyWorkloads.Backward backward, Integer threads) {
         /** push and d4rl: the family's config with {@link #familyBindings} and the family's (or given) widths. */
         FamilySetup familySetup(BenchFamily f) {
             return FamilySetup.create(f, familyBindings, obsDim == null ? f.obsDim() : obsDim,
@@ -105,6 +106,9 @@ public final class BenchCommand {
                 + "Default 1000."));
         o.addOption(Option.builder().longOpt("tf-json").hasArg().argName("FILE")
                 .desc("compare: TF IBC's figures, written by golden/export/bench_tf.py --out FILE.").build());
+        o.addOption(intOpt("threads", "N", "threads of every pool: ND4J, OpenBLAS and the fused passes here; "
+                + "OpenMP (libnd4j, oneDNN) through OMP_NUM_THREADS, which the ./ibc4j launcher exports from it. "
+                + "Default: each pool's own."));
         o.addOption(Option.builder("h").longOpt("help").desc("print this help.").build());
         return o;
     }
@@ -176,7 +180,8 @@ public final class BenchCommand {
         Path json = cl.hasOption("json") ? Path.of(cl.getOptionValue("json")) : null;
         return new Args(bench, num(cl, "warmup", DEFAULT_WARMUP, 0), num(cl, "repeats", DEFAULT_REPEATS, 1), json,
                 cl.hasOption("phases") || bench.equals(COMPARE), shapes, tfJson, num(cl, "train-steps", 1000, 100),
-                family, List.copyOf(bindings), obsDim, actionDim, backward);
+                family, List.copyOf(bindings), obsDim, actionDim, backward,
+                cl.hasOption("threads") ? num(cl, "threads", 0, 1) : null);
     }
 
     private static int num(CommandLine cl, String name, int dflt, int min) throws ParseException {
@@ -222,6 +227,13 @@ public final class BenchCommand {
             usage(err);
             return 2;
         }
+        Map<String, Object> threads = null;
+        if (a.threads() != null) {
+            Threads.Report t = Threads.apply(a.threads(), System.getenv());
+            t.problems().forEach(p -> err.println("bench: --threads " + a.threads() + ": " + p));
+            threads = t.pools();
+            out.println("threads: " + threads);
+        }
         if (a.bench().equals(COMPARE)) {
             return compare(a, out, err);
         }
@@ -251,7 +263,11 @@ public final class BenchCommand {
         out.print(BenchRunner.format(r));
         if (a.json() != null) {
             try {
-                writeJson(r, a.json());
+                Map<String, Object> j = r.toMap();
+                if (threads != null) {
+                    j.put("threads", threads);
+                }
+                writeJson(j, a.json());
             } catch (IOException e) {
                 err.println("bench: cannot write " + a.json() + ": " + e.getMessage());
                 return 1;

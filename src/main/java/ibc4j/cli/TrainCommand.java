@@ -73,6 +73,10 @@ public final class TrainCommand {
                 .desc("ibc4j: checkpoint and stop after this many steps in this process.").build());
         o.addOption(Option.builder().longOpt("progress").hasArg().argName("auto|bar|log")
                 .desc("ibc4j: progress bar or log lines (default auto: a bar on a terminal).").build());
+        o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
+                .desc("ibc4j: threads of every pool (ND4J, OpenBLAS, the fused passes; OpenMP and oneDNN through "
+                        + "OMP_NUM_THREADS, which the ./ibc4j launcher exports from it). Default: each pool's own.")
+                .build());
         BridgeFlags.add(o);
         o.addOption(Option.builder().longOpt("help").desc("This help.").build());
         return o;
@@ -93,6 +97,16 @@ public final class TrainCommand {
             new HelpFormatter().printHelp(new java.io.PrintWriter(out, true), 110, "ibc4j train", null, options(),
                     2, 2, null, true);
             return 0;
+        }
+        if (cl.hasOption("threads")) {
+            String v = cl.getOptionValue("threads");
+            if (!v.strip().matches("[1-9][0-9]*")) {
+                err.println("train: --threads: expected an integer >= 1, got '" + v + "' (see ./ibc4j train --help)");
+                return 2;
+            }
+            int n = Integer.parseInt(v.strip());
+            ibc4j.runtime.Threads.apply(n, System.getenv()).problems()
+                    .forEach(p -> err.println("train: --threads " + n + ": " + p));
         }
         try {
             if (flag(cl, "shared_memory_eval")) {
