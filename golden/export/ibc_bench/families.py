@@ -14,6 +14,7 @@ import os
 
 import gin
 
+from ibc.environments.particle import particle  # pylint: disable=unused-import
 from ibc.ibc.train import get_normalizers as normalizers_module
 from ibc_bench import agent as agent_module
 from ibc_bench import specs as specs_module
@@ -124,7 +125,8 @@ class Particle(Family):
   sequence_length = 2
 
   def specs(self, ibc_root, notes):
-    from ibc.environments.particle import particle  # pylint: disable=g-import-not-at-top,unused-import
+    # Particle-v0 and ParticleEnv are registered at import (top of this
+    # module), before gin parses the config and locks it.
     return specs_module.from_env(self.env_name, self.sequence_length, 0.02)
 
   def shape(self, built):
