@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ibc4j.parity.checks.ParityChecks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,7 +54,8 @@ class ParityReportTest {
         ParityReport r = report(FakeChecks.scaling("mlp_ebm_forward", 1), FakeChecks.scaling("info_nce", 1.0001),
                 FakeChecks.throwing("grad_penalty"), FakeChecks.empty("train_step"),
                 FakeChecks.scaling("langevin_chain", 1));
-        assertEquals(29 * 2 + 1, r.rows().size(), "29 components x 2 cases + the unregistered golden");
+        assertEquals(ParityChecks.COMPONENTS.size() * 2 + 1, r.rows().size(),
+                "every registered component x 2 cases + the unregistered golden");
         assertEquals(ParityStatus.PASS, row(r, "mlp_ebm_forward", "particle2d").status());
         assertEquals(ParityStatus.FAIL, row(r, "info_nce", "particle2d").status());
         assertEquals("mlp_ebm_forward/particle2d/y: 2 elements within rtol=1e-5 (atol=1e-6); max |Δ|=0, worst [0]:"
@@ -90,7 +92,7 @@ class ParityReportTest {
         String md = report(FakeChecks.scaling("mlp_ebm_forward", 1), FakeChecks.scaling("info_nce", 1.0001)).render("md");
         List<String> table = md.lines().filter(l -> l.startsWith("| ✅") || l.startsWith("| ❌") || l.startsWith("| ⏳"))
                 .collect(Collectors.toList());
-        assertEquals(29 * 2 + 1, table.size());
+        assertEquals(ParityChecks.COMPONENTS.size() * 2 + 1, table.size());
         for (String l : table) {
             if (l.startsWith("| ✅")) {
                 assertTrue(l.contains("| mlp_ebm_forward |"), "only the check that ran and passed is ticked: " + l);
@@ -122,7 +124,7 @@ class ParityReportTest {
         assertEquals("2.15.1", h.get("producer").get("tensorflow").asText());
         assertEquals(1, h.get("summary").get("fail").asInt());
         JsonNode comps = root.get("components");
-        assertEquals(29 * 2 + 1, comps.size());
+        assertEquals(ParityChecks.COMPONENTS.size() * 2 + 1, comps.size());
         for (JsonNode c : comps) {
             for (String k : List.of("name", "case", "ibc_source", "status", "shape", "max_abs", "max_rel", "atol", "rtol")) {
                 assertTrue(c.has(k), k + " in " + c);
