@@ -3,6 +3,8 @@ package ibc4j.sweep;
 import ibc4j.configurables.IbcConfigurables;
 import ibc4j.gin.GinException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,8 +25,32 @@ public record GridAxis(String param, List<String> values, String arg) implements
     static final Set<String> RESERVED = Set.of("train_eval.root_dir", "train_eval.tag", "train_eval.add_time",
             "train_eval.seed", "train_eval.dataset_path");
 
+    /**
+     * The axis over whole configs: {@code --grid 'gin_file=a.gin,b.gin'} trains each point with the base
+     * {@code --gin_file}s (if any) followed by its value's file, so methods with different networks and losses
+     * (IBC's {@code mlp_ebm_langevin.gin} and {@code mlp_mse.gin}) share one sweep, its data and its plot.
+     */
+    public static final String GIN_FILE = "gin_file";
+
     public GridAxis {
         values = List.copyOf(values);
+    }
+
+    /** True for a {@code gin_file=PATH} binding of a point (a config file, not a gin binding). */
+    public static boolean isGinFile(String binding) {
+        return binding.startsWith(GIN_FILE + "=");
+    }
+
+    /**
+     * How a point's binding is named in run dirs, plots and tables: as given, except a {@code gin_file} value,
+     * which is named by its file name without {@code .gin} ({@code gin_file=mlp_mse}).
+     */
+    public static String label(String binding) {
+        if (!isGinFile(binding)) {
+            return binding;
+        }
+        String name = Path.of(binding.substring(GIN_FILE.length() + 1)).getFileName().toString();
+        return GIN_FILE + "=" + (name.endsWith(".gin") ? name.substring(0, name.length() - 4) : name);
     }
 
     /** The binding of value {@code i}: {@code NAME=VALUE}. */
@@ -39,6 +65,9 @@ public record GridAxis(String param, List<String> values, String arg) implements
             throw bad(arg, "expected NAME=V1,V2,..., e.g. --grid 'ParticleEnv.n_dim=2,4,8,16'");
         }
         String param = arg.substring(0, eq).trim();
+        if (param.equals(GIN_FILE)) {
+            return ginFiles(arg, split(arg, arg.substring(eq + 1)));
+        }
         if (!PARAM.matcher(param).matches()) {
             throw bad(arg, "'" + param + "' is not a gin parameter name (Configurable.parameter, e.g. "
                     + "ParticleEnv.n_dim)");
@@ -65,6 +94,32 @@ public record GridAxis(String param, List<String> values, String arg) implements
             }
         }
         return new GridAxis(param, values, arg);
+    }
+
+    /** A {@code gin_file} axis: each value a config file that exists (made absolute: points run elsewhere). */
+    private static GridAxis ginFiles(String arg, List<String> given) {
+        List<String> values = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < given.size(); i++) {
+            String v = given.get(i);
+            if (v.length() >= 2 && (v.charAt(0) == '\'' || v.charAt(0) == '"') && v.endsWith(v.substring(0, 1))) {
+                v = v.substring(1, v.length() - 1);
+            }
+            if (v.isEmpty()) {
+                throw bad(arg, "value " + (i + 1) + " is empty");
+            }
+            Path p = Path.of(v);
+            if (!Files.isRegularFile(p)) {
+                throw bad(arg, "gin file " + v + " does not exist (paths are relative to the current directory)");
+            }
+            String b = GIN_FILE + "=" + p.toAbsolutePath().normalize();
+            if (!names.add(label(b))) {
+                throw bad(arg, "two files are named " + label(b).substring(GIN_FILE.length() + 1)
+                        + ".gin; points are named by the file name, so give them different names");
+            }
+            values.add(b.substring(GIN_FILE.length() + 1));
+        }
+        return new GridAxis(GIN_FILE, values, arg);
     }
 
     /** Splits on commas outside quotes, brackets, braces and parentheses. */

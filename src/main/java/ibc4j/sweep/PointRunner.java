@@ -57,7 +57,7 @@ public final class PointRunner {
     static List<String> trainArgs(SweepSpec spec, SweepLayout layout, SweepPoint p) {
         List<String> a = new ArrayList<>(List.of("train", "--progress=log", "--tag=" + p.id(),
                 "--checkpoint_interval=" + spec.checkpointInterval()));
-        spec.ginFiles().forEach(f -> a.add("--gin_file=" + f));
+        SweepPlan.pointGinFiles(spec, p.bindings()).forEach(f -> a.add("--gin_file=" + f));
         spec.tasks().forEach(t -> a.add("--task=" + t));
         if (spec.skipEval()) {
             a.add("--skip_eval");

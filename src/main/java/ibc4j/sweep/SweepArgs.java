@@ -76,10 +76,6 @@ public final class SweepArgs {
         if (!cl.hasOption("sweep_root")) {
             throw new IllegalArgumentException("--sweep_root is required: the directory the sweep's runs go to");
         }
-        if (!cl.hasOption("gin_file")) {
-            throw new IllegalArgumentException("--gin_file is required: the base config, e.g. "
-                    + "--gin_file=configs/particle/mlp_ebm_langevin.gin");
-        }
         List<GridAxis> axes = new ArrayList<>();
         for (String g : list(cl, "grid")) {
             GridAxis a = GridAxis.parse(g);
@@ -89,6 +85,10 @@ public final class SweepArgs {
                 }
             }
             axes.add(a);
+        }
+        if (!cl.hasOption("gin_file") && axes.stream().noneMatch(a -> a.param().equals(GridAxis.GIN_FILE))) {
+            throw new IllegalArgumentException("--gin_file is required: the base config, e.g. "
+                    + "--gin_file=configs/particle/mlp_ebm_langevin.gin (or a --grid 'gin_file=A.gin,B.gin' axis)");
         }
         List<Integer> seeds = new ArrayList<>();
         for (String s : cl.getOptionValue("seeds", "0").split(",")) {

@@ -25,6 +25,8 @@ import java.util.Map;
  */
 final class SweepManifest {
     static final String FILE = "sweep.json";
+    /** The {@code gin_file} axis' files: each may join later (a new value), none may change. */
+    static final String GRID_FILES = "grid_gin_files_sha256";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private SweepManifest() {}
@@ -38,8 +40,20 @@ final class SweepManifest {
                 files.put(f.path(), sha256(f.text()));
             }
             m.put("gin_files_sha256", files);
+            Map<String, String> axisFiles = new LinkedHashMap<>();
+            for (GridAxis a : spec.axes()) {
+                if (a.param().equals(GridAxis.GIN_FILE)) {
+                    for (RunInvocation.GinFile f : RunInvocation.read(a.values(),
+                            IbcConfigurables.registry().bundledConfigs())) {
+                        axisFiles.put(f.path(), sha256(f.text()));
+                    }
+                }
+            }
+            if (!axisFiles.isEmpty()) {
+                m.put(GRID_FILES, axisFiles);
+            }
         } catch (IOException e) {
-            throw new IllegalArgumentException("--gin_file: " + e.getMessage(), e);
+            throw new IllegalArgumentException("gin file: " + e.getMessage(), e);
         }
         m.put("gin_bindings", spec.bindings());
         m.put("task", spec.tasks());
@@ -57,6 +71,10 @@ final class SweepManifest {
             if (Files.isRegularFile(f)) {
                 Map<?, ?> stored = JSON.readValue(f.toFile(), Map.class);
                 for (Map.Entry<?, ?> e : now.entrySet()) {
+                    if (e.getKey().equals(GRID_FILES)) {
+                        checkGridFiles(spec, f, (Map<?, ?>) e.getValue(), (Map<?, ?>) stored.get(GRID_FILES));
+                        continue;
+                    }
                     if (!e.getValue().equals(stored.get(e.getKey()))) {
                         throw new IllegalArgumentException(spec.root() + " is a sweep whose " + e.getKey() + " was "
                                 + stored.get(e.getKey()) + ", now " + e.getValue() + " (" + f + "): its finished points "
@@ -71,6 +89,21 @@ final class SweepManifest {
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException(f + ": " + e.getMessage(), e));
+        }
+    }
+
+    /** A gin file of the grid's axis that an earlier run of the sweep used must be unchanged. */
+    private static void checkGridFiles(SweepSpec spec, Path manifest, Map<?, ?> now, Map<?, ?> stored) {
+        if (stored == null) {
+            return;
+        }
+        for (Map.Entry<?, ?> e : now.entrySet()) {
+            Object was = stored.get(e.getKey());
+            if (was != null && !was.equals(e.getValue())) {
+                throw new IllegalArgumentException(spec.root() + " is a sweep whose --grid gin file " + e.getKey()
+                        + " has changed since its points ran (" + manifest + "): its finished points would be mixed "
+                        + "with the new config's; give another --sweep_root");
+            }
         }
     }
 

@@ -48,7 +48,7 @@ public record SweepPlan(List<SweepPoint> points, List<DataSet> dataSets) {
         Map<String, Integer> seedOf = new HashMap<>();
         for (List<String> cell : cells) {
             for (int seed : spec.seeds()) {
-                List<String> parts = new ArrayList<>(cell);
+                List<String> parts = new ArrayList<>(cell.stream().map(GridAxis::label).toList());
                 parts.add("seed=" + seed);
                 String id = SweepPoint.safe(String.join("__", parts));
                 String clash = ids.put(id, String.join(" ", parts));
@@ -79,10 +79,17 @@ public record SweepPlan(List<SweepPoint> points, List<DataSet> dataSets) {
         return new SweepPlan(points, new ArrayList<>(data.values()));
     }
 
+    /** The gin files a point trains with: the base's, then its {@code gin_file} axis value if the grid has one. */
+    static List<String> pointGinFiles(SweepSpec spec, List<String> cell) {
+        List<String> all = new ArrayList<>(spec.ginFiles());
+        cell.stream().filter(GridAxis::isGinFile).forEach(b -> all.add(b.substring(GridAxis.GIN_FILE.length() + 1)));
+        return all;
+    }
+
     /** The gin bindings a point trains with, after the base config's: the base's, the grid's, the seed. */
     static List<String> pointBindings(SweepSpec spec, List<String> cell, int seed) {
         List<String> all = new ArrayList<>(spec.bindings());
-        all.addAll(cell);
+        cell.stream().filter(b -> !GridAxis.isGinFile(b)).forEach(all::add);
         all.add("train_eval.seed=" + seed);
         return all;
     }
@@ -91,7 +98,7 @@ public record SweepPlan(List<SweepPoint> points, List<DataSet> dataSets) {
     private static boolean needsData(SweepSpec spec, List<String> cell, int seed, String id) {
         GinConfig gin = IbcConfigurables.newGinConfig();
         try {
-            gin.parseFilesAndBindings(spec.ginFiles(), pointBindings(spec, cell, seed));
+            gin.parseFilesAndBindings(pointGinFiles(spec, cell), pointBindings(spec, cell, seed));
         } catch (GinException e) {
             throw new IllegalArgumentException("point " + id + ": " + e.getMessage(), e);
         }
@@ -117,7 +124,7 @@ public record SweepPlan(List<SweepPoint> points, List<DataSet> dataSets) {
         }
         try {
             GinConfig gin = IbcConfigurables.newGinConfig();
-            gin.parseFilesAndBindings(spec.ginFiles(), all);
+            gin.parseFilesAndBindings(pointGinFiles(spec, cell), all);
             gin.finalizeConfig();
             gin.call("train_eval", new RunInvocation(List.of(), List.of(), spec.tasks(), id, false,
                     spec.skipEval(), false, false).trainEvalArgs());

@@ -58,7 +58,8 @@ public final class SweepPlot {
         for (SweepSummary.Row r : rows) {
             List<String> others = new ArrayList<>(r.point().bindings());
             others.removeIf(b -> b.startsWith(x.param() + "="));
-            String method = others.isEmpty() ? "success" : String.join(", ", others);
+            String method = others.isEmpty() ? "success"
+                    : String.join(", ", others.stream().map(GridAxis::label).toList());
             TreeMap<Double, List<Double>> m = byMethod.computeIfAbsent(method, k -> new TreeMap<>());
             if (r.result() != null && r.result().done() && r.result().successRate() != null) {
                 m.computeIfAbsent(Double.parseDouble(r.point().value(x.param())), k -> new ArrayList<>())

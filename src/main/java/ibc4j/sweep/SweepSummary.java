@@ -39,7 +39,7 @@ public final class SweepSummary {
 
     static List<String> cells(List<GridAxis> axes, Row r) {
         List<String> c = new ArrayList<>(List.of(r.point().id()));
-        axes.forEach(a -> c.add(r.point().value(a.param())));
+        axes.forEach(a -> c.add(shown(a.param() + "=" + r.point().value(a.param()))));
         PointResult x = r.result();
         c.add(Integer.toString(r.point().seed()));
         c.add(r.status());
@@ -49,6 +49,12 @@ public final class SweepSummary {
         c.add(x == null ? "" : String.format(Locale.ROOT, "%.1f", x.wallSeconds()));
         c.add(x == null || x.error() == null ? "" : x.error());
         return c;
+    }
+
+    /** A binding's value as the tables show it ({@link GridAxis#label}: a gin file by its name). */
+    static String shown(String binding) {
+        String l = GridAxis.label(binding);
+        return l.substring(l.indexOf('=') + 1);
     }
 
     private static String num(Double d) {
@@ -98,7 +104,7 @@ public final class SweepSummary {
         md.append('\n');
         cells.forEach((cell, done) -> {
             md.append("| ");
-            cell.forEach(b -> md.append(md(b.substring(b.indexOf('=') + 1))).append(" | "));
+            cell.forEach(b -> md.append(md(shown(b))).append(" | "));
             md.append(done.size()).append('/').append(seeds).append(" | ")
                     .append(done.isEmpty() ? "" : num(done.stream().mapToDouble(PointResult::successRate).average()
                             .getAsDouble())).append(" | ")

@@ -78,4 +78,56 @@ class SweepPlanTest {
         assertTrue(e.getMessage().contains("get the same run dir name train_eval.network=_MLP_EBM___seed=0"),
                 e.getMessage());
     }
+
+    @Test
+    void aGinFileAxisGivesEachPointItsOwnConfigNamedByTheFile() throws Exception {
+        Path mse = dir.resolve("mse.gin");
+        java.nio.file.Files.writeString(mse, String.join("\n", "train_eval.loss_type = 'mse'",
+                "train_eval.network = 'MLPMSE'", "train_eval.batch_size = 8", "train_eval.num_iterations = 4",
+                "train_eval.sequence_length = 2", "get_normalizers.nested_obs = True",
+                "MLPMSE.width = 16", "MLPMSE.depth = 2", ""));
+        Path ebm = SweepFixtures.tinyGin(dir);
+        SweepSpec spec = SweepArgs.parse(new String[] {"--sweep_root=" + dir.resolve("s"),
+            "--grid", "gin_file=" + ebm + "," + mse, "--grid", "ParticleEnv.n_dim=2,4"});
+        SweepPlan p = SweepPlan.of(spec);
+        assertEquals(List.of("gin_file=tiny__ParticleEnv.n_dim=2__seed=0", "gin_file=tiny__ParticleEnv.n_dim=4__seed=0",
+                "gin_file=mse__ParticleEnv.n_dim=2__seed=0", "gin_file=mse__ParticleEnv.n_dim=4__seed=0"),
+                p.points().stream().map(SweepPoint::id).toList());
+        // Both methods share one data set per n_dim.
+        assertEquals(2, p.dataSets().size());
+        SweepPoint msePoint = p.points().get(3);
+        List<String> train = PointRunner.trainArgs(spec, new SweepLayout(dir.resolve("s")), msePoint);
+        assertTrue(train.contains("--gin_file=" + mse.toAbsolutePath().normalize()), "" + train);
+        assertTrue(train.stream().noneMatch(a -> a.contains("tiny.gin")), "" + train);
+        assertTrue(train.stream().noneMatch(a -> a.startsWith("--gin_bindings=gin_file")), "" + train);
+        assertTrue(train.contains("--gin_bindings=ParticleEnv.n_dim=4"), "" + train);
+        // Tables and plots name the file, not its path.
+        assertEquals("mse", SweepSummary.shown(msePoint.bindings().get(0)));
+
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> SweepArgs.parse(new String[] {"--sweep_root=" + dir.resolve("s"),
+                    "--grid", "gin_file=" + ebm + "," + dir.resolve("nope.gin")}));
+        assertTrue(missing.getMessage().startsWith("--grid 'gin_file="), missing.getMessage());
+        assertTrue(missing.getMessage().contains("nope.gin does not exist"), missing.getMessage());
+        IllegalArgumentException noConfig = assertThrows(IllegalArgumentException.class,
+                () -> SweepArgs.parse(new String[] {"--sweep_root=" + dir.resolve("s"),
+                    "--grid", "ParticleEnv.n_dim=2,4"}));
+        assertTrue(noConfig.getMessage().startsWith("--gin_file is required"), noConfig.getMessage());
+    }
+
+    @Test
+    void aChangedGinFileOfTheAxisIsRefusedOnRerun() throws Exception {
+        Path a = dir.resolve("a.gin");
+        Path b = dir.resolve("b.gin");
+        java.nio.file.Files.writeString(a, SweepFixtures.TINY);
+        java.nio.file.Files.writeString(b, SweepFixtures.TINY.replace("MLPEBM.width = 16", "MLPEBM.width = 8"));
+        String[] args = {"--sweep_root=" + dir.resolve("s"), "--grid", "gin_file=" + a + "," + b};
+        SweepManifest.checkOrWrite(SweepArgs.parse(args));
+        SweepManifest.checkOrWrite(SweepArgs.parse(args));
+        java.nio.file.Files.writeString(b, SweepFixtures.TINY.replace("MLPEBM.width = 16", "MLPEBM.width = 4"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SweepManifest.checkOrWrite(SweepArgs.parse(args)));
+        assertTrue(e.getMessage().contains("--grid gin file " + b.toAbsolutePath().normalize() + " has changed"),
+                e.getMessage());
+    }
 }
