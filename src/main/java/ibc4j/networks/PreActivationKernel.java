@@ -54,6 +54,8 @@ public final class PreActivationKernel extends EbmKernel {
     private final FusedPasses fused;
     /** Per row, the first row with the same observation (its prepared half is read instead). */
     private final int[] obsSource;
+    /** The trunk's elementwise work fused between its GEMMs (float32 with the Vector API), or null: per-op. */
+    private final TrunkPasses trunk;
 
     PreActivationKernel(MLPEBM net, int rows) {
         this(net, rows, fusedAvailable());
@@ -97,6 +99,7 @@ public final class PreActivationKernel extends EbmKernel {
         cq = buf(1, width);
         boolean fusable = fuse && numBlocks == 1 && dt == DataType.FLOAT;
         fused = fusable ? new FusedPasses(rows, width, actDim, hObs, a1[0], z[0], scratch, lastEnergies()) : null;
+        trunk = fuse && dt == DataType.FLOAT ? new TrunkPasses(rows, width) : null;
         obsSource = new int[rows];
     }
 
@@ -228,6 +231,10 @@ public final class PreActivationKernel extends EbmKernel {
     @Override
     protected void trunkForward(boolean forEnergies) {
         a1Version++;
+        if (trunk != null) {
+            fusedTrunkForward(forEnergies);
+            return;
+        }
         for (int l = 0; l < numBlocks; l++) {
             relu(h[l], a1[l]);
             gemm(a1[l], w1[l], z[l], false, false, 0.0);
@@ -242,8 +249,28 @@ public final class PreActivationKernel extends EbmKernel {
         }
     }
 
+    /** {@link #trunkForward} with one fused pass per GEMM gap; the next block's relu1 rides on the residual. */
+    private void fusedTrunkForward(boolean forEnergies) {
+        relu(h[0], a1[0]);
+        for (int l = 0; l < numBlocks; l++) {
+            gemm(a1[l], w1[l], z[l], false, false, 0.0);
+            boolean last = l == numBlocks - 1;
+            if (last && !forEnergies) {
+                trunk.biasRelu(z[l], b1[l], null); // u_L and h_L only feed the head
+                break;
+            }
+            trunk.biasRelu(z[l], b1[l], a2[l]);
+            gemm(a2[l], w2[l], u[l], false, false, 0.0);
+            trunk.biasResidualRelu(u[l], b2[l], h[l], h[l + 1], last ? null : a1[l + 1]);
+        }
+    }
+
     @Override
     protected void trunkBackward() {
+        if (trunk != null) {
+            fusedTrunkBackward();
+            return;
+        }
         for (int l = numBlocks - 1; l >= 0; l--) {
             step(z[l], dz[l]);
             if (l == numBlocks - 1) {
@@ -259,6 +286,24 @@ public final class PreActivationKernel extends EbmKernel {
                 gam[l].addiRowVector(woRow);                   // γ_L = wo^T
             } else {
                 gam[l].addi(gam[l + 1]);
+            }
+        }
+    }
+
+    private void fusedTrunkBackward() {
+        for (int l = numBlocks - 1; l >= 0; l--) {
+            boolean last = l == numBlocks - 1;
+            if (last) {
+                trunk.maskMulRow(z[l], cq, dz[l]);                   // δz_L = mask ⊙ (wo^T W2_L^T)
+            } else {
+                gemm(gam[l + 1], w2[l], scratch, false, true, 0.0); // δq_l
+                trunk.maskMul(z[l], scratch, dz[l]);
+            }
+            gemm(dz[l], w1[l], scratch, false, true, 0.0);         // δr_l
+            if (last) {
+                trunk.maskMulAddRow(h[l], scratch, woRow, gam[l]);   // γ_L = wo^T
+            } else {
+                trunk.maskMulAdd(h[l], scratch, gam[l + 1], gam[l]);
             }
         }
     }
@@ -322,14 +367,22 @@ public final class PreActivationKernel extends EbmKernel {
             gemm(gamma, a2[l], d.get(p + "_dense2_kernel").transpose(), true, false, 0.0);
             colSum(gamma, d.get(p + "_dense2_bias"));
             gemm(gamma, w2[l], scratch, false, true, 0.0);               // δq
-            step(z[l], dz[l]);
-            dz[l].muli(scratch);                                         // δz
+            if (trunk != null) {
+                trunk.maskMul(z[l], scratch, dz[l]);                     // δz
+            } else {
+                step(z[l], dz[l]);
+                dz[l].muli(scratch);                                     // δz
+            }
             gemm(dz[l], a1[l], d.get(p + "_dense1_kernel").transpose(), true, false, 0.0);
             colSum(dz[l], d.get(p + "_dense1_bias"));
             gemm(dz[l], w1[l], scratch, false, true, 0.0);               // δr
             INDArray below = gam[l];                                     // gam[0] is gz0
-            step(h[l], below);
-            below.muli(scratch).addi(gamma);
+            if (trunk != null) {
+                trunk.maskMulAdd(h[l], scratch, gamma, below);
+            } else {
+                step(h[l], below);
+                below.muli(scratch).addi(gamma);
+            }
             gamma = below;
         }
         String first = net.denseNames().get(0);
