@@ -69,10 +69,11 @@ final class SweepManifest {
             // Through JSON text, so both sides hold the same types (a long seed reads back as an int).
             Map<?, ?> now = JSON.readValue(JSON.writeValueAsBytes(of(spec)), Map.class);
             if (Files.isRegularFile(f)) {
-                Map<?, ?> stored = JSON.readValue(f.toFile(), Map.class);
+                Map<String, Object> stored = JSON.readValue(f.toFile(), LinkedHashMap.class);
+                boolean newFiles = false;
                 for (Map.Entry<?, ?> e : now.entrySet()) {
                     if (e.getKey().equals(GRID_FILES)) {
-                        checkGridFiles(spec, f, (Map<?, ?>) e.getValue(), (Map<?, ?>) stored.get(GRID_FILES));
+                        newFiles = checkGridFiles(spec, f, (Map<?, ?>) e.getValue(), (Map<?, ?>) stored.get(GRID_FILES));
                         continue;
                     }
                     if (!e.getValue().equals(stored.get(e.getKey()))) {
@@ -81,30 +82,49 @@ final class SweepManifest {
                                 + "would be mixed with the new config's; give another --sweep_root");
                     }
                 }
+                if (newFiles) {
+                    // Files new to the axis join the record, so that they too are checked on later reruns.
+                    Map<Object, Object> merged = new LinkedHashMap<>((Map<?, ?>) now.get(GRID_FILES));
+                    if (stored.get(GRID_FILES) instanceof Map<?, ?> old) {
+                        merged.putAll(old);
+                    }
+                    stored.put(GRID_FILES, merged);
+                    write(f, stored);
+                }
                 return;
             }
             Files.createDirectories(f.getParent());
-            Path tmp = f.resolveSibling(FILE + ".tmp");
-            JSON.writeValue(tmp.toFile(), now);
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            write(f, now);
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException(f + ": " + e.getMessage(), e));
         }
     }
 
-    /** A gin file of the grid's axis that an earlier run of the sweep used must be unchanged. */
-    private static void checkGridFiles(SweepSpec spec, Path manifest, Map<?, ?> now, Map<?, ?> stored) {
+    private static void write(Path f, Object manifest) throws IOException {
+        Path tmp = f.resolveSibling(FILE + ".tmp");
+        JSON.writeValue(tmp.toFile(), manifest);
+        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * A gin file of the grid's axis that an earlier run of the sweep used must be unchanged; returns whether the
+     * axis has files the record lacks.
+     */
+    private static boolean checkGridFiles(SweepSpec spec, Path manifest, Map<?, ?> now, Map<?, ?> stored) {
         if (stored == null) {
-            return;
+            return !now.isEmpty();
         }
+        boolean added = false;
         for (Map.Entry<?, ?> e : now.entrySet()) {
             Object was = stored.get(e.getKey());
+            added |= was == null;
             if (was != null && !was.equals(e.getValue())) {
                 throw new IllegalArgumentException(spec.root() + " is a sweep whose --grid gin file " + e.getKey()
                         + " has changed since its points ran (" + manifest + "): its finished points would be mixed "
                         + "with the new config's; give another --sweep_root");
             }
         }
+        return added;
     }
 
     private static String sha256(String text) {

@@ -124,6 +124,16 @@ class SweepPlanTest {
         String[] args = {"--sweep_root=" + dir.resolve("s"), "--grid", "gin_file=" + a + "," + b};
         SweepManifest.checkOrWrite(SweepArgs.parse(args));
         SweepManifest.checkOrWrite(SweepArgs.parse(args));
+        // A file that joins the axis later is recorded then, and checked from then on.
+        Path c = dir.resolve("c.gin");
+        java.nio.file.Files.writeString(c, SweepFixtures.TINY.replace("MLPEBM.width = 16", "MLPEBM.width = 12"));
+        String[] more = {"--sweep_root=" + dir.resolve("s"), "--grid", "gin_file=" + a + "," + b + "," + c};
+        SweepManifest.checkOrWrite(SweepArgs.parse(more));
+        java.nio.file.Files.writeString(c, SweepFixtures.TINY.replace("MLPEBM.width = 16", "MLPEBM.width = 10"));
+        IllegalArgumentException late = assertThrows(IllegalArgumentException.class,
+                () -> SweepManifest.checkOrWrite(SweepArgs.parse(more)));
+        assertTrue(late.getMessage().contains("--grid gin file " + c.toAbsolutePath().normalize() + " has changed"),
+                late.getMessage());
         java.nio.file.Files.writeString(b, SweepFixtures.TINY.replace("MLPEBM.width = 16", "MLPEBM.width = 4"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SweepManifest.checkOrWrite(SweepArgs.parse(args)));
