@@ -115,8 +115,8 @@ public final class EvalCommand {
             }
             long t0 = System.nanoTime();
             EvalActor.Result r = actor.evaluate(episodes, seeds.derive("eval_noise", s.step()),
-                    vizImg ? imgDir : null, n -> err.print("\reval: episode " + n + "/" + episodes));
-            err.println();
+                    vizImg ? imgDir : null, progress(err, episodes));
+            endProgress(err);
             double secs = (System.nanoTime() - t0) / 1e9;
             out.println("step " + s.step() + " (" + file.getFileName() + "), " + episodes + " episodes, "
                     + String.format(Locale.ROOT, "%.1f s", secs));
@@ -159,8 +159,8 @@ public final class EvalCommand {
                     : kind.policy(gin, obsDim, s, bridge.actionSpec());
             long t0 = System.nanoTime();
             EvalActor.Result r = bridge.evaluate(policy::action, s.norm().obsNorm().keySet(), episodes,
-                    seeds.derive("eval_noise", s.step()), n -> err.print("\reval: episode " + n + "/" + episodes));
-            err.println();
+                    seeds.derive("eval_noise", s.step()), progress(err, episodes));
+            endProgress(err);
             double secs = (System.nanoTime() - t0) / 1e9;
             out.println("step " + s.step() + " (" + file.getFileName() + "), " + episodes + " episodes in "
                     + bridge.envName() + ", " + String.format(Locale.ROOT, "%.1f s", secs));
@@ -246,6 +246,21 @@ public final class EvalCommand {
             return v instanceof Number n ? n.intValue() : dflt;
         } catch (RuntimeException unbound) {
             return dflt; // gin raises for an unbound parameter: IBC's default applies
+        }
+    }
+
+    /**
+     * Episode progress on stderr: rewritten in place on a terminal; one line per episode otherwise, so that a log
+     * file does not hold all of them on one line.
+     */
+    private static java.util.function.IntConsumer progress(java.io.PrintStream err, int episodes) {
+        return System.console() != null ? n -> err.print("\reval: episode " + n + "/" + episodes)
+                : n -> err.println("eval: episode " + n + "/" + episodes);
+    }
+
+    private static void endProgress(java.io.PrintStream err) {
+        if (System.console() != null) {
+            err.println();
         }
     }
 }
