@@ -46,8 +46,10 @@ public final class SparkSweepMain {
                 out.println("sweep: " + todo.size() + " point(s) to run on " + sc.master() + ", "
                         + spec.threadsPerRun() + " thread(s) each");
                 SparkSweep.run(sc, spec, plan, todo);
-            } catch (RuntimeException e) {
-                // The summary below still shows what finished; a rerun resumes the rest.
+            } catch (Exception e) {
+                // The summary below still shows what finished; a rerun resumes the rest. Exception, not only
+                // RuntimeException: Scala throws the checked SparkException undeclared (a job cancelled when the
+                // sweep is killed and Spark's shutdown hook stops the context), which would escape as a stack trace.
                 failure = e.getMessage();
             }
         }
