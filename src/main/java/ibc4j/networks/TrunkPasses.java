@@ -106,47 +106,26 @@ final class TrunkPasses {
 
     /** out ← [x > 0] ⊙ q, q an [R, W] buffer. */
     void maskMul(INDArray x, INDArray q, INDArray out) {
-        maskMulAdd(bytes(x), bytes(q), null, null, bytes(out));
+        maskMulAdd(bytes(x), bytes(q), null, null, null, bytes(out));
     }
 
     /** out ← [x > 0] ⊙ q, q one row broadcast over the rows. */
     void maskMulRow(INDArray x, INDArray qRow, INDArray out) {
-        maskMulAdd(bytes(x), null, row(qRow), null, bytes(out));
+        maskMulAdd(bytes(x), null, row(qRow), null, null, bytes(out));
     }
 
     /** out ← [x > 0] ⊙ r + add, add an [R, W] buffer. */
     void maskMulAdd(INDArray x, INDArray r, INDArray add, INDArray out) {
-        maskMulAdd(bytes(x), bytes(r), null, bytes(add), bytes(out));
+        maskMulAdd(bytes(x), bytes(r), null, bytes(add), null, bytes(out));
     }
 
     /** out ← [x > 0] ⊙ r + addRow, addRow one row broadcast over the rows. */
     void maskMulAddRow(INDArray x, INDArray r, INDArray addRow, INDArray out) {
-        float[] add = row(addRow);
-        ByteBuffer xb = bytes(x);
-        ByteBuffer rb = bytes(r);
-        ByteBuffer ob = bytes(out);
-        split.run(rows, (r0, r1) -> {
-            FloatVector zero = FloatVector.zero(S);
-            FloatVector one = FloatVector.broadcast(S, 1f);
-            for (int i = r0; i < r1; i++) {
-                int o = i * width * 4;
-                int j = 0;
-                for (; j < bound; j += S.length()) {
-                    VectorMask<Float> on = FloatVector.fromByteBuffer(S, xb, o + 4 * j, NATIVE)
-                            .compare(VectorOperators.GT, 0f);
-                    zero.blend(one, on).mul(FloatVector.fromByteBuffer(S, rb, o + 4 * j, NATIVE))
-                            .add(FloatVector.fromArray(S, add, j)).intoByteBuffer(ob, o + 4 * j, NATIVE);
-                }
-                for (; j < width; j++) {
-                    float m = xb.getFloat(o + 4 * j) > 0f ? 1f : 0f;
-                    ob.putFloat(o + 4 * j, m * rb.getFloat(o + 4 * j) + add[j]);
-                }
-            }
-        });
+        maskMulAdd(bytes(x), bytes(r), null, null, row(addRow), bytes(out));
     }
 
-    /** out ← [x > 0] ⊙ (q or qRow) (+ add when given). */
-    private void maskMulAdd(ByteBuffer xb, ByteBuffer q, float[] qRow, ByteBuffer add, ByteBuffer ob) {
+    /** out ← [x > 0] ⊙ (q or qRow), plus add or addRow when one is given. */
+    private void maskMulAdd(ByteBuffer xb, ByteBuffer q, float[] qRow, ByteBuffer add, float[] addRow, ByteBuffer ob) {
         split.run(rows, (r0, r1) -> {
             FloatVector zero = FloatVector.zero(S);
             FloatVector one = FloatVector.broadcast(S, 1f);
@@ -161,6 +140,8 @@ final class TrunkPasses {
                     FloatVector v = zero.blend(one, on).mul(g);
                     if (add != null) {
                         v = v.add(FloatVector.fromByteBuffer(S, add, o + 4 * j, NATIVE));
+                    } else if (addRow != null) {
+                        v = v.add(FloatVector.fromArray(S, addRow, j));
                     }
                     v.intoByteBuffer(ob, o + 4 * j, NATIVE);
                 }
@@ -169,6 +150,8 @@ final class TrunkPasses {
                     float v = m * (q != null ? q.getFloat(o + 4 * j) : qRow[j]);
                     if (add != null) {
                         v += add.getFloat(o + 4 * j);
+                    } else if (addRow != null) {
+                        v += addRow[j];
                     }
                     ob.putFloat(o + 4 * j, v);
                 }
