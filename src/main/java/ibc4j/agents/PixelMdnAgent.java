@@ -4,10 +4,11 @@ import ibc4j.losses.MdnLoss;
 import ibc4j.networks.MLPMDN;
 import ibc4j.networks.layers.KerasDropout;
 import ibc4j.networks.pixel.ConvMLPMDN;
+import ibc4j.networks.pixel.PixelEBM;
 import ibc4j.optimizers.KerasAdam;
 import ibc4j.runtime.NoiseSource;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,25 +16,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link ConvMLPMDN}, as {@code configs/pushing_pixels/pixel_mdn_best.gin} trains it: the training-mode mixture
  * {@code ConvMLPMDN(obs, training=True)} on the normalized {@code obs['rgb']}, per-example {@code −log_prob(action)},
  * total {@code Σ_b / B} ({@link MdnLoss}), its gradient by DL4J backprop through the same dropout masks, one Keras
- * Adam step ({@link BehavioralCloningAgent}). IBC logs the total as {@code Losses/mdn_total_loss}.
+ * Adam step ({@link PixelBcAgent}). IBC logs the total as {@code Losses/mdn_total_loss}.
  *
  * <p>The same loss as {@link MdnAgent}; a separate class because that one takes flat observations and an MLPMDN.
  * Its evaluation policy is {@link PixelMdnPolicy}, given by the caller that knows the env's action spec.
  */
-public final class PixelMdnAgent extends BehavioralCloningAgent {
+public final class PixelMdnAgent extends PixelBcAgent {
     private final ConvMLPMDN net;
-    private final PixelObservations.LazyPolicy policy;
 
     public PixelMdnAgent(ConvMLPMDN net, KerasAdam optimizer, Object trainStepCounter) {
         this(net, optimizer, trainStepCounter, null);
     }
 
     /** @param policy makes the evaluation policy ({@link PixelMdnPolicy}) on first use; null: none */
-    public PixelMdnAgent(ConvMLPMDN net, KerasAdam optimizer, Object trainStepCounter,
-                         java.util.function.Supplier<BcPolicy> policy) {
-        super(optimizer, trainStepCounter);
+    public PixelMdnAgent(ConvMLPMDN net, KerasAdam optimizer, Object trainStepCounter, Supplier<BcPolicy> policy) {
+        super("ConvMLPMDN", optimizer, trainStepCounter, policy);
         this.net = java.util.Objects.requireNonNull(net, "cloning_network");
-        this.policy = new PixelObservations.LazyPolicy("ConvMLPMDN", policy);
     }
 
     public ConvMLPMDN network() {
@@ -46,30 +44,17 @@ public final class PixelMdnAgent extends BehavioralCloningAgent {
     }
 
     @Override
-    public BcPolicy policy() {
-        return policy.get();
-    }
-
-    /** One step's outcome. */
-    public record TrainStep(long step, MdnLoss.Result loss, Map<String, Float> summaries) implements BcAgent.Step {
-        @Override
-        public float totalLoss() {
-            return loss.total();
-        }
+    protected PixelEBM.ImageSpec imageSpec() {
+        return net.imageSpec();
     }
 
     @Override
-    public Step train(INDArray observations, INDArray actions, NoiseSource noise) {
-        throw PixelObservations.flatRefused("ConvMLPMDN");
+    protected int actionDim() {
+        return net.actionDim();
     }
 
     @Override
-    public TrainStep train(Map<String, INDArray> observations, INDArray actions, NoiseSource noise) {
-        INDArray rgb = PixelObservations.rgb(observations, net.imageSpec());
-        if (actions.rank() != 2 || actions.size(0) != rgb.size(0) || actions.size(1) != net.actionDim()) {
-            throw new IllegalArgumentException("actions: expected [" + rgb.size(0) + ", " + net.actionDim()
-                    + "], got " + java.util.Arrays.toString(actions.shape()));
-        }
+    protected Loss loss(INDArray rgb, INDArray actions, NoiseSource noise) {
         MdnLoss.Result[] result = new MdnLoss.Result[1];
         MLPMDN.TrainingPass pass;
         try (KerasDropout.Binding s = net.dropoutNoise(noise)) {
@@ -78,20 +63,7 @@ public final class PixelMdnAgent extends BehavioralCloningAgent {
                 return new INDArray[] {result[0].gradMu(), result[0].gradLogvar(), result[0].gradPi()};
             });
         }
-        Map<String, Float> summaries = new LinkedHashMap<>();
-        summaries.put("Losses/mdn_total_loss", result[0].total());
-        long step = trainStep();
-        applyGradients(result[0].total(), result[0].perExample(), pass.gradient());
-        return new TrainStep(step, result[0], summaries);
-    }
-
-    @Override
-    protected Map<String, INDArray> gradientViews(INDArray flatGradient) {
-        return Map.of("ConvMLPMDN", flatGradient);
-    }
-
-    @Override
-    protected Map<String, INDArray> weights() {
-        return Map.of("ConvMLPMDN", flatParams());
+        return new Loss(result[0].total(), result[0].perExample(), pass.gradient(),
+                Map.of("Losses/mdn_total_loss", result[0].total()));
     }
 }

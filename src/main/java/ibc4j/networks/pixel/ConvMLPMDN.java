@@ -12,18 +12,11 @@ import ibc4j.networks.MdnHead;
 import ibc4j.networks.layers.KerasDropout;
 import ibc4j.networks.layers.TrunkLayer;
 import ibc4j.runtime.NoiseSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The pixel mixture-density network; mirrors {@code ConvMLPMDN} in {@code networks/pixel_mdn.py} (IBC db89ddb):
@@ -31,60 +24,35 @@ import org.nd4j.linalg.factory.Nd4j;
  * x = resize(stack(obs['rgb']), [target_height, target_width]);  x = concat(x, coords) if coord_conv
  * call(obs, training) = MdnHead(mlp(get_conv_maxpool(x), training))
  * </pre>
- * ConvMLPMSE's encoder and MLP ({@link ConvMLPMSE}: the same stacking, resize, coord-conv channels, convs and
- * {@code layers} trunk with Keras dropout) feeding the three Dense layers of {@link MdnHead} ({@code mu},
- * {@code logvar}, {@code pi}), as in IBC where the MLP output feeds the head directly. One DL4J graph (input
- * {@code rgb}: NCHW {@code [B, 3T (+2), th, tw]}, outputs {@code mu, logvar, pi}); MLP and head use Keras
- * 'normal' init (kernels and biases), the convs glorot_uniform / zeros.
+ * ConvMLPMSE's encoder and MLP ({@link ConvMlpBody}, which both build on: the same stacking, resize, coord-conv
+ * channels, convs and {@code layers} trunk with Keras dropout) feeding the three Dense layers of {@link MdnHead}
+ * ({@code mu}, {@code logvar}, {@code pi}), as in IBC where the MLP output feeds the head directly; the graph's
+ * outputs are {@code mu, logvar, pi}.
  */
 public final class ConvMLPMDN {
-    private final PixelEBM.ImageSpec spec;
     private final int actionDim;
-    private final int targetHeight;
-    private final int targetWidth;
-    private final boolean coordConv;
     private final Object actDenormLayer;
     private final MLPMDN.Config config;
     private final MdnHead head;
-    private final ComputationGraph graph;
-    private final KerasParams params;
-    private final INDArray coords;
+    private final ConvMlpBody body;
 
     private ConvMLPMDN(PixelEBM.ImageSpec spec, int actionDim, MLPMDN.Config config, boolean coordConv,
                        int targetHeight, int targetWidth, Object actDenormLayer, long seed) {
-        ConvMaxpoolEncoder.checkSize("ConvMLPMDN", targetHeight, targetWidth);
-        Preconditions.checkArgument(actionDim >= 1, "ConvMLPMDN: action_spec must have >= 1 dimension");
+        ConvMlpBody.check("ConvMLPMDN", actionDim, targetHeight, targetWidth);
         if (config.trainingTemperature() == 0.0 || config.testTemperature() == 0.0) {
             throw new IllegalArgumentException("ConvMLPMDN: training_temperature and test_temperature divide the "
                     + "logits; got " + config.trainingTemperature() + " and " + config.testTemperature());
         }
-        this.spec = spec;
         this.actionDim = actionDim;
         this.config = config;
-        this.coordConv = coordConv;
-        this.targetHeight = targetHeight;
-        this.targetWidth = targetWidth;
         this.actDenormLayer = actDenormLayer;
         this.head = new MdnHead(config.numComponents(), actionDim, config.trainingTemperature(),
                 config.testTemperature(), config.testVarianceExponent());
-        int channels = spec.channels() * spec.sequenceLength() + (coordConv ? 2 : 0);
-        TrunkLayer trunk = trunkFor(config);
-        GraphBuilder gb = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-                .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
-                .graphBuilder().addInputs("rgb")
-                .setInputTypes(InputType.convolutional(targetHeight, targetWidth, channels));
-        String cnn = ConvMaxpoolEncoder.addTo(gb, "rgb", channels);
-        String top = trunk.addTo(gb, cnn, ConvMaxpoolEncoder.OUTPUT_WIDTH);
-        head.addTo(gb, top, trunk.outputWidth());
-        this.graph = new ComputationGraph(gb.setOutputs(MdnHead.DENSE_NAMES.toArray(new String[0])).build());
-        graph.init();
-        List<String> dense = new ArrayList<>(trunk.denseNames());
-        dense.addAll(MdnHead.DENSE_NAMES);
-        KerasParams.normalInit(graph, dense, seed + 1);
-        List<String> all = new ArrayList<>(ConvMaxpoolEncoder.CONV_LAYERS);
-        all.addAll(dense);
-        this.params = new KerasParams(graph, all);
-        this.coords = coordConv ? ImagePrepro.coordChannels(targetHeight, targetWidth) : null;
+        this.body = new ConvMlpBody("ConvMLPMDN", spec, actionDim, trunkFor(config), coordConv, targetHeight,
+                targetWidth, seed, (gb, top, width) -> {
+                    head.addTo(gb, top, width);
+                    return MdnHead.DENSE_NAMES;
+                });
     }
 
     /** A ConvMLPMDN without gin. */
@@ -134,7 +102,7 @@ public final class ConvMLPMDN {
     }
 
     public ComputationGraph graph() {
-        return graph;
+        return body.graph();
     }
 
     public MLPMDN.Config config() {
@@ -150,7 +118,7 @@ public final class ConvMLPMDN {
     }
 
     public PixelEBM.ImageSpec imageSpec() {
-        return spec;
+        return body.imageSpec();
     }
 
     public Object actDenormLayer() {
@@ -159,22 +127,16 @@ public final class ConvMLPMDN {
 
     /** Every parameter in Keras layout and order (convs, MLP, mu, logvar, pi). */
     public Map<String, INDArray> params() {
-        return params.get();
+        return body.params();
     }
 
     public void setParams(Map<String, INDArray> values) {
-        params.set(values);
+        body.setParams(values);
     }
 
     /** Stacked, resized, coord-conv image, NCHW: the cnn's input. */
     public INDArray preprocess(INDArray rgb) {
-        spec.check("ConvMLPMDN observation", rgb);
-        INDArray x = ImagePrepro.preprocessNchw(rgb, targetHeight, targetWidth);
-        if (!coordConv) {
-            return x;
-        }
-        INDArray c = coords.repeat(0, x.size(0));
-        return Nd4j.concat(1, x, c);
+        return body.preprocess(rgb);
     }
 
     /**
@@ -183,13 +145,13 @@ public final class ConvMLPMDN {
      * {@link #dropoutNoise}.
      */
     public GaussianMixture call(INDArray rgb, boolean training) {
-        INDArray[] out = GraphCalls.output(graph, training, preprocess(rgb));
+        INDArray[] out = GraphCalls.output(body.graph(), training, preprocess(rgb));
         return head.mixture(out[0], out[1], out[2], training, actDenormLayer);
     }
 
     /** One training-mode pass and {@code ∂L/∂θ} by DL4J backprop through the same dropout masks. */
     public MLPMDN.TrainingPass trainingPass(INDArray rgb, MLPMDN.Upstream upstream) {
-        try (GraphCalls.Pass pass = GraphCalls.forward(graph, preprocess(rgb))) {
+        try (GraphCalls.Pass pass = GraphCalls.forward(body.graph(), preprocess(rgb))) {
             INDArray mu = pass.activation("mu").dup();
             INDArray logvar = pass.activation("logvar").dup();
             INDArray pi = pass.activation("pi").dup();
@@ -203,6 +165,6 @@ public final class ConvMLPMDN {
 
     /** Where the dropout layers draw from in training calls until the binding is closed. */
     public KerasDropout.Binding dropoutNoise(NoiseSource noise) {
-        return KerasDropout.bind(graph, noise);
+        return body.dropoutNoise(noise);
     }
 }

@@ -11,21 +11,13 @@ import ibc4j.networks.layers.KerasDropout;
 import ibc4j.networks.layers.TrunkLayer;
 import ibc4j.normalizers.Normalizers;
 import ibc4j.runtime.NoiseSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The explicit pixel policy network; mirrors {@code ConvMLPMSE} in {@code networks/pixel_mse.py} (IBC db89ddb):
@@ -33,54 +25,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * x = resize(stack(obs['rgb']), [target_height, target_width]);  x = concat(x, coords) if coord_conv
  * y = head(mlp(get_conv_maxpool(x)))                 call(training=False) = act_denorm_layer(y)
  * </pre>
- * One DL4J graph (input {@code rgb}: NCHW {@code [B, 3T (+2), th, tw]}, output {@code head} [B, A]). The stacking
- * and resize are ConvMLPMSE's own, the same operations as {@link ImagePrepro}; the coord-conv channels are
- * {@link ImagePrepro#coordChannels} (y then x). The MLP is {@code layers} ∈ MLPDropout / ResNetOrig /
- * ResNetPreActivation with {@code [width] * depth} and Keras dropout; MLP and head use Keras 'normal' init
- * (kernels and biases), the convs glorot_uniform / zeros.
+ * {@link ConvMlpBody} (the stacking and resize, the same operations as {@link ImagePrepro}; the coord-conv channels
+ * {@link ImagePrepro#coordChannels}, y then x; the encoder; the MLP {@code layers} ∈ MLPDropout / ResNetOrig /
+ * ResNetPreActivation with {@code [width] * depth} and Keras dropout) with one Dense {@code head} [B, A] as the
+ * graph's output.
  */
 public final class ConvMLPMSE {
-    private final PixelEBM.ImageSpec spec;
     private final int actionDim;
-    private final int targetHeight;
-    private final int targetWidth;
-    private final boolean coordConv;
     private final Object actDenormLayer;
     private final MLPMSE.Config config;
-    private final ComputationGraph graph;
-    private final KerasParams params;
-    private final INDArray coords;
+    private final ConvMlpBody body;
 
     private ConvMLPMSE(PixelEBM.ImageSpec spec, int actionDim, MLPMSE.Config config, boolean coordConv,
                        int targetHeight, int targetWidth, Object actDenormLayer, long seed) {
-        ConvMaxpoolEncoder.checkSize("ConvMLPMSE", targetHeight, targetWidth);
-        Preconditions.checkArgument(actionDim >= 1, "ConvMLPMSE: action_spec must have >= 1 dimension");
-        this.spec = spec;
         this.actionDim = actionDim;
         this.config = config;
-        this.coordConv = coordConv;
-        this.targetHeight = targetHeight;
-        this.targetWidth = targetWidth;
         this.actDenormLayer = actDenormLayer;
-        int channels = spec.channels() * spec.sequenceLength() + (coordConv ? 2 : 0);
-        TrunkLayer trunk = trunkFor(config);
-        GraphBuilder gb = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-                .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
-                .graphBuilder().addInputs("rgb")
-                .setInputTypes(InputType.convolutional(targetHeight, targetWidth, channels));
-        String cnn = ConvMaxpoolEncoder.addTo(gb, "rgb", channels);
-        String top = trunk.addTo(gb, cnn, ConvMaxpoolEncoder.OUTPUT_WIDTH);
-        gb.addLayer("head", new DenseLayer.Builder().nIn(trunk.outputWidth()).nOut(actionDim)
-                .activation(Activation.IDENTITY).build(), top);
-        this.graph = new ComputationGraph(gb.setOutputs("head").build());
-        graph.init();
-        List<String> dense = new ArrayList<>(trunk.denseNames());
-        dense.add("head");
-        KerasParams.normalInit(graph, dense, seed + 1);
-        List<String> all = new ArrayList<>(ConvMaxpoolEncoder.CONV_LAYERS);
-        all.addAll(dense);
-        this.params = new KerasParams(graph, all);
-        this.coords = coordConv ? ImagePrepro.coordChannels(targetHeight, targetWidth) : null;
+        this.body = new ConvMlpBody("ConvMLPMSE", spec, actionDim, trunkFor(config), coordConv, targetHeight,
+                targetWidth, seed, (gb, top, width) -> {
+                    gb.addLayer("head", new DenseLayer.Builder().nIn(width).nOut(actionDim)
+                            .activation(Activation.IDENTITY).build(), top);
+                    return List.of("head");
+                });
     }
 
     /** A ConvMLPMSE without gin. */
@@ -122,7 +88,7 @@ public final class ConvMLPMSE {
     }
 
     public ComputationGraph graph() {
-        return graph;
+        return body.graph();
     }
 
     public MLPMSE.Config config() {
@@ -134,7 +100,7 @@ public final class ConvMLPMSE {
     }
 
     public PixelEBM.ImageSpec imageSpec() {
-        return spec;
+        return body.imageSpec();
     }
 
     public Object actDenormLayer() {
@@ -143,29 +109,22 @@ public final class ConvMLPMSE {
 
     /** Every parameter in Keras layout and order (convs, MLP, head). */
     public Map<String, INDArray> params() {
-        return params.get();
+        return body.params();
     }
 
     public void setParams(Map<String, INDArray> values) {
-        params.set(values);
+        body.setParams(values);
     }
 
     /** Stacked, resized, coord-conv image, NCHW: the cnn's input. */
     public INDArray preprocess(INDArray rgb) {
-        spec.check("ConvMLPMSE observation", rgb);
-        INDArray x = ImagePrepro.preprocessNchw(rgb, targetHeight, targetWidth);
-        if (!coordConv) {
-            return x;
-        }
-        long b = x.size(0);
-        INDArray c = coords.repeat(0, b);
-        return Nd4j.concat(1, x, c);
+        return body.preprocess(rgb);
     }
 
     /** {@code ConvMLPMSE.call}: training=False → act_denorm_layer(head), dropout off; training=True → head. */
     public INDArray call(INDArray rgb, boolean training) {
         if (training) {
-            return GraphCalls.output(graph, true, preprocess(rgb))[0];
+            return GraphCalls.output(body.graph(), true, preprocess(rgb))[0];
         }
         if (actDenormLayer == null) {
             throw new IllegalStateException("ConvMLPMSE.call(training=False) applies act_denorm_layer, which is "
@@ -176,12 +135,12 @@ public final class ConvMLPMSE {
 
     /** The head before act_denorm_layer, dropout off. */
     public INDArray outputNormalized(INDArray rgb) {
-        return GraphCalls.output(graph, false, preprocess(rgb))[0];
+        return GraphCalls.output(body.graph(), false, preprocess(rgb))[0];
     }
 
     /** One training-mode pass and ∂L/∂θ for ∂L/∂y = upstream(y), through the same dropout masks. */
     public MLPMSE.TrainingPass trainingPass(INDArray rgb, UnaryOperator<INDArray> upstream) {
-        try (GraphCalls.Pass pass = GraphCalls.forward(graph, preprocess(rgb))) {
+        try (GraphCalls.Pass pass = GraphCalls.forward(body.graph(), preprocess(rgb))) {
             INDArray y = pass.activation("head").dup();
             INDArray dLdy = upstream.apply(y);
             INDArray flat = pass.backward(dLdy.castTo(y.dataType()));
@@ -191,6 +150,6 @@ public final class ConvMLPMSE {
 
     /** Where the dropout layers draw from in training calls until the binding is closed. */
     public KerasDropout.Binding dropoutNoise(NoiseSource noise) {
-        return KerasDropout.bind(graph, noise);
+        return body.dropoutNoise(noise);
     }
 }
