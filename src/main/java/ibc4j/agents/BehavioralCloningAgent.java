@@ -66,6 +66,22 @@ public abstract class BehavioralCloningAgent implements BcAgent {
         trainStep++;
     }
 
+    /**
+     * The flat batch {@code _loss} takes: normalized, flattened observations {@code [B, obsDim]} and normalized
+     * actions {@code [B, actionDim]}; returns B.
+     */
+    protected static int checkFlatBatch(INDArray observations, INDArray actions, long obsDim, long actionDim) {
+        if (observations.rank() != 2 || observations.size(1) != obsDim) {
+            throw new IllegalArgumentException("observations: expected [B, " + obsDim + "] (normalized, "
+                    + "flattened; see Observations.flatten), got " + java.util.Arrays.toString(observations.shape()));
+        }
+        if (actions.rank() != 2 || actions.size(0) != observations.size(0) || actions.size(1) != actionDim) {
+            throw new IllegalArgumentException("actions: expected [" + observations.size(0) + ", " + actionDim
+                    + "], got " + java.util.Arrays.toString(actions.shape()));
+        }
+        return (int) observations.size(0);
+    }
+
     private static String firstNonFinite(long step, String name, INDArray x) {
         try {
             NonFiniteException.check(step, name, x);

@@ -463,7 +463,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
      * normals and categoricals (if any), then one normal {@code [B·n, A]} per Langevin step.
      */
     public CounterExamples makeCounterExampleActions(INDArray observations, INDArray actions, NoiseSource noise) {
-        int b = checkBatch(observations, actions);
+        int b = checkFlatBatch(observations, actions, net.obsDim(), net.actionDim());
         int n = numCounterExamples;
         int a = net.actionDim();
         INDArray u = Nd4j.create(DataType.FLOAT, b, n, a);
@@ -575,7 +575,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
     }
 
     private Loss loss(INDArray observations, INDArray actions, CounterExamples ce, boolean training) {
-        int b = checkBatch(observations, actions);
+        int b = checkFlatBatch(observations, actions, net.obsDim(), net.actionDim());
         int n = numCounterExamples;
         int a = net.actionDim();
         INDArray tiled = Observations.tile(observations, n + 1);
@@ -736,18 +736,6 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
     }
 
     // ---------------------------------------------------------------------------------------------- plumbing
-
-    private int checkBatch(INDArray observations, INDArray actions) {
-        if (observations.rank() != 2 || observations.size(1) != net.obsDim()) {
-            throw new IllegalArgumentException("observations: expected [B, " + net.obsDim() + "] (normalized, "
-                    + "flattened; see Observations.flatten), got " + java.util.Arrays.toString(observations.shape()));
-        }
-        if (actions.rank() != 2 || actions.size(0) != observations.size(0) || actions.size(1) != net.actionDim()) {
-            throw new IllegalArgumentException("actions: expected [" + observations.size(0) + ", " + net.actionDim()
-                    + "], got " + java.util.Arrays.toString(actions.shape()));
-        }
-        return (int) observations.size(0);
-    }
 
     private EbmKernel chainKernel(int rows) {
         if (chainKernel == null || chainKernel.rows() != rows) {

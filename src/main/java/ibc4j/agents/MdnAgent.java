@@ -99,7 +99,7 @@ public final class MdnAgent extends BehavioralCloningAgent {
 
     /** {@code _loss} (training=True) with the parameter gradient; the dropout draws come from {@code noise}. */
     public Loss loss(INDArray observations, INDArray actions, NoiseSource noise) {
-        checkBatch(observations, actions);
+        checkFlatBatch(observations, actions, net.obsDim(), net.actionDim());
         MdnLoss.Result[] result = new MdnLoss.Result[1];
         MLPMDN.TrainingPass pass;
         try (KerasDropout.Binding s = net.dropoutNoise(noise)) {
@@ -146,16 +146,5 @@ public final class MdnAgent extends BehavioralCloningAgent {
     @Override
     protected Map<String, INDArray> weights() {
         return net.params();
-    }
-
-    private void checkBatch(INDArray observations, INDArray actions) {
-        if (observations.rank() != 2 || observations.size(1) != net.obsDim()) {
-            throw new IllegalArgumentException("observations: expected [B, " + net.obsDim() + "] (normalized, "
-                    + "flattened; see Observations.flatten), got " + java.util.Arrays.toString(observations.shape()));
-        }
-        if (actions.rank() != 2 || actions.size(0) != observations.size(0) || actions.size(1) != net.actionDim()) {
-            throw new IllegalArgumentException("actions: expected [" + observations.size(0) + ", " + net.actionDim()
-                    + "], got " + java.util.Arrays.toString(actions.shape()));
-        }
     }
 }
