@@ -46,6 +46,28 @@ def add_mixture(c, prefix, dist, what):
         note='MultivariateNormalDiag scale_diag [B, k, A] (%s)' % what)
 
 
+def add_forward_outputs(c, eval_raw, eval_dist, draws, tlog, train_dist,
+                        log_prob):
+  """The outputs an MDN forward component records (MLPMDN and ConvMLPMDN).
+
+  Both heads at training=False and True, their mixtures, the dropout draws in
+  between and log_prob(true_actions) in training mode.
+  """
+  for h in HEADS:
+    c.add('eval_' + h, eval_raw[h], 'output',
+          note='Dense %s output, training=False' % h)
+  add_mixture(c, 'eval_', eval_dist, 'training=False, denormalized')
+  for i, u in enumerate(draws):
+    c.add('dropout%d_uniform' % i, u, 'noise',
+          note='raw U[0,1) draw of Dropout layer %d in call order' % i)
+  for h in HEADS:
+    c.add('train_' + h, tlog[h][1].numpy(), 'output',
+          note='Dense %s output, training=True' % h)
+  add_mixture(c, 'train_', train_dist, 'training=True, normalized units')
+  c.add('train_log_prob', log_prob, 'output',
+        note='MixtureSameFamily.log_prob(true_actions), training=True [B]')
+
+
 @contextlib.contextmanager
 def sampler_tape():
   """Records the outputs of TFP's samplers.normal / samplers.categorical."""
@@ -106,19 +128,8 @@ def comp_mlp_mdn_forward(out, st):
   md.add_act_norm(c)
   c.add('obs', x, 'input', note='flattened normalized obs [B, T*sum(d)]')
   c.add('true_actions', act, 'input', note='normalized actions [B, A]')
-  for h in HEADS:
-    c.add('eval_' + h, eval_raw[h], 'output',
-          note='Dense %s output, training=False' % h)
-  add_mixture(c, 'eval_', eval_dist, 'training=False, denormalized')
-  for i, u in enumerate(draws):
-    c.add('dropout%d_uniform' % i, u, 'noise',
-          note='raw U[0,1) draw of Dropout layer %d in call order' % i)
-  for h in HEADS:
-    c.add('train_' + h, tlog[h][1].numpy(), 'output',
-          note='Dense %s output, training=True' % h)
-  add_mixture(c, 'train_', train_dist, 'training=True, normalized units')
-  c.add('train_log_prob', log_prob, 'output',
-        note='MixtureSameFamily.log_prob(true_actions), training=True [B]')
+  add_forward_outputs(c, eval_raw, eval_dist, draws, tlog, train_dist,
+                      log_prob)
   return c
 
 

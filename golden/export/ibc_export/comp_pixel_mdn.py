@@ -14,7 +14,7 @@ from ibc.ibc.train import stats as stats_module
 from ibc.networks import pixel_mdn
 from ibc_export import comp_pixel
 from ibc_export.comp_mdn import HEADS
-from ibc_export.comp_mdn import add_mixture
+from ibc_export.comp_mdn import add_forward_outputs
 from ibc_export.comp_mse import mse_dropout_layers
 from ibc_export.helpers import check_equal
 from ibc_export.randomness import RandomTape
@@ -109,17 +109,6 @@ def comp_conv_mlp_mdn_forward(out, st):
   c.add('features', features, 'output', note='get_conv_maxpool output')
   c.add('mlp', log['mlp'][1], 'output',
         note='ResNetPreActivation output, training=False')
-  for h in HEADS:
-    c.add('eval_' + h, eval_raw[h], 'output',
-          note='Dense %s output, training=False' % h)
-  add_mixture(c, 'eval_', eval_dist, 'training=False, denormalized')
-  for i, u in enumerate(draws):
-    c.add('dropout%d_uniform' % i, u, 'noise',
-          note='raw U[0,1) draw of Dropout layer %d in call order' % i)
-  for h in HEADS:
-    c.add('train_' + h, tlog[h][1].numpy(), 'output',
-          note='Dense %s output, training=True' % h)
-  add_mixture(c, 'train_', train_dist, 'training=True, normalized units')
-  c.add('train_log_prob', log_prob, 'output',
-        note='MixtureSameFamily.log_prob(true_actions), training=True [B]')
+  add_forward_outputs(c, eval_raw, eval_dist, draws, tlog, train_dist,
+                      log_prob)
   return c
