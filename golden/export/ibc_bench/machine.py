@@ -1,8 +1,6 @@
 """The machine and software a benchmark ran on (bench_tf.py's JSON fields)."""
 
 import collections
-import glob
-import hashlib
 import os
 import platform
 import subprocess
@@ -11,7 +9,12 @@ import numpy as np
 import tensorflow as tf
 import tf_agents
 
-EXPECTED_IBC_COMMIT = 'db89ddbb852603fe9b64cf0f502b1fd3d6037d33'
+from ibc_export import constants
+from ibc_export import manifest
+
+# The exporter's pin and tree hash: a benchmark names its checkout as an export does.
+EXPECTED_IBC_COMMIT = constants.EXPECTED_IBC_COMMIT
+ibc_tree_sha256 = manifest.ibc_tree_sha256
 
 
 def cpu_field(key):
@@ -112,16 +115,3 @@ def ibc_commit(ibc_root):
   except (subprocess.CalledProcessError, OSError):
     return 'unknown (not a git work tree; pinned: %s)' % EXPECTED_IBC_COMMIT
 
-
-def ibc_tree_sha256(ibc_root):
-  """sha256 over IBC's *.py and *.gin (path + content), as export.py."""
-  h = hashlib.sha256()
-  files = sorted(
-      glob.glob(os.path.join(ibc_root, '**', '*.py'), recursive=True) +
-      glob.glob(os.path.join(ibc_root, '**', '*.gin'), recursive=True))
-  for f in files:
-    h.update(os.path.relpath(f, ibc_root).encode())
-    h.update(b'\0')
-    with open(f, 'rb') as fh:
-      h.update(hashlib.sha256(fh.read()).digest())
-  return h.hexdigest()
