@@ -587,7 +587,8 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         INDArray softmax = null;
         INDArray gradEbm = null;
         Map<String, Float> debug = Map.of();
-        try (MLPEBM.TrainingPass pass = training ? net.trainingPass(tiled, ce.combined()) : null) {
+        // Without the penalty nothing else runs the network at these rows: its training pass can be lean.
+        try (MLPEBM.TrainingPass pass = training ? net.trainingPass(tiled, ce.combined(), !addGradPenalty) : null) {
             predictions = (training ? pass.energies() : net.energies(tiled, ce.combined()))
                     .reshape(b, n + 1);
             timer.lap("forward");

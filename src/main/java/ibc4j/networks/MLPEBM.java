@@ -133,6 +133,8 @@ public final class MLPEBM {
     private final DenseParams params;
     private final SpectralNormWeights spectralNorm; // null for 'regular'
     private boolean kernelTrainingPass = true;
+    /** The lean training kernel of {@link #trainingPass(INDArray, INDArray, boolean)}, for one row count. */
+    private PreActivationKernel leanKernel;
     /** Kernels by row count, the two used last (see {@link #kernel(int)}). */
     private final Map<Integer, EbmKernel> kernels = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
@@ -434,10 +436,29 @@ public final class MLPEBM {
      * the DL4J graph ({@link #graphTrainingPass}).
      */
     public TrainingPass trainingPass(INDArray obs, INDArray act) {
+        return trainingPass(obs, act, false);
+    }
+
+    /**
+     * As {@link #trainingPass(INDArray, INDArray)}; {@code lean} runs the kernel path on a training kernel of its
+     * own that keeps only what the parameter gradient reads (per block relu1 and relu2; about half the memory of
+     * {@link #kernel(int)} for a deep trunk), with the same values bit for bit. For a step that asks the network
+     * nothing else at these rows: IBC's DFO configs, which train without the gradient penalty.
+     */
+    public TrainingPass trainingPass(INDArray obs, INDArray act, boolean lean) {
         if (!kernelTrains()) {
             return graphTrainingPass(obs, act);
         }
-        PreActivationKernel k = (PreActivationKernel) kernel((int) obs.size(0));
+        int rows = (int) obs.size(0);
+        PreActivationKernel k;
+        if (lean) {
+            if (leanKernel == null || leanKernel.rows() != rows) {
+                leanKernel = new PreActivationKernel(this, rows, PreActivationKernel.fusedAvailable(), true);
+            }
+            k = leanKernel;
+        } else {
+            k = (PreActivationKernel) kernel(rows);
+        }
         INDArray f = k.energies(obs, act).dup();
         return new TrainingPass(null, k, f, this);
     }
