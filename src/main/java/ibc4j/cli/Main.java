@@ -37,16 +37,30 @@ public final class Main {
      * heap, or a structure too deep for the stack, is the user's input, not a bug to show as a stack trace.
      */
     static int runGuarded(String[] args) {
+        return guarded(args.length > 0 ? args[0] : "", System.err, () -> run(args));
+    }
+
+    /**
+     * {@code body}'s exit code, or a one-line message on {@code err} for an error of the JVM that is not a bug of
+     * the command: a heap too small for the input, a stack too small for its nesting, or a class that can no longer
+     * be loaded because the jar was rewritten while the command ran (the launcher rebuilds a stale jar in place).
+     */
+    static int guarded(String command, java.io.PrintStream err, java.util.function.IntSupplier body) {
         try {
-            return run(args);
+            return body.getAsInt();
         } catch (OutOfMemoryError e) {
-            System.err.println("ibc4j " + (args.length > 0 ? args[0] : "") + ": out of Java heap (" + e.getMessage()
-                    + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): the input is too large "
-                    + "for this heap; raise it with IBC4J_JAVA_OPTS=-Xmx<size>");
+            err.println("ibc4j " + command + ": out of Java heap (" + e.getMessage() + ", max heap "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): the input is too large for this heap; "
+                    + "raise it with IBC4J_JAVA_OPTS=-Xmx<size>");
             return 3;
         } catch (StackOverflowError e) {
-            System.err.println("ibc4j " + (args.length > 0 ? args[0] : "") + ": input nested too deeply for the "
-                    + "thread stack; raise it with IBC4J_JAVA_OPTS=-Xss<size>");
+            err.println("ibc4j " + command + ": input nested too deeply for the thread stack; raise it with "
+                    + "IBC4J_JAVA_OPTS=-Xss<size>");
+            return 3;
+        } catch (NoClassDefFoundError e) {
+            err.println("ibc4j " + command + ": class " + e.getMessage() + " could not be loaded: the jar this "
+                    + "command started from was rewritten while it ran (a rebuild, e.g. another ./ibc4j command "
+                    + "after the sources changed). Run the command again; train resumes from its newest checkpoint");
             return 3;
         }
     }
