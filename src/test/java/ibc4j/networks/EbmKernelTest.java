@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.runtime.RestoresDefaultDataTypes;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,19 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** EbmKernel against the graph (float32) and against central finite differences (float64). */
+@ExtendWith(RestoresDefaultDataTypes.class)
 class EbmKernelTest {
-    private DataType savedDefault;
-
-    @BeforeEach
-    void saveDtype() {
-        savedDefault = Nd4j.defaultFloatingPointType();
-    }
-
-    @AfterEach
-    void restoreDtype() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
-    }
-
     static MLPEBM.Config cfg(String layers, int width, int depth) {
         return MLPEBM.Config.particle().withLayers(layers).withWidth(width).withDepth(depth);
     }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.runtime.RestoresDefaultDataTypes;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,19 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** MLPEBM's training pass on the kernel against the same pass on the DL4J graph. */
+@ExtendWith(RestoresDefaultDataTypes.class)
 class KernelTrainingPassTest {
-    private DataType savedDefault;
-
-    @BeforeEach
-    void saveDtype() {
-        savedDefault = Nd4j.defaultFloatingPointType();
-    }
-
-    @AfterEach
-    void restoreDtype() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
-    }
-
     private record Pass(INDArray energies, INDArray gradient) {}
 
     private static Pass run(MLPEBM.TrainingPass p, INDArray dLdf) {

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.runtime.RestoresDefaultDataTypes;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,19 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The lean training kernel (per block only relu1 and relu2 kept, the rest shared between blocks) gives the full
  * kernel's energies and parameter gradient bit for bit, and refuses what it cannot compute.
  */
+@ExtendWith(RestoresDefaultDataTypes.class)
 class LeanTrainingKernelTest {
-    private DataType savedDefault;
-
-    @BeforeEach
-    void saveDtype() {
-        savedDefault = Nd4j.defaultFloatingPointType();
-    }
-
-    @AfterEach
-    void restoreDtype() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
-    }
-
     private static MLPEBM net(DataType dt, int width, int depth) {
         Nd4j.setDefaultDataTypes(dt, dt);
         MLPEBM net = MLPEBM.create(cfg("ResNetPreActivation", width, depth), 7, 3, 41);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ibc4j.runtime.RestoresDefaultDataTypes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,8 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
@@ -31,19 +31,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** MLPEBM's graph: init, named views, layout correctness in every mode, and its backprop. */
+@ExtendWith(RestoresDefaultDataTypes.class)
 class MLPEBMTest {
-    private DataType savedDefault;
-
-    @BeforeEach
-    void saveDtype() {
-        savedDefault = Nd4j.defaultFloatingPointType();
-    }
-
-    @AfterEach
-    void restoreDtype() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
-    }
-
     @Test
     void particleConfigHasKerasNamesAndShapes() {
         MLPEBM net = MLPEBM.create(MLPEBM.Config.particle(), 16, 2, 0);

@@ -15,15 +15,15 @@ import ibc4j.gin.GinConfig;
 import ibc4j.networks.layers.KerasDropout;
 import ibc4j.normalizers.Normalizers;
 import ibc4j.runtime.NoiseSource;
+import ibc4j.runtime.RestoresDefaultDataTypes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,19 +31,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** MLPMSE's graph against a hand-written forward pass, Keras dropout, its backprop, gin construction. */
+@ExtendWith(RestoresDefaultDataTypes.class)
 class MLPMSETest {
-    private DataType savedDefault;
-
-    @BeforeEach
-    void saveDtype() {
-        savedDefault = Nd4j.defaultFloatingPointType();
-    }
-
-    @AfterEach
-    void restoreDtype() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
-    }
-
     @Test
     void particleConfigHasKerasNamesShapesAndInit() {
         MLPMSE net = MLPMSE.create(MLPMSE.Config.particle(), 16, 2, 0);

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterEach;
+import ibc4j.runtime.RestoresDefaultDataTypes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,18 +22,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * the per-op ND4J path gives: energies, ∂f/∂a, ∂f/∂x and the parameter gradient, for 1 to 4 blocks and widths that
  * are and are not a multiple of the vector length.
  */
+@ExtendWith(RestoresDefaultDataTypes.class)
 class TrunkPassesTest {
-    private DataType savedDefault;
-
     @BeforeEach
     void float32() {
-        savedDefault = Nd4j.defaultFloatingPointType();
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
-
-    @AfterEach
-    void restoreDtype() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
     }
 
     private static int[] bits(INDArray a) {

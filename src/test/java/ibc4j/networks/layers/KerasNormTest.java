@@ -8,15 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ibc4j.networks.MLPEBM;
 import ibc4j.networks.MLPMDN;
 import ibc4j.networks.MLPMSE;
+import ibc4j.runtime.RestoresDefaultDataTypes;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,18 +27,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * inference behaviour of Batch and Layer against a direct float64 formula, and the graph's backprop against
  * central differences in float64. (Values against TF: the resnet_normalizers parity rows.)
  */
+@ExtendWith(RestoresDefaultDataTypes.class)
 class KerasNormTest {
-    private DataType saved;
-
     @BeforeEach
     void f64() {
-        saved = Nd4j.defaultFloatingPointType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void restore() {
-        Nd4j.setDefaultDataTypes(saved, saved);
     }
 
     private static INDArray randn(Random r, int n, int w, double scale, double shift) {
