@@ -30,12 +30,28 @@ public final class Sweep {
         return plan.points().stream().filter(p -> PointRunner.finished(spec, p) == null).toList();
     }
 
-    /** Writes the summary (from the markers on disk) and the plot; returns the rows. */
-    public static List<SweepSummary.Row> finish(SweepSpec spec, SweepPlan plan, PrintStream out) throws IOException {
+    /** What {@link #summarize} wrote: the rows, the CSV and Markdown files, and the plot (null: nothing to plot). */
+    public record Written(List<SweepSummary.Row> rows, List<Path> files, Path plot) {}
+
+    /**
+     * Writes the summary (from the markers on disk) and the plot. Synchronized: a driver rewrites them as points
+     * finish, from another thread than its own final call.
+     */
+    public static synchronized Written summarize(SweepSpec spec, SweepPlan plan) throws IOException {
         SweepLayout layout = new SweepLayout(spec.rootPath());
         List<SweepSummary.Row> rows = SweepSummary.rows(layout, plan);
         List<Path> files = SweepSummary.write(layout, spec.axes(), rows);
         Path plot = SweepPlot.write(layout, spec.axes(), spec.plotX(), rows);
+        return new Written(rows, files, plot);
+    }
+
+    /** Writes the summary and the plot ({@link #summarize}) and reports them; returns the rows. */
+    public static List<SweepSummary.Row> finish(SweepSpec spec, SweepPlan plan, PrintStream out) throws IOException {
+        SweepLayout layout = new SweepLayout(spec.rootPath());
+        Written w = summarize(spec, plan);
+        List<SweepSummary.Row> rows = w.rows();
+        List<Path> files = w.files();
+        Path plot = w.plot();
         for (SweepSummary.Row r : rows) {
             if (r.result() != null && !r.result().done()) {
                 out.println("  failed: " + r.point().id() + ": " + r.result().error());

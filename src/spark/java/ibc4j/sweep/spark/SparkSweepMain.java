@@ -43,6 +43,7 @@ public final class SparkSweepMain {
         if (!todo.isEmpty()) {
             quietSpark();
             try (JavaSparkContext sc = new JavaSparkContext(SparkSweep.conf(spec))) {
+                sc.sc().addSparkListener(new SummaryAfterEachPoint(spec, plan, err));
                 out.println("sweep: " + todo.size() + " point(s) to run on " + sc.master() + ", "
                         + spec.threadsPerRun() + " thread(s) each");
                 SparkSweep.run(sc, spec, plan, todo);

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ibc4j.sweep.PointResult;
+import ibc4j.sweep.Sweep;
+import ibc4j.sweep.SweepArgs;
 import ibc4j.sweep.SweepFixtures;
 import ibc4j.sweep.SweepLayout;
+import ibc4j.sweep.SweepPlan;
+import ibc4j.sweep.SweepSpec;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,6 +113,26 @@ class SparkSweepTest {
         assertTrue(attempt.contains("resuming from") && attempt.contains("ckpt-2"), attempt);
         assertEquals(4L, layout.read(OK + "1").steps());
         assertTrue(Files.isRegularFile(run.resolve("train/checkpoints/ckpt-4.zip")));
+    }
+
+    /**
+     * The driver's listener rewrites the summary when a task ends, from the markers on disk: a long sweep shows its
+     * finished points while it runs, and after it is killed.
+     */
+    @Test
+    void theSummaryIsRewrittenWhenATaskEndsNotOnlyWhenTheJobReturns() throws Exception {
+        Path root = dir.resolve("listener");
+        SweepSpec spec = SweepArgs.parse(SweepFixtures.args(root, SweepFixtures.tinyGin(dir), "--master=local[2]",
+                "--grid", "train_eval.learning_rate=0.001,1e38", "--seeds", "0,1"));
+        SweepPlan plan = Sweep.plan(spec, new PrintStream(OutputStream.nullOutputStream()));
+        assertFalse(Files.exists(root.resolve("summary.csv")));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        new SummaryAfterEachPoint(spec, plan, new PrintStream(err, true, StandardCharsets.UTF_8)).onTaskEnd(null);
+        List<String> csv = Files.readAllLines(root.resolve("summary.csv"));
+        assertEquals(5, csv.size(), "header and 4 points: " + csv);
+        assertTrue(csv.get(1).startsWith(OK + "0,0.001,0,pending,"), csv.get(1));
+        assertTrue(Files.readString(root.resolve("summary.md")).contains("0 done, 0 failed, 4 pending."));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
