@@ -38,7 +38,9 @@ public record RunInvocation(List<GinFile> ginFiles, List<String> ginBindings, Li
                 String resource = bundled.resource(p);
                 try (var in = resource == null ? null : RunInvocation.class.getResourceAsStream(resource)) {
                     if (in == null) {
-                        throw new IOException("Unable to open file: " + p);
+                        throw new IOException("--gin_file " + p + ": unable to open it (no such file from the "
+                                + "working directory " + Path.of("").toAbsolutePath() + ", and not one of the configs "
+                                + "bundled in the jar, e.g. configs/particle/mlp_ebm_langevin.gin)");
                     }
                     out.add(new GinFile(p, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
                 }

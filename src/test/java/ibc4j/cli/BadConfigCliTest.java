@@ -2,6 +2,7 @@ package ibc4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -70,6 +71,15 @@ class BadConfigCliTest {
     private static final String CYCLE_MESSAGE = ":1:5: Macro cycle: %A -> %B -> %C -> %A.\n"
             + "    A = %B\n"
             + "        ^~\n";
+
+    @Test
+    void aMissingGinFileIsNamedWithItsFlagAndWhereItWasLookedFor() {
+        assertEquals(2, train("--gin_file=" + dir.resolve("missing.gin")));
+        assertTrue(err().startsWith("train: --gin_file " + dir.resolve("missing.gin") + ": unable to open it (no such "
+                + "file from the working directory "), err());
+        assertTrue(err().contains("configs bundled in the jar"), err());
+        assertEquals(1, err().lines().count(), err());
+    }
 
     @Test
     void aMacroCycleIsNamedByGinBind() throws IOException {
