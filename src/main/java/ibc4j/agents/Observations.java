@@ -1,9 +1,8 @@
 package ibc4j.agents;
 
-import java.nio.ByteBuffer;
-
 import ibc4j.data.ObservationLayout;
 import ibc4j.normalizers.Normalizers;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;

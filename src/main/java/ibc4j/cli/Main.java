@@ -43,7 +43,7 @@ public final class Main {
     /**
      * {@code body}'s exit code, or a one-line message on {@code err} for an error of the JVM that is not a bug of
      * the command: a heap too small for the input, a stack too small for its nesting, or a class that can no longer
-     * be loaded because the jar was rewritten while the command ran (the launcher rebuilds a stale jar in place).
+     * be loaded because the jar was rewritten in place while the command ran.
      */
     static int guarded(String command, java.io.PrintStream err, java.util.function.IntSupplier body) {
         try {
@@ -59,8 +59,9 @@ public final class Main {
             return 3;
         } catch (NoClassDefFoundError e) {
             err.println("ibc4j " + command + ": class " + e.getMessage() + " could not be loaded: the jar this "
-                    + "command started from was rewritten while it ran (a rebuild, e.g. another ./ibc4j command "
-                    + "after the sources changed). Run the command again; train resumes from its newest checkpoint");
+                    + "command started from was rewritten while it ran (e.g. by `mvn package` in the checkout; the "
+                    + "./ibc4j launcher replaces it instead). Run the command again; train resumes from its newest "
+                    + "checkpoint");
             return 3;
         }
     }
