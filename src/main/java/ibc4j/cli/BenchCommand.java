@@ -122,7 +122,7 @@ public final class BenchCommand {
 
     /** Parses {@code args}; throws ParseException (a usage error) with the reason. */
     static Args parse(String[] args) throws ParseException {
-        CommandLine cl = new DefaultParser().parse(options(), args);
+        CommandLine cl = new DefaultParser(false).parse(options(), args);
         List<String> rest = cl.getArgList();
         if (rest.size() != 1) {
             throw new ParseException(rest.isEmpty() ? "which benchmark? one of " + Workloads.NAMES + " or "

@@ -64,7 +64,7 @@ public final class ParityCommand {
     public static int run(String[] args, PrintStream out, PrintStream err, List<ParityCheck> checks) {
         CommandLine cl;
         try {
-            cl = new DefaultParser().parse(options(), args);
+            cl = new DefaultParser(false).parse(options(), args);
         } catch (ParseException e) {
             err.println("parity: " + e.getMessage());
             usage(err);

@@ -1,0 +1,53 @@
+package ibc4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.commons.cli.ParseException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A flag is taken only by its whole name, as IBC's absl flags are: Commons CLI would otherwise complete a prefix
+ * ({@code --thread 2} as {@code --threads}), so a typo could run with a flag the user did not mean.
+ */
+class AbbreviatedFlagTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String command, String... args) {
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        return switch (command) {
+            case "eval" -> EvalCommand.run(args, o, e);
+            case "export-policy" -> ExportPolicyCommand.run(args, o, e);
+            case "collect" -> CollectCommand.run(args, o, e);
+            case "train" -> TrainCommand.run(args, o, e);
+            case "synth-data" -> SynthDataCommand.run(args, o, e);
+            case "parity" -> ParityCommand.run(args, o, e, List.of());
+            default -> throw new IllegalArgumentException(command);
+        };
+    }
+
+    @ParameterizedTest
+    @CsvSource({"eval, --root_di=x", "export-policy, --overwrit", "collect, --tas=PUSH", "train, --gin_fil=x.gin",
+            "synth-data, --episode=3", "parity, --form=json"})
+    void aPrefixOfAFlagIsRefusedNotCompleted(String command, String flag) {
+        assertEquals(2, run(command, flag), out.toString());
+        String name = flag.split("=")[0];
+        assertTrue(err.toString().contains("Unrecognized option: " + name), err.toString());
+    }
+
+    @Test
+    void benchRefusesAPrefixOfItsThreadsFlag() {
+        ParseException e = assertThrows(ParseException.class,
+                () -> BenchCommand.parse(new String[] {"gemm", "--thread", "2"}));
+        assertTrue(e.getMessage().contains("Unrecognized option: --thread"), e.getMessage());
+    }
+}
