@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.apache.commons.cli.ParseException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,17 +21,8 @@ class AbbreviatedFlagTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String command, String... args) {
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        return switch (command) {
-            case "eval" -> EvalCommand.run(args, o, e);
-            case "export-policy" -> ExportPolicyCommand.run(args, o, e);
-            case "collect" -> CollectCommand.run(args, o, e);
-            case "train" -> TrainCommand.run(args, o, e);
-            case "synth-data" -> SynthDataCommand.run(args, o, e);
-            case "parity" -> ParityCommand.run(args, o, e, List.of());
-            default -> throw new IllegalArgumentException(command);
-        };
+        return Commands.run(command, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
     }
 
     @ParameterizedTest

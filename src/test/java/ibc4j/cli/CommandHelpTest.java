@@ -21,20 +21,8 @@ class CommandHelpTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String command, String... args) {
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        return switch (command) {
-            case "eval" -> EvalCommand.run(args, o, e);
-            case "export-policy" -> ExportPolicyCommand.run(args, o, e);
-            case "collect" -> CollectCommand.run(args, o, e);
-            case "train" -> TrainCommand.run(args, o, e);
-            case "quickstart" -> QuickstartCommand.run(args, o, e);
-            case "bench" -> BenchCommand.run(args, o, e);
-            case "describe" -> DescribeCommand.run(args, o, e);
-            case "gin parse" -> GinParseCommand.run(args, o, e);
-            case "synth-data" -> SynthDataCommand.run(args, o, e);
-            default -> throw new IllegalArgumentException(command);
-        };
+        return Commands.run(command, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
     }
 
     @ParameterizedTest
