@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.apache.commons.cli.ParseException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,21 +14,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ({@code --thread 2} as {@code --threads}), so a typo could run with a flag the user did not mean.
  */
 class AbbreviatedFlagTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String command, String... args) {
-        return Commands.run(command, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    }
+    private final Commands cli = new Commands();
 
     @ParameterizedTest
     @CsvSource({"eval, --root_di=x", "export-policy, --overwrit", "collect, --tas=PUSH", "train, --gin_fil=x.gin",
             "synth-data, --episode=3", "parity, --form=json"})
     void aPrefixOfAFlagIsRefusedNotCompleted(String command, String flag) {
-        assertEquals(2, run(command, flag), out.toString());
+        assertEquals(2, cli.run(command, flag), cli.out());
         String name = flag.split("=")[0];
-        assertTrue(err.toString().contains("Unrecognized option: " + name), err.toString());
+        assertTrue(cli.err().contains("Unrecognized option: " + name), cli.err());
     }
 
     @Test
