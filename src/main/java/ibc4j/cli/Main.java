@@ -24,6 +24,8 @@ public final class Main {
             "  quickstart [RUN_DIR]              collect 2-D particle demos, train, evaluate (a few minutes)",
             "  sweep --sweep_root D --gin_file F --grid NAME=V1,V2 --seeds 0,1   a grid of runs on Apache Spark",
             "                                    (handled by the ./ibc4j launcher; docs/sweeps.md)",
+            "  sweep-summary --summary ROOT --summary ROOT2 --out DIR   one table and plot from several sweeps",
+            "                                    (handled by the ./ibc4j launcher; docs/sweeps.md)",
             "  test                              run the test suite (handled by the ./ibc4j launcher)");
 
     private Main() {}
@@ -97,6 +99,11 @@ public final class Main {
                 // The Spark layer is not in this jar, so that the core never carries Spark.
                 System.err.println("ibc4j sweep runs on Apache Spark from target/ibc4j-spark.jar: use the ./ibc4j "
                         + "launcher, or spark-submit (docs/sweeps.md)");
+                return 2;
+            case "sweep-summary":
+                // Lives in the sweep layer, above this one; the launcher starts its own main class.
+                System.err.println("ibc4j sweep-summary: use the ./ibc4j launcher (java -cp target/ibc4j.jar "
+                        + "ibc4j.sweep.SweepSummaryMain ...)");
                 return 2;
             default:
                 System.err.println("ibc4j: unknown command '" + args[0] + "'\n" + USAGE);
