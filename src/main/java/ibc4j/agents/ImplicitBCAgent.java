@@ -73,6 +73,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
     private final int numCounterExamples;
     private final double fractionDfoSamples;
     private final double fractionLangevinSamples;
+    private final double fractionCoordinateSamples;
     private final boolean lateFusion;
     private final boolean computeMse;
     private final boolean returnFullChain;
@@ -137,7 +138,11 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
             double softmaxTemperature,
             @Extension @Param(value = "dfo_kind", dflt = "'iterative'", doc = "ibc4j only: the DFO of the "
                     + "fraction_dfo_samples share, 'iterative' (IBC) or 'autoregressive' (autoregressive_dfo)")
-            String dfoKind) {
+            String dfoKind,
+            @Extension @Range(min = 0, max = 1) @Param(value = "fraction_coordinate_samples", dflt = "0.0",
+                    doc = "ibc4j only: share of counter examples that are the true action with one coordinate "
+                            + "(k mod A) drawn uniformly; taken from the uniform share")
+            double fractionCoordinateSamples) {
         super(optimizer, trainStepCounter);
         if ("cd_kl".equals(ebmLossType)) {
             // ibc_agent.py asserts self._run_full_chain_under_gradient for cd_kl two lines before it sets it.
@@ -152,12 +157,13 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         if (lateFusion) {
             throw new UnsupportedOperationException("ImplicitBCAgent.late_fusion=True needs PixelEBM; not supported");
         }
-        // IBC asserts these three.
-        if (!(fractionDfoSamples + fractionLangevinSamples <= 1.0) || !(fractionDfoSamples >= 0.)
-                || !(fractionLangevinSamples >= 0.)) {
+        // IBC asserts these three (ibc4j's coordinate share joins the sum).
+        if (!(fractionDfoSamples + fractionLangevinSamples + fractionCoordinateSamples <= 1.0)
+                || !(fractionDfoSamples >= 0.) || !(fractionLangevinSamples >= 0.)
+                || !(fractionCoordinateSamples >= 0.)) {
             throw new IllegalArgumentException("ImplicitBCAgent: need fraction_dfo_samples >= 0, "
-                    + "fraction_langevin_samples >= 0 and their sum <= 1, got " + fractionDfoSamples + " and "
-                    + fractionLangevinSamples);
+                    + "fraction_langevin_samples >= 0, fraction_coordinate_samples >= 0 and their sum <= 1, got "
+                    + fractionDfoSamples + ", " + fractionLangevinSamples + " and " + fractionCoordinateSamples);
         }
         if (numCounterExamples < 1) {
             throw new IllegalArgumentException("num_counter_examples must be >= 1, got " + numCounterExamples);
@@ -178,6 +184,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         this.numCounterExamples = numCounterExamples;
         this.fractionDfoSamples = fractionDfoSamples;
         this.fractionLangevinSamples = fractionLangevinSamples;
+        this.fractionCoordinateSamples = fractionCoordinateSamples;
         this.lateFusion = lateFusion;
         this.computeMse = computeMse;
         this.returnFullChain = returnFullChain;
@@ -237,6 +244,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         private String gradNormType = "inf";
         private double softmaxTemperature = 1.0;
         private String dfoKind = "iterative";
+        private double fractionCoordinateSamples = 0.0;
         private LangevinConfig langevin;
         private GradientLoss.Settings penalty;
 
@@ -310,6 +318,12 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
             return this;
         }
 
+        /** ibc4j's {@code fraction_coordinate_samples} ({@link CoordinateCounterExamples}); default 0. */
+        public Builder fractionCoordinateSamples(double v) {
+            fractionCoordinateSamples = v;
+            return this;
+        }
+
         /** {@code langevin_actions_given_obs}'s settings (default: IBC's code defaults). */
         public Builder langevin(LangevinConfig v) {
             langevin = v;
@@ -326,7 +340,8 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
             ImplicitBCAgent a = new ImplicitBCAgent(null, actionSpec, actionSamplingSpec, net, optimizer, obsNormLayer,
                     null, actDenormLayer, numCounterExamples, false, false, null, null, fractionDfoSamples,
                     fractionLangevinSamples, ebmLossType, false, computeMse, runFullChainUnderGradient,
-                    returnFullChain, addGradPenalty, gradNormType, softmaxTemperature, dfoKind);
+                    returnFullChain, addGradPenalty, gradNormType, softmaxTemperature, dfoKind,
+                    fractionCoordinateSamples);
             if (langevin == null && penalty == null) {
                 return a;
             }
@@ -346,6 +361,7 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         this.numCounterExamples = o.numCounterExamples;
         this.fractionDfoSamples = o.fractionDfoSamples;
         this.fractionLangevinSamples = o.fractionLangevinSamples;
+        this.fractionCoordinateSamples = o.fractionCoordinateSamples;
         this.lateFusion = o.lateFusion;
         this.computeMse = o.computeMse;
         this.returnFullChain = o.returnFullChain;
@@ -472,10 +488,11 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         timer.lap("sampling");
         INDArray counter;
         ChainData chain = null;
-        if (fractionDfoSamples == 0.0 && fractionLangevinSamples == 0.0) {
+        if (fractionDfoSamples == 0.0 && fractionLangevinSamples == 0.0 && fractionCoordinateSamples == 0.0) {
             counter = uniform.reshape(b, n, a);
         } else {
-            INDArray obsN = Observations.tile(observations, n);
+            INDArray obsN = fractionDfoSamples > 0. || fractionLangevinSamples > 0.
+                    ? Observations.tile(observations, n) : null;
             net.call(false); // DenseSN: the chains call the network with training=False (u unchanged)
             INDArray dfo = null;
             if (fractionDfoSamples > 0.) {
@@ -499,7 +516,9 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
                 lang = r.actions();
                 chain = returnFullChain ? r.chain().withSource(obsN, runFullChainUnderGradient) : null;
             }
-            counter = split(uniform, dfo, lang, b, n, a);
+            INDArray coordinate = fractionCoordinateSamples > 0.
+                    ? CoordinateCounterExamples.of(uniform, actions, b, n) : null;
+            counter = split(uniform, dfo, lang, coordinate, b, n, a);
         }
         INDArray combined = Nd4j.concat(1, counter, actions.reshape(b, 1, a)).reshape(b * (n + 1), a);
         timer.lap("langevin");
@@ -517,17 +536,21 @@ public final class ImplicitBCAgent extends BehavioralCloningAgent {
         return Nd4j.create(x, u.shape(), 'c');
     }
 
-    /** IBC's column split: int(fraction·n) per source (Python float64), rounding residual to the uniform part. */
-    private INDArray split(INDArray uniform, INDArray dfo, INDArray lang, int b, int n, int a) {
-        int initNum = (int) ((1. - fractionDfoSamples - fractionLangevinSamples) * n);
+    /**
+     * IBC's column split: int(fraction·n) per source (Python float64), rounding residual to the uniform part;
+     * ibc4j's coordinate share comes last, so at 0 the split is IBC's.
+     */
+    private INDArray split(INDArray uniform, INDArray dfo, INDArray lang, INDArray coordinate, int b, int n, int a) {
+        int initNum = (int) ((1. - fractionDfoSamples - fractionLangevinSamples - fractionCoordinateSamples) * n);
         int dfoNum = (int) (fractionDfoSamples * n);
         int langNum = (int) (fractionLangevinSamples * n);
-        initNum += n - initNum - dfoNum - langNum;
+        int coordinateNum = (int) (fractionCoordinateSamples * n);
+        initNum += n - initNum - dfoNum - langNum - coordinateNum;
         INDArray out = Nd4j.create(DataType.FLOAT, b, n, a);
         int used = 0;
-        INDArray[] sources = {uniform, dfo, lang};
-        int[] counts = {initNum, dfoNum, langNum};
-        for (int s = 0; s < 3; s++) {
+        INDArray[] sources = {uniform, dfo, lang, coordinate};
+        int[] counts = {initNum, dfoNum, langNum, coordinateNum};
+        for (int s = 0; s < 4; s++) {
             if (counts[s] > 0) {
                 out.get(NDArrayIndex.all(), NDArrayIndex.interval(used, used + counts[s]), NDArrayIndex.all())
                         .assign(sources[s].reshape(b, n, a).get(NDArrayIndex.all(),

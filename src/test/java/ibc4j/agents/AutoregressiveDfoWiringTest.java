@@ -75,13 +75,14 @@ class AutoregressiveDfoWiringTest {
     }
 
     @Test
-    void theOnlyParametersAddedToIbcSignaturesAreTheTwoDfoKinds() {
+    void theOnlyParametersAddedToIbcSignaturesAreTheTwoDfoKindsAndTheCoordinateShare() {
         java.util.Set<String> extensions = new java.util.TreeSet<>();
         for (ConfigurableSpec spec : IbcConfigurables.registry().configurables()) {
             spec.params().stream().filter(ConfigurableSpec.ParamSpec::extension)
                     .forEach(p -> extensions.add(spec.name() + "." + p.name()));
         }
-        assertEquals(java.util.Set.of("IbcPolicy.dfo_kind", "ImplicitBCAgent.dfo_kind"), extensions);
+        assertEquals(java.util.Set.of("IbcPolicy.dfo_kind", "ImplicitBCAgent.dfo_kind",
+                "ImplicitBCAgent.fraction_coordinate_samples"), extensions);
     }
 
     @Test
