@@ -101,9 +101,9 @@ public final class Main {
                         + "launcher, or spark-submit (docs/sweeps.md)");
                 return 2;
             case "sweep-summary":
-                // Lives in the sweep layer, above this one; the launcher starts its own main class.
-                System.err.println("ibc4j sweep-summary: use the ./ibc4j launcher (java -cp target/ibc4j.jar "
-                        + "ibc4j.sweep.SweepSummaryMain ...)");
+                // Lives in the sweep layer, above this one (naming its class here would tie cli to sweep); the
+                // launcher starts its own main class.
+                System.err.println("ibc4j sweep-summary: use the ./ibc4j launcher (docs/sweeps.md)");
                 return 2;
             default:
                 System.err.println("ibc4j: unknown command '" + args[0] + "'\n" + USAGE);
