@@ -115,7 +115,7 @@ public final class Main {
      * Whether {@code args} ask for a command's help. Checked before parsing, so that {@code --help} works on
      * commands with required options and never reaches a positional argument (a run dir named "--help").
      */
-    static boolean asksForHelp(String[] args) {
+    public static boolean asksForHelp(String[] args) {
         return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
     }
 

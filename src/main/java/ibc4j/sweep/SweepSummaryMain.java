@@ -42,7 +42,7 @@ public final class SweepSummaryMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+        if (ibc4j.cli.Main.asksForHelp(args)) {
             usage(out);
             return 0;
         }
