@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleConsumer;
 
 /**
  * Runs one ibc4j command ({@code train} or {@code collect}) in a JVM of its own, its output appended to a log.
@@ -42,7 +44,9 @@ final class ChildRun {
         }
     }
 
-    static Outcome run(SweepSpec spec, List<String> command, Path log) throws IOException, InterruptedException {
+    /** Runs {@code command}; {@code tick} hears the attempt's seconds so far every {@link PointClock#TICK_SECONDS}. */
+    static Outcome run(SweepSpec spec, List<String> command, Path log, DoubleConsumer tick)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
@@ -70,7 +74,10 @@ final class ChildRun {
         long t0 = System.nanoTime();
         Process p = pb.start(); // stdin stays an open pipe: PointMain's sign of life
         try {
-            int rc = p.waitFor();
+            while (!p.waitFor(PointClock.TICK_SECONDS, TimeUnit.SECONDS)) {
+                tick.accept((System.nanoTime() - t0) / 1e9);
+            }
+            int rc = p.exitValue();
             double secs = (System.nanoTime() - t0) / 1e9;
             return new Outcome(rc, attempt(log, offset), secs);
         } catch (InterruptedException e) {

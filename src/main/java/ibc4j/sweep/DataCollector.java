@@ -38,7 +38,7 @@ public final class DataCollector {
             spec.ginFiles().forEach(f -> a.add("--gin_file=" + f));
             spec.bindings().forEach(b -> a.add("--gin_bindings=" + b));
             d.bindings().forEach(b -> a.add("--gin_bindings=" + b));
-            ChildRun.Outcome o = ChildRun.run(spec, a, log);
+            ChildRun.Outcome o = ChildRun.run(spec, a, log, seconds -> { });
             if (o.exitCode() != 0) {
                 return o.error() + " (exit status " + o.exitCode() + ", log " + log + ")";
             }

@@ -14,7 +14,7 @@ import java.util.List;
  * @param successRate   AverageSuccessMetric of the last evaluation; null without one
  * @param averageReturn AverageReturn of the last evaluation; null without one
  * @param steps         training steps reached; null when unknown (a failure before training)
- * @param wallSeconds   wall time of the attempt that finished the point
+ * @param wallSeconds   wall time of the point's training, over all its attempts ({@link PointClock})
  * @param error         why it failed; null when done
  * @param runDir        its run dir
  */

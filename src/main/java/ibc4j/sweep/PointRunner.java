@@ -41,8 +41,10 @@ public final class PointRunner {
                     + " failed (see " + layout.log("data-" + p.dataKey()) + ")");
         } else {
             try {
-                ChildRun.Outcome o = ChildRun.run(spec, trainArgs(spec, layout, p), layout.log(p.id()));
-                r = result(p, runDir, o);
+                PointClock clock = new PointClock(layout.clock(p.id()));
+                ChildRun.Outcome o = ChildRun.run(spec, trainArgs(spec, layout, p), layout.log(p.id()), clock::save);
+                clock.save(o.seconds());
+                r = result(p, runDir, o, clock.total(o.seconds()));
             } catch (IOException e) {
                 r = PointResult.failed(p, runDir.toString(), 0, null, "could not start the point: " + e.getMessage());
             } catch (InterruptedException e) {
@@ -73,7 +75,7 @@ public final class PointRunner {
         return a;
     }
 
-    private static PointResult result(SweepPoint p, Path runDir, ChildRun.Outcome o) {
+    private static PointResult result(SweepPoint p, Path runDir, ChildRun.Outcome o, double seconds) {
         Long steps = null;
         for (String l : o.lines()) {
             Matcher m = RUN_DIR.matcher(l.strip());
@@ -82,7 +84,7 @@ public final class PointRunner {
             }
         }
         if (o.exitCode() != 0 || steps == null) {
-            return PointResult.failed(p, runDir.toString(), o.seconds(), lastStep(o.lines()),
+            return PointResult.failed(p, runDir.toString(), seconds, lastStep(o.lines()),
                     o.error() + " (exit status " + o.exitCode() + ")");
         }
         Double success = null;
@@ -100,10 +102,10 @@ public final class PointRunner {
                 }
             }
         } catch (IOException e) {
-            return PointResult.failed(p, runDir.toString(), o.seconds(), steps, "trained, but " + metrics
+            return PointResult.failed(p, runDir.toString(), seconds, steps, "trained, but " + metrics
                     + " is unreadable: " + e.getMessage());
         }
-        return new PointResult(p.id(), p.bindings(), p.seed(), PointResult.DONE, success, ret, steps, o.seconds(),
+        return new PointResult(p.id(), p.bindings(), p.seed(), PointResult.DONE, success, ret, steps, seconds,
                 null, runDir.toString());
     }
 

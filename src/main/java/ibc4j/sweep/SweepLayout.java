@@ -10,8 +10,9 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Where a sweep keeps things under its root: {@code runs/<id>} (run dirs; {@code tensorboard --logdir runs}
- * shows them all), {@code data/<key>} (collected data), {@code points/<id>.json} (markers), {@code logs/} (each
- * point's and collection's output), {@code summary.csv}, {@code summary.md} and the plot.
+ * shows them all), {@code data/<key>} (collected data), {@code points/<id>.json} (markers) beside
+ * {@code points/<id>.seconds} (wall time so far), {@code logs/} (each point's and collection's output),
+ * {@code summary.csv}, {@code summary.md} and the plot.
  */
 public final class SweepLayout {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -40,6 +41,11 @@ public final class SweepLayout {
 
     public Path marker(String id) {
         return root.resolve("points").resolve(id + ".json");
+    }
+
+    /** The seconds the point's attempts have run so far ({@link PointClock}). */
+    Path clock(String id) {
+        return root.resolve("points").resolve(id + ".seconds");
     }
 
     public Path log(String name) {

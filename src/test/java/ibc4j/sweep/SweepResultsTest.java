@@ -98,8 +98,13 @@ class SweepResultsTest {
 
         SweepSpec retry = spec("--seeds", "0,1", "--ibc4j_classpath=" + dir.resolve("nothing.jar"), "--retry_failed");
         assertEquals(List.of(b), Sweep.todo(retry, plan));
+        // An earlier attempt of b ran 100 s before it was killed: its time counts in the point's wall time.
+        Files.writeString(layout.clock(b.id()), "100.0\n");
         PointResult crashed = PointRunner.run(retry, b);
         assertEquals(PointResult.FAILED, crashed.status());
+        assertTrue(crashed.wallSeconds() > 100 && crashed.wallSeconds() < 100 + 60, "" + crashed.wallSeconds());
+        assertEquals(crashed.wallSeconds(), Double.parseDouble(Files.readString(layout.clock(b.id()))), 0.05,
+                "the clock keeps the total for the next attempt");
         assertTrue(crashed.error().contains("ibc4j.sweep.PointMain") && crashed.error().endsWith("(exit status 1)"),
                 crashed.error());
         assertEquals(crashed, layout.read(b.id()), "the new failure is recorded");
