@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
@@ -41,10 +40,7 @@ final class PointClock {
      */
     void save(double attemptSeconds) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, String.format(Locale.ROOT, "%.1f%n", total(attemptSeconds)), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            SweepLayout.writeText(file, String.format(Locale.ROOT, "%.1f%n", total(attemptSeconds)));
         } catch (IOException e) {
             // See above: not the point's failure.
         }

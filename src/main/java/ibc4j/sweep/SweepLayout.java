@@ -78,4 +78,12 @@ public final class SweepLayout {
             throw new UncheckedIOException(new IOException("writing point marker " + f + ": " + e.getMessage(), e));
         }
     }
+
+    /** Writes {@code text} to {@code f} atomically (a kill leaves the old file or the new one); returns {@code f}. */
+    static Path writeText(Path f, String text) throws IOException {
+        Files.createDirectories(f.getParent());
+        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        return Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
 }

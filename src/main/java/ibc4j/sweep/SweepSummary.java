@@ -1,9 +1,7 @@
 package ibc4j.sweep;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -78,8 +76,8 @@ public final class SweepSummary {
         long failed = rows.stream().filter(r -> r.result() != null && !r.result().done()).count();
         md.append('\n').append(done).append(" done, ").append(failed).append(" failed, ")
                 .append(rows.size() - done - failed).append(" pending.\n");
-        return List.of(save(layout.root().resolve("summary.csv"), csv.toString()),
-                save(layout.root().resolve("summary.md"), md.toString()));
+        return List.of(SweepLayout.writeText(layout.root().resolve("summary.csv"), csv.toString()),
+                SweepLayout.writeText(layout.root().resolve("summary.md"), md.toString()));
     }
 
     /**
@@ -121,12 +119,5 @@ public final class SweepSummary {
 
     static String md(String s) {
         return s.replace("|", "\\|").replace("\n", " ");
-    }
-
-    private static Path save(Path f, String text) throws IOException {
-        Files.createDirectories(f.getParent());
-        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        return Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -1,5 +1,6 @@
 package ibc4j.sweep;
 
+import ibc4j.cli.Main;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -42,7 +43,7 @@ public final class SweepSummaryMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (ibc4j.cli.Main.asksForHelp(args)) {
+        if (Main.asksForHelp(args)) {
             usage(out);
             return 0;
         }
